@@ -1,0 +1,63 @@
+"""Every path and setting of the project, in one place.
+
+Paths are computed from the package's own location so that no command depends on the working
+directory; each can be overridden by an environment variable.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+# The repository root when running from a checkout (src/takedown -> repo); unused from a wheel.
+REPO_DIR = PACKAGE_DIR.parent.parent
+
+DEFAULT_DB_RELATIVE = Path("data") / "takedown.duckdb"
+
+
+def default_db_path() -> Path:
+    """The store: $TAKEDOWN_DB, else data/takedown.duckdb under the project (or the cwd from a wheel)."""
+    env = os.environ.get("TAKEDOWN_DB")
+    if env:
+        return Path(env)
+    base = REPO_DIR if (REPO_DIR / "pyproject.toml").exists() else Path.cwd()
+    return base / DEFAULT_DB_RELATIVE
+
+
+def resolve_db_path(db: str | os.PathLike[str] | None) -> Path:
+    """`--db` wins, then $TAKEDOWN_DB, then the default."""
+    return Path(db) if db else default_db_path()
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Thresholds and windows of the metric definitions (SPEC section 3)."""
+
+    # Alibaba's Good-Faith mechanism asks for a takedown rate of at least 90% ...
+    good_faith_min_takedown_rate: float = 0.90
+    # ... and at most 5% successful counter-notices over the past 3 months.
+    good_faith_max_counter_notice_success_rate: float = 0.05
+    # The Good-Faith look-back: the 3 calendar months ending with the period's month.
+    good_faith_months: int = 3
+    # Sellers get 3 days to answer and brands are expected to answer counter-notices as fast.
+    response_window_hours: float = 72.0
+    # Three removed listings in a year is where brand teams escalate to storefront action.
+    repeat_offender_threshold: int = 3
+    # Repeat offending is judged over the past year.
+    repeat_offender_window_days: int = 365
+    # Reports and --month boundaries default to UTC; Alibaba's own exports are often China time.
+    report_timezone: str = "UTC"
+    # An export "handled" a complaint in time when the first decision came within a day.
+    handled_within_hours: float = 24.0
+
+
+DEFAULT_SETTINGS = Settings()
+
+# Ingest: a timestamp more than this far after the moment of ingest is rejected (SPEC 1).
+FUTURE_TOLERANCE_HOURS = 24
+# Show a progress bar on a terminal for files with at least this many rows.
+PROGRESS_MIN_ROWS = 100_000
+# How long ingest waits for another writer (e.g. `takedown watch`) to release the working store.
+WRITER_LOCK_TIMEOUT_SECONDS = 120.0

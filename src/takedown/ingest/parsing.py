@@ -1,0 +1,86 @@
+"""Polars expressions that turn export text into typed values (null where the text does not parse).
+
+Each parser returns an expression over a trimmed text column (null for empty cells); the caller
+compares "text given" with "value parsed" to report what did not parse.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+# ISO 8601 with T or space, or the slash form; seconds and fractions optional; then an optional
+# offset (Z, UTC, +08, +0800, +08:00). A bare date is midnight.
+_TIMESTAMP = (
+    r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})"
+    r"(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?"
+    r"\s*(Z|z|UTC|utc|GMT|[+-]\d{2}(?::?\d{2})?)?$"
+)
+_DECIMAL = r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$"
+_THOUSANDS = r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$"
+_INTEGER = r"^[+-]?\d+(?:\.0*)?$"
+
+
+def trimmed(name: str) -> pl.Expr:
+    """The cell's text, trimmed; null when empty."""
+    text = pl.col(name).str.strip_chars()
+    return pl.when(text.str.len_chars() > 0).then(text).otherwise(None)
+
+
+def parse_timestamp(text: pl.Expr, timezone: str) -> pl.Expr:
+    """UTC (naive) datetime from the accepted forms; a value without offset is read in `timezone`.
+
+    Ambiguous local times (the hour repeated when clocks go back) take the earlier instant;
+    local times that do not exist (skipped when clocks go forward) do not parse.
+    """
+    parts = text.str.extract_groups(_TIMESTAMP)
+    year, month, day = (parts.struct.field(str(i)) for i in (1, 2, 3))
+    hour = parts.struct.field("4").fill_null("0")
+    minute = parts.struct.field("5").fill_null("0")
+    second = parts.struct.field("6").fill_null("0")
+    fraction = parts.struct.field("7").fill_null("").str.pad_end(6, "0").str.slice(0, 6)
+    offset = parts.struct.field("8")
+    canonical = pl.concat_str(
+        year, pl.lit("-"), month.str.zfill(2), pl.lit("-"), day.str.zfill(2), pl.lit(" "),
+        hour.str.zfill(2), pl.lit(":"), minute, pl.lit(":"), second.str.zfill(2), pl.lit("."), fraction,
+    )
+    naive = canonical.str.strptime(pl.Datetime("us"), "%Y-%m-%d %H:%M:%S%.f", strict=False)
+    # Offsets: "+08", "+0800", "+08:00"; Z/UTC/GMT are zero.
+    digits = offset.str.replace_all(":", "")
+    sign = pl.when(digits.str.starts_with("-")).then(-1).otherwise(1)
+    offset_minutes = (
+        sign * (digits.str.slice(1, 2).cast(pl.Int64, strict=False) * 60
+                + digits.str.slice(3, 2).cast(pl.Int64, strict=False).fill_null(0))
+    )
+    is_zulu = offset.str.to_uppercase().is_in(["Z", "UTC", "GMT"])
+    with_offset = naive - pl.duration(minutes=pl.when(is_zulu).then(0).otherwise(offset_minutes))
+    if timezone.upper() == "UTC":
+        local = naive
+    else:
+        local = (
+            naive.dt.replace_time_zone(timezone, ambiguous="earliest", non_existent="null")
+            .dt.convert_time_zone("UTC")
+            .dt.replace_time_zone(None)
+        )
+    return pl.when(offset.is_null()).then(local).otherwise(with_offset)
+
+
+def parse_date(text: pl.Expr) -> pl.Expr:
+    """A calendar date: the date forms of parse_timestamp, time part (if any) dropped."""
+    return parse_timestamp(text, "UTC").dt.date()
+
+
+def parse_decimal_text(text: pl.Expr) -> pl.Expr:
+    """A plain decimal as text ("1,299.50" -> "1299.50"); null when not a plain decimal."""
+    without_thousands = pl.when(text.str.contains(_THOUSANDS)).then(text.str.replace_all(",", "")).otherwise(text)
+    return pl.when(without_thousands.str.contains(_DECIMAL)).then(without_thousands).otherwise(None)
+
+
+def parse_number(text: pl.Expr) -> pl.Expr:
+    """A finite float; null when the text is not a plain decimal (no exponents, inf or nan)."""
+    return parse_decimal_text(text).cast(pl.Float64, strict=False)
+
+
+def parse_integer(text: pl.Expr) -> pl.Expr:
+    """A whole number ("12", "12.0"); null otherwise."""
+    whole = pl.when(text.str.contains(_INTEGER)).then(text.str.replace(r"\.0*$", "")).otherwise(None)
+    return whole.cast(pl.Int64, strict=False)

@@ -1,0 +1,185 @@
+"""Ingest export files: read, map, validate with Great Expectations, load atomically, publish.
+
+Each file is one transaction on the writer's working store: every valid row lands, or (on a crash,
+a kill or an error) none does. Rows that break a rule are quarantined in the same transaction.
+After each file the working store is published for readers (see takedown.store).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import duckdb
+import polars as pl
+
+from takedown.contract import KIND_BY_NAME
+from takedown.ingest.load import insert_missing_events, kind_rows, upsert
+from takedown.ingest.mapping import Mapping, load_mapping
+from takedown.ingest.normalize import prepare, typed_rows
+from takedown.ingest.readers import LINE, RawTable, UnreadableFile, read_table
+from takedown.ingest.reasons import Reason
+from takedown.ingest.validation import validate, warm_up
+from takedown.store import open_writer, publish
+
+# Called with (stage, rows): stage is one of "read", "validate", "load", "publish", "done".
+ProgressCallback = Callable[[str, int], None]
+
+
+class UsageError(ValueError):
+    """A bad argument (time zone, kind, mapping file): nothing was loaded."""
+
+
+@dataclass
+class FileResult:
+    """What ingesting one file did; the JSON line of `takedown ingest --json`."""
+
+    file: str
+    kind: str | None
+    rows: int
+    inserted: int
+    updated: int
+    unchanged: int
+    rejected: int
+    batch_id: str
+    error: str | None = None
+
+    def as_json(self) -> dict[str, object]:
+        data = asdict(self)
+        if data["error"] is None:
+            del data["error"]
+        return data
+
+
+def check_timezone(timezone: str) -> str:
+    """The name of a valid IANA time zone, or a UsageError."""
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise UsageError(f"unknown time zone {timezone!r} (use an IANA name such as Asia/Shanghai)") from error
+    return timezone
+
+
+def ingest_files(paths: Iterable[Path], db_path: Path, kind: str | None = None, timezone: str | None = None,
+                 mapping_path: Path | None = None, progress: ProgressCallback | None = None,
+                 now: dt.datetime | None = None) -> list[FileResult]:
+    """Ingest each file in turn into the store at `db_path`; one FileResult per file."""
+    if kind is not None and kind not in KIND_BY_NAME:
+        raise UsageError(f"unknown kind {kind!r}; expected one of {', '.join(KIND_BY_NAME)}")
+    try:
+        mapping = load_mapping(mapping_path)
+    except ValueError as error:
+        raise UsageError(str(error)) from error
+    zone = check_timezone(timezone or mapping.timezone or "UTC")
+    paths = list(paths)
+    warm_up()
+    results = []
+    with open_writer(db_path) as con:
+        for path in paths:
+            result = ingest_file(con, Path(path), kind, zone, mapping, progress, now)
+            publish(con, db_path)
+            if progress:
+                progress("done", result.rows)
+            results.append(result)
+    return results
+
+
+def _batch_id(moment: dt.datetime, digest: str) -> str:
+    return f"{moment:%Y%m%dT%H%M%S%f}-{digest[:8]}"
+
+
+def _file_digest(path: Path) -> str:
+    sha = hashlib.sha256()
+    try:
+        with path.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                sha.update(block)
+    except OSError:
+        return ""
+    return sha.hexdigest()
+
+
+def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, kind: str | None, timezone: str, mapping: Mapping,
+                progress: ProgressCallback | None = None, now: dt.datetime | None = None) -> FileResult:
+    """Ingest one file in one transaction; a file that cannot be read is recorded and nothing loads."""
+    moment = now or dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    digest = _file_digest(path)
+    batch_id = _batch_id(dt.datetime.now(dt.UTC), digest)
+    try:
+        raw = read_table(path)
+        if progress:
+            progress("read", raw.rows)
+        prepared = prepare(raw, kind, timezone, mapping, moment)
+    except UnreadableFile as error:
+        _record_batch(con, batch_id, path, digest, None, None, FileResult(
+            str(path), kind, 0, 0, 0, 0, 0, batch_id, str(error)), timezone, mapping)
+        return FileResult(str(path), kind, 0, 0, 0, 0, 0, batch_id, str(error))
+    valid, reasons = validate(prepared)
+    if progress:
+        progress("validate", raw.rows)
+    typed = typed_rows(prepared, raw, valid)
+    rows, status_events = kind_rows(prepared.kind, typed)
+    quarantine = _quarantine_frame(raw, valid, reasons, batch_id, path, prepared.kind.name)
+    con.execute("begin transaction")
+    try:
+        counts = upsert(con, prepared.kind.table, prepared.kind.key, rows, batch_id)
+        if status_events is not None:
+            insert_missing_events(con, status_events, batch_id)
+        if quarantine.height:
+            con.register("_quarantine", quarantine.to_arrow())
+            con.execute("insert into quarantined_rows by name select * from _quarantine")
+            con.unregister("_quarantine")
+        result = FileResult(str(path), prepared.kind.name, raw.rows, counts.inserted, counts.updated,
+                            counts.unchanged, quarantine.height, batch_id)
+        _record_batch(con, batch_id, path, digest, prepared.kind.name, raw.file_format, result, timezone, mapping)
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    if progress:
+        progress("load", raw.rows)
+    return result
+
+
+def _record_batch(con: duckdb.DuckDBPyConnection, batch_id: str, path: Path, digest: str, kind: str | None,
+                  file_format: str | None, result: FileResult, timezone: str, mapping: Mapping) -> None:
+    con.execute(
+        "insert into ingest_batches (batch_id, file, file_sha256, kind, file_format, rows, inserted, updated, "
+        "unchanged, rejected, timezone, mapping, error, loaded_at) "
+        "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now()::timestamp)",
+        [batch_id, str(path), digest, kind, file_format, result.rows, result.inserted, result.updated,
+         result.unchanged, result.rejected, timezone, mapping.path, result.error],
+    )
+
+
+def _quarantine_frame(raw: RawTable, valid: pl.Series, reasons: dict[int, list[Reason]], batch_id: str,
+                      path: Path, kind: str) -> pl.DataFrame:
+    """One row per rejected input row: file, line, the raw values as read, every reason."""
+    schema = {"batch_id": pl.Utf8, "file": pl.Utf8, "line": pl.Int64, "kind": pl.Utf8, "raw": pl.Utf8,
+              "reasons": pl.Utf8}
+    lines: list[int] = []
+    raws: list[str] = []
+    reason_lists: list[str] = []
+    if reasons:
+        positions = sorted(reasons)
+        value_columns = [c for c in raw.frame.columns if c != LINE]
+        bad = raw.frame[positions]
+        encoded = bad.select(pl.struct(value_columns).struct.json_encode()).to_series().to_list()
+        for position, line, raw_json in zip(positions, bad[LINE].to_list(), encoded):
+            lines.append(line)
+            raws.append(raw_json)
+            reason_lists.append(json.dumps([r.as_dict() for r in reasons[position]], ensure_ascii=False))
+    for reject in raw.rejects:
+        lines.append(reject.line)
+        raws.append(json.dumps(reject.raw, ensure_ascii=False))
+        reason_lists.append(json.dumps([reject.reason.as_dict()], ensure_ascii=False))
+    count = len(lines)
+    return pl.DataFrame({
+        "batch_id": [batch_id] * count, "file": [str(path)] * count, "line": lines, "kind": [kind] * count,
+        "raw": raws, "reasons": reason_lists,
+    }, schema=schema).sort("line")

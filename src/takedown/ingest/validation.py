@@ -1,0 +1,177 @@
+"""The Great Expectations suite of each export kind, and the per-row reasons it finds.
+
+One suite per kind, named after the table the kind loads into, built from the contract
+(`takedown.contract`). Each expectation carries, in its `meta`, the column and the rule it checks,
+so every failing row can be quarantined with the exact rule and column that rejected it.
+Great Expectations is imported lazily: it costs seconds, and only ingest needs it.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+import polars as pl
+
+from takedown.contract import Column, country_codes, currency_codes
+from takedown.ingest.normalize import Prepared
+from takedown.ingest.reasons import Reason
+
+_URL = r"^(?i:https?)://\S+$"
+TIMESTAMP_FORMS = "ISO 8601, YYYY-MM-DD HH:MM[:SS], YYYY/MM/DD HH:MM[:SS] or YYYY-MM-DD"
+
+_context_lock = threading.Lock()
+_context_state: dict[str, Any] = {}
+
+
+def warm_up() -> threading.Thread:
+    """Import Great Expectations in the background while a file is being read."""
+    thread = threading.Thread(target=_batch_definition, daemon=True)
+    thread.start()
+    return thread
+
+
+def _batch_definition() -> Any:
+    """One ephemeral context and pandas asset for the process, progress bars off."""
+    with _context_lock:
+        if "batch_definition" not in _context_state:
+            for noisy in ("great_expectations", "great_expectations.core", "great_expectations.data_context"):
+                logging.getLogger(noisy).setLevel(logging.ERROR)
+            import great_expectations as gx
+            from great_expectations.data_context.types.base import ProgressBarsConfig
+
+            context = gx.get_context(mode="ephemeral")
+            context.variables.progress_bars = ProgressBarsConfig(globally=False)
+            source = context.data_sources.add_pandas("exports")
+            asset = source.add_dataframe_asset("export")
+            _context_state["context"] = context
+            _context_state["batch_definition"] = asset.add_batch_definition_whole_dataframe("whole_file")
+        return _context_state["batch_definition"]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One check: the expectation to run, what it means, and how to say it for one row."""
+
+    column: str
+    rule: str
+    expectation: str  # the Great Expectations class name
+    kwargs: dict[str, Any]
+    message: str  # formatted with {value}; {column} and {other} are filled when built
+    value_column: str  # the check frame's column whose text goes into the message
+
+
+def rules_for(prepared: Prepared) -> list[Rule]:
+    """Every rule of the contract for this kind, as expectations on the check frame."""
+    rules: list[Rule] = []
+    for column in prepared.kind.columns:
+        rules.extend(_column_rules(column, prepared))
+    return rules
+
+
+def _column_rules(column: Column, prepared: Prepared) -> list[Rule]:
+    name = column.name
+    rules: list[Rule] = []
+    if column.required:
+        rules.append(Rule(name, "required", "ExpectColumnValuesToNotBeNull", {"column": name},
+                          f"{name} is required", name))
+    if column.required_when:
+        other, other_value = column.required_when
+        if other_value is None:
+            condition, because = f"{other}.notnull()", f"when {other} is given"
+        else:
+            condition, because = f'{other}__value == "{other_value}"', f"when {other} is {other_value}"
+        rules.append(Rule(name, f"required_when_{other}", "ExpectColumnValuesToNotBeNull",
+                          {"column": name, "row_condition": condition, "condition_parser": "pandas"},
+                          f"{name} is required {because}", name))
+    if name not in prepared.present:
+        return rules  # nothing more to check in a column the file does not have
+    value, parsed = f"{name}__value", f"{name}__parsed"
+    if column.type == "enum":
+        allowed = sorted(set(prepared.enums[name].values()))
+        rules.append(Rule(name, "allowed_values", "ExpectColumnValuesToBeInSet",
+                          {"column": parsed, "value_set": [True]},
+                          f"{name}: unknown value {{value!r}}; expected one of {', '.join(allowed)}", name))
+    elif column.type == "url":
+        rules.append(Rule(name, "url_scheme", "ExpectColumnValuesToMatchRegex", {"column": name, "regex": _URL},
+                          f"{name} must be an http or https URL, got {{value!r}}", name))
+    elif column.type in ("decimal", "number"):
+        rules.append(Rule(name, "number", "ExpectColumnValuesToBeInSet", {"column": parsed, "value_set": [True]},
+                          f"{name}: {{value!r}} is not a number", name))
+    elif column.type == "integer":
+        rules.append(Rule(name, "integer", "ExpectColumnValuesToBeInSet", {"column": parsed, "value_set": [True]},
+                          f"{name}: {{value!r}} is not a whole number", name))
+    elif column.type == "timestamp":
+        rules.append(Rule(name, "timestamp", "ExpectColumnValuesToBeInSet", {"column": parsed, "value_set": [True]},
+                          f"{name}: {{value!r}} is not a valid timestamp in {prepared.timezone} "
+                          f"({TIMESTAMP_FORMS})", name))
+        limit = prepared.future_limit
+        rules.append(Rule(name, "not_in_future", "ExpectColumnValuesToBeBetween",
+                          {"column": value, "max_value": limit},
+                          f"{name}: {{value!r}} is more than one day after the ingest "
+                          f"({prepared.now:%Y-%m-%d %H:%M} UTC)", name))
+    elif column.type == "date":
+        rules.append(Rule(name, "date", "ExpectColumnValuesToBeInSet", {"column": parsed, "value_set": [True]},
+                          f"{name}: {{value!r}} is not a date (YYYY-MM-DD)", name))
+    elif column.type == "currency":
+        rules.append(Rule(name, "iso_4217", "ExpectColumnValuesToBeInSet",
+                          {"column": value, "value_set": sorted(currency_codes())},
+                          f"{name}: {{value!r}} is not an ISO 4217 currency code", name))
+    elif column.type == "country":
+        rules.append(Rule(name, "iso_3166_alpha_2", "ExpectColumnValuesToBeInSet",
+                          {"column": value, "value_set": sorted(country_codes())},
+                          f"{name}: {{value!r}} is not an ISO 3166 alpha-2 country code", name))
+    if column.minimum is not None or column.maximum is not None:
+        low, high = column.minimum, column.maximum
+        if low is not None and high is not None:
+            rule, words = "range", f"between {low:g} and {high:g}"
+        elif low is not None:
+            rule, words = "minimum", f">= {low:g}"
+        else:
+            rule, words = "maximum", f"<= {high:g}"
+        rules.append(Rule(name, rule, "ExpectColumnValuesToBeBetween",
+                          {"column": value, "min_value": low, "max_value": high},
+                          f"{name} must be {words}, got {{value!r}}", name))
+    return rules
+
+
+def build_suite(prepared: Prepared, rules: list[Rule]) -> Any:
+    """The kind's suite, named after its table."""
+    import great_expectations as gx
+
+    suite = gx.ExpectationSuite(name=prepared.kind.table)
+    for index, rule in enumerate(rules):
+        expectation_class = getattr(gx.expectations, rule.expectation)
+        suite.add_expectation(expectation_class(**rule.kwargs, meta={"rule_index": index}))
+    return suite
+
+
+def validate(prepared: Prepared) -> tuple[pl.Series, dict[int, list[Reason]]]:
+    """Run the suite; return a mask of valid rows and the reasons of each failing row (by position)."""
+    rules = rules_for(prepared)
+    checks = prepared.checks
+    reasons: dict[int, list[Reason]] = {}
+    if checks.height == 0:
+        return pl.Series("valid", [], dtype=pl.Boolean), reasons
+    frame = checks.to_pandas()
+    batch = _batch_definition().get_batch(batch_parameters={"dataframe": frame})
+    result = batch.validate(build_suite(prepared, rules), result_format={"result_format": "COMPLETE"})
+    failing: dict[int, list[int]] = {}
+    for outcome in result.results:
+        index = outcome.expectation_config.meta["rule_index"]
+        if outcome.exception_info and outcome.exception_info.get("raised_exception"):
+            raise RuntimeError(f"the check {rules[index].rule} of {rules[index].column} failed to run: "
+                               f"{outcome.exception_info.get('exception_message')}")
+        if not outcome.success:
+            failing[index] = list(outcome.result.get("unexpected_index_list") or [])
+    for index, positions in sorted(failing.items()):
+        rule = rules[index]
+        values = checks[rule.value_column].gather(positions).to_list() if positions else []
+        for position, value in zip(positions, values):
+            reasons.setdefault(int(position), []).append(
+                Reason(rule.column, rule.rule, rule.expectation, rule.message.format(value=value)))
+    bad = pl.Series("bad", sorted(reasons), dtype=pl.Int64)
+    valid = ~pl.int_range(checks.height, eager=True).is_in(bad)
+    return valid.alias("valid"), reasons
