@@ -12,7 +12,7 @@ import argparse
 import importlib
 import sys
 
-COMMANDS = ("ingest", "rejects")
+COMMANDS = ("ingest", "rejects", "metrics")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -51,21 +51,74 @@ def upsert(con: duckdb.DuckDBPyConnection, table: str, key: tuple[str, ...], row
     if rows.height == 0:
         return LoadCounts()
     columns = table_columns(con, table)
+    # The newest Arrow layout keeps Polars' string views: handed to DuckDB without a copy.
+    incoming = rows.with_columns(pl.lit(batch_id).alias("batch_id")).to_arrow(compat_level=pl.CompatLevel.newest())
+    con.register("_incoming", incoming)
+    casts = ", ".join(f"cast({_quote(name)} as {data_type}) as {_quote(name)}" for name, data_type in columns)
+    con.execute(f"create or replace temp view _staged as select {casts} from _incoming")
     names = [name for name, _ in columns]
+    try:
+        if rows.select(pl.struct(list(key)).is_duplicated().any()).item():
+            return _upsert_in_file_order(con, table, key, names)
+        return _upsert_one_row_per_key(con, table, key, names)
+    finally:
+        con.execute("drop view if exists _staged")
+        con.unregister("_incoming")
+
+
+def _value_columns(table: str, key: tuple[str, ...], names: list[str]) -> list[str]:
     earliest = EARLIEST_WINS.get(table)
-    values = [n for n in names if n not in key and n not in PROVENANCE and n != earliest]
+    return [n for n in names if n not in key and n not in PROVENANCE and n != earliest]
+
+
+def _struct(columns: list[str], relation: str = "") -> str:
+    prefix = f"{relation}." if relation else ""
+    return "struct_pack(" + ", ".join(f"{_quote(c)} := {prefix}{_quote(c)}" for c in columns) + ")"
+
+
+def _upsert_one_row_per_key(con: duckdb.DuckDBPyConnection, table: str, key: tuple[str, ...],
+                            names: list[str]) -> LoadCounts:
+    """The common case, no key twice in the file: compare each row with the stored one only."""
     keys = ", ".join(_quote(k) for k in key)
-    value_struct = "struct_pack(" + ", ".join(f"{_quote(v)} := {_quote(v)}" for v in values) + ")"
+    values = _value_columns(table, key, names)
+    earliest = EARLIEST_WINS.get(table)
+    earlier_rule = earliest_column = ""
+    if earliest:
+        e = _quote(earliest)
+        earlier_rule = f"or staged.{e} < stored.{e}"
+        earliest_column = f", least(staged.{e}, stored.{e}) as _earliest"
+    con.execute(f"""
+        create or replace temp table _existing as
+        select {keys},
+            case when {_struct(values, "staged")} is distinct from {_struct(values, "stored")} {earlier_rule}
+                 then 'updated' else 'unchanged' end as _outcome
+            {earliest_column}
+        from _staged as staged join {_quote(table)} as stored using ({keys})
+    """)
+    total = con.sql("select count(*) from _staged").fetchall()[0][0]
+    existing, updated = con.sql(
+        "select count(*), count(*) filter (where _outcome = 'updated') from _existing").fetchall()[0]
+    join = " and ".join(f"{_quote(table)}.{_quote(k)} = _existing.{_quote(k)}" for k in key)
+    con.execute(f"delete from {_quote(table)} using _existing where _existing._outcome = 'updated' and {join}")
+    replace = f" replace (coalesce(_earliest, {_quote(earliest)}) as {_quote(earliest)})" if earliest else ""
+    con.execute(f"""
+        insert into {_quote(table)} by name
+        select * exclude (_outcome{", _earliest" if earliest else ""}){replace}
+        from _staged left join _existing using ({keys})
+        where _outcome is distinct from 'unchanged'
+    """)
+    con.execute("drop table _existing")
+    return LoadCounts(inserted=total - existing, updated=updated, unchanged=existing - updated)
+
+
+def _upsert_in_file_order(con: duckdb.DuckDBPyConnection, table: str, key: tuple[str, ...],
+                          names: list[str]) -> LoadCounts:
+    """A key appears more than once in the file: follow the rows in file order (see module doc)."""
+    keys = ", ".join(_quote(k) for k in key)
+    earliest = EARLIEST_WINS.get(table)
+    value_struct = _struct(_value_columns(table, key, names))
     window = f"partition by {keys} order by line"
-    con.register("_incoming", rows.to_arrow())
-    staged_columns = ", ".join(
-        f"cast(? as varchar) as batch_id" if name == "batch_id" else f"cast({_quote(name)} as {data_type}) as {_quote(name)}"
-        for name, data_type in columns
-    )
-    con.execute(f"create or replace temp table _staged as select {staged_columns} from _incoming", [batch_id])
-    con.unregister("_incoming")
-    earliest_select = earliest_stored = ""
-    earliest_rule = ""
+    earliest_select = earliest_stored = earliest_rule = ""
     if earliest:
         e = _quote(earliest)
         earliest_select = (f", min({e}) over ({window} rows between unbounded preceding and 1 preceding)"
@@ -116,8 +169,8 @@ def upsert(con: duckdb.DuckDBPyConnection, table: str, key: tuple[str, ...], row
     join = " and ".join(f"{_quote(table)}.{_quote(k)} = _final.{_quote(k)}" for k in key)
     con.execute(f"delete from {_quote(table)} using _final where {join}")
     con.execute(f"insert into {_quote(table)} by name select * from _final")
-    for temporary in ("_staged", "_classified", "_final"):
-        con.execute(f"drop table if exists {temporary}")
+    con.execute("drop table _classified")
+    con.execute("drop table _final")
     return LoadCounts(counts.get("inserted", 0), counts.get("updated", 0), counts.get("unchanged", 0))
 
 

@@ -30,7 +30,7 @@ from takedown.ingest.parsing import (
     parse_decimal_text,
     parse_integer,
     parse_number,
-    parse_timestamp,
+    parse_timestamp_series,
     trimmed,
 )
 from takedown.ingest.readers import LINE, RawTable, UnreadableFile
@@ -122,7 +122,7 @@ def _value_expression(column: Column, text: pl.Expr, prepared_enums: dict[str, d
         normalised = text.str.strip_chars().str.to_lowercase().str.replace_all(r"[\s\-]+", "_")
         return normalised.replace_strict(prepared_enums[column.name], default=None, return_dtype=pl.Utf8)
     if column.type == "timestamp":
-        return parse_timestamp(text, timezone)
+        return None  # parsed per column with a fast path, see prepare()
     if column.type == "date":
         return parse_date(text)
     if column.type == "decimal":
@@ -155,6 +155,12 @@ def prepare(raw: RawTable, requested_kind: str | None, timezone: str, mapping: M
         if (value := _value_expression(column, pl.col(column.name), enums, timezone)) is not None
     ]
     checks = raw.frame.select(texts).with_columns(values)
+    timestamps = [column.name for column in kind.columns if column.type == "timestamp"]
+    checks = checks.with_columns(
+        parse_timestamp_series(checks[name], timezone).alias(f"{name}__value") for name in timestamps
+    ).with_columns(
+        pl.col(f"{name}__value").dt.epoch("us").alias(f"{name}__epoch_us") for name in timestamps
+    )
     parsed_flags = [
         pl.when(pl.col(column.name).is_null()).then(None)
         .otherwise(pl.col(f"{column.name}__value").is_not_null())

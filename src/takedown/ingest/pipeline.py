@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -108,41 +109,55 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, kind: str | None, ti
                 progress: ProgressCallback | None = None, now: dt.datetime | None = None) -> FileResult:
     """Ingest one file in one transaction; a file that cannot be read is recorded and nothing loads."""
     moment = now or dt.datetime.now(dt.UTC).replace(tzinfo=None)
-    digest = _file_digest(path)
-    batch_id = _batch_id(dt.datetime.now(dt.UTC), digest)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        # hashlib releases the GIL: the file's digest is computed while it is read and checked.
+        digest_future = pool.submit(_file_digest, path)
+        return _ingest_file(con, path, kind, timezone, mapping, progress, moment, digest_future)
+
+
+def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, kind: str | None, timezone: str, mapping: Mapping,
+                 progress: ProgressCallback | None, moment: dt.datetime, digest_future: Future[str]) -> FileResult:
+    started = dt.datetime.now(dt.UTC)
     try:
         raw = read_table(path)
         if progress:
             progress("read", raw.rows)
         prepared = prepare(raw, kind, timezone, mapping, moment)
     except UnreadableFile as error:
-        _record_batch(con, batch_id, path, digest, None, None, FileResult(
-            str(path), kind, 0, 0, 0, 0, 0, batch_id, str(error)), timezone, mapping)
-        return FileResult(str(path), kind, 0, 0, 0, 0, 0, batch_id, str(error))
+        digest = digest_future.result()
+        batch_id = _batch_id(started, digest)
+        refused = FileResult(str(path), kind, 0, 0, 0, 0, 0, batch_id, str(error))
+        _record_batch(con, batch_id, path, digest, None, None, refused, timezone, mapping)
+        return refused
     valid, reasons = validate(prepared)
     if progress:
         progress("validate", raw.rows)
     typed = typed_rows(prepared, raw, valid)
-    rows, status_events = kind_rows(prepared.kind, typed)
+    digest = digest_future.result()
+    batch_id = _batch_id(started, digest)
     quarantine = _quarantine_frame(raw, valid, reasons, batch_id, path, prepared.kind.name)
+    file_kind, total_rows, file_format = prepared.kind, raw.rows, raw.file_format
+    del raw, prepared, valid  # the big intermediate frames: free them before the load
+    rows, status_events = kind_rows(file_kind, typed)
+    del typed
     con.execute("begin transaction")
     try:
-        counts = upsert(con, prepared.kind.table, prepared.kind.key, rows, batch_id)
+        counts = upsert(con, file_kind.table, file_kind.key, rows, batch_id)
         if status_events is not None:
             insert_missing_events(con, status_events, batch_id)
         if quarantine.height:
             con.register("_quarantine", quarantine.to_arrow())
             con.execute("insert into quarantined_rows by name select * from _quarantine")
             con.unregister("_quarantine")
-        result = FileResult(str(path), prepared.kind.name, raw.rows, counts.inserted, counts.updated,
+        result = FileResult(str(path), file_kind.name, total_rows, counts.inserted, counts.updated,
                             counts.unchanged, quarantine.height, batch_id)
-        _record_batch(con, batch_id, path, digest, prepared.kind.name, raw.file_format, result, timezone, mapping)
+        _record_batch(con, batch_id, path, digest, file_kind.name, file_format, result, timezone, mapping)
         con.execute("commit")
     except BaseException:
         con.execute("rollback")
         raise
     if progress:
-        progress("load", raw.rows)
+        progress("load", total_rows)
     return result
 
 

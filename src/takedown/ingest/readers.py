@@ -9,6 +9,7 @@ as structural rejects with their reason, never dropped. A file that is not a tab
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
@@ -121,19 +122,39 @@ def sniff_separator(header_line: str) -> str:
 def read_csv(path: Path) -> RawTable:
     """Read a CSV file exactly: every record's line number, ragged rows quarantined."""
     data = path.read_bytes()
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    if _is_utf8(data):
+        # The common case: hand the bytes to Polars as they are, without a decoded copy in memory.
+        if not data.strip():
+            raise UnreadableFile("the file is empty")
+        separator = sniff_separator(data.split(b"\n", 1)[0].decode("utf-8"))
+        table = _read_csv_fast(data, separator)
+        if table is None:
+            table = _read_csv_exact(data.decode("utf-8"), separator)
+        table.encoding = "utf-8"
+        return table
     text, encoding = decode_text(data)
     if not text.strip():
         raise UnreadableFile("the file is empty")
-    header_line = text.split("\n", 1)[0]
-    separator = sniff_separator(header_line)
-    if encoding == "utf-8":
-        utf8 = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
-    else:
-        utf8 = text.encode("utf-8")
-    fast = _read_csv_fast(utf8, separator)
-    table = fast if fast is not None else _read_csv_exact(text, separator)
+    separator = sniff_separator(text.split("\n", 1)[0])
+    table = _read_csv_fast(text.encode("utf-8"), separator) or _read_csv_exact(text, separator)
     table.encoding = encoding
     return table
+
+
+def _is_utf8(data: bytes, block: int = 1 << 24) -> bool:
+    """Whether the bytes are valid UTF-8, decoded block by block so no full copy is kept."""
+    if b"\x00" in data[:4096]:
+        return False
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        for start in range(0, len(data), block):
+            decoder.decode(data[start:start + block])
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _read_csv_fast(data: bytes, separator: str) -> RawTable | None:

@@ -8,6 +8,7 @@ Great Expectations is imported lazily: it costs seconds, and only ingest needs i
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import threading
 from dataclasses import dataclass
@@ -19,8 +20,11 @@ from takedown.contract import Column, country_codes, currency_codes
 from takedown.ingest.normalize import Prepared
 from takedown.ingest.reasons import Reason
 
-_URL = r"^(?i:https?)://\S+$"
+_URL = r"^(?i:https?)://\S"  # the scheme, then something that is not blank
 TIMESTAMP_FORMS = "ISO 8601, YYYY-MM-DD HH:MM[:SS], YYYY/MM/DD HH:MM[:SS] or YYYY-MM-DD"
+
+# Rows validated at a time; pandas copies what it checks, so this bounds the memory it needs.
+VALIDATION_SLICE_ROWS = 500_000
 
 _context_lock = threading.Lock()
 _context_state: dict[str, Any] = {}
@@ -41,6 +45,12 @@ def _batch_definition() -> Any:
                 logging.getLogger(noisy).setLevel(logging.ERROR)
             import great_expectations as gx
             from great_expectations.data_context.types.base import ProgressBarsConfig
+            from great_expectations.execution_engine import pandas_execution_engine
+
+            # Great Expectations fingerprints every in-memory batch by hashing the whole frame, twice
+            # per validation: most of its run time on a big export. The fingerprint only labels the
+            # batch (nothing is cached or compared by it), so a cheap label does the same job.
+            pandas_execution_engine.hash_pandas_dataframe = _batch_label
 
             context = gx.get_context(mode="ephemeral")
             context.variables.progress_bars = ProgressBarsConfig(globally=False)
@@ -49,6 +59,11 @@ def _batch_definition() -> Any:
             _context_state["context"] = context
             _context_state["batch_definition"] = asset.add_batch_definition_whole_dataframe("whole_file")
         return _context_state["batch_definition"]
+
+
+def _batch_label(frame: Any) -> str:
+    """A unique label for one in-memory batch (see _batch_definition)."""
+    return f"takedown-{id(frame):x}-{frame.shape[0]}x{frame.shape[1]}"
 
 
 @dataclass(frozen=True)
@@ -61,6 +76,7 @@ class Rule:
     kwargs: dict[str, Any]
     message: str  # formatted with {value}; {column} and {other} are filled when built
     value_column: str  # the check frame's column whose text goes into the message
+    condition_column: str | None = None  # the column a row_condition reads, if any
 
 
 def rules_for(prepared: Prepared) -> list[Rule]:
@@ -79,13 +95,17 @@ def _column_rules(column: Column, prepared: Prepared) -> list[Rule]:
                           f"{name} is required", name))
     if column.required_when:
         other, other_value = column.required_when
+        from great_expectations.expectations.row_conditions import Column as Where
+
         if other_value is None:
-            condition, because = f"{other}.notnull()", f"when {other} is given"
+            read, because = other, f"when {other} is given"
+            condition = Where(name=read).is_not_null()
         else:
-            condition, because = f'{other}__value == "{other_value}"', f"when {other} is {other_value}"
+            read, because = f"{other}__value", f"when {other} is {other_value}"
+            condition = Where(name=read) == other_value
         rules.append(Rule(name, f"required_when_{other}", "ExpectColumnValuesToNotBeNull",
-                          {"column": name, "row_condition": condition, "condition_parser": "pandas"},
-                          f"{name} is required {because}", name))
+                          {"column": name, "row_condition": condition},
+                          f"{name} is required {because}", name, condition_column=read))
     if name not in prepared.present:
         return rules  # nothing more to check in a column the file does not have
     value, parsed = f"{name}__value", f"{name}__parsed"
@@ -107,9 +127,10 @@ def _column_rules(column: Column, prepared: Prepared) -> list[Rule]:
         rules.append(Rule(name, "timestamp", "ExpectColumnValuesToBeInSet", {"column": parsed, "value_set": [True]},
                           f"{name}: {{value!r}} is not a valid timestamp in {prepared.timezone} "
                           f"({TIMESTAMP_FORMS})", name))
-        limit = prepared.future_limit
+        # Compared as epoch microseconds: the same instant, and integer comparisons are fast in pandas.
+        limit = int((prepared.future_limit - dt.datetime(1970, 1, 1)) / dt.timedelta(microseconds=1))
         rules.append(Rule(name, "not_in_future", "ExpectColumnValuesToBeBetween",
-                          {"column": value, "max_value": limit},
+                          {"column": f"{name}__epoch_us", "max_value": limit},
                           f"{name}: {{value!r}} is more than one day after the ingest "
                           f"({prepared.now:%Y-%m-%d %H:%M} UTC)", name))
     elif column.type == "date":
@@ -150,22 +171,31 @@ def build_suite(prepared: Prepared, rules: list[Rule]) -> Any:
 
 def validate(prepared: Prepared) -> tuple[pl.Series, dict[int, list[Reason]]]:
     """Run the suite; return a mask of valid rows and the reasons of each failing row (by position)."""
+    # First wait for the background import (see warm_up): importing Great Expectations from two
+    # threads at once breaks its circular imports.
+    batch_definition = _batch_definition()  # also makes the context the suite belongs to
     rules = rules_for(prepared)
     checks = prepared.checks
     reasons: dict[int, list[Reason]] = {}
     if checks.height == 0:
         return pl.Series("valid", [], dtype=pl.Boolean), reasons
-    frame = checks.to_pandas()
-    batch = _batch_definition().get_batch(batch_parameters={"dataframe": frame})
-    result = batch.validate(build_suite(prepared, rules), result_format={"result_format": "COMPLETE"})
+    needed = {rule.kwargs["column"] for rule in rules} | {rule.condition_column for rule in rules} - {None}
+    suite = build_suite(prepared, rules)
     failing: dict[int, list[int]] = {}
-    for outcome in result.results:
-        index = outcome.expectation_config.meta["rule_index"]
-        if outcome.exception_info and outcome.exception_info.get("raised_exception"):
-            raise RuntimeError(f"the check {rules[index].rule} of {rules[index].column} failed to run: "
-                               f"{outcome.exception_info.get('exception_message')}")
-        if not outcome.success:
-            failing[index] = list(outcome.result.get("unexpected_index_list") or [])
+    # Validate in slices: pandas holds a copy of what it checks, so this bounds ingest's memory.
+    for offset in range(0, checks.height, VALIDATION_SLICE_ROWS):
+        frame = checks.slice(offset, VALIDATION_SLICE_ROWS).select(sorted(needed)).to_pandas()
+        frame.index += offset
+        batch = batch_definition.get_batch(batch_parameters={"dataframe": frame})
+        result = batch.validate(suite, result_format={"result_format": "COMPLETE"})
+        for outcome in result.results:
+            index = outcome.expectation_config.meta["rule_index"]
+            if outcome.exception_info and outcome.exception_info.get("raised_exception"):
+                raise RuntimeError(f"the check {rules[index].rule} of {rules[index].column} failed to run: "
+                                   f"{outcome.exception_info.get('exception_message')}")
+            if not outcome.success:
+                failing.setdefault(index, []).extend(outcome.result.get("unexpected_index_list") or [])
+        del frame, batch, result
     for index, positions in sorted(failing.items()):
         rule = rules[index]
         values = checks[rule.value_column].gather(positions).to_list() if positions else []
@@ -173,5 +203,5 @@ def validate(prepared: Prepared) -> tuple[pl.Series, dict[int, list[Reason]]]:
             reasons.setdefault(int(position), []).append(
                 Reason(rule.column, rule.rule, rule.expectation, rule.message.format(value=value)))
     bad = pl.Series("bad", sorted(reasons), dtype=pl.Int64)
-    valid = ~pl.int_range(checks.height, eager=True).is_in(bad)
+    valid = ~pl.int_range(checks.height, eager=True).is_in(bad.implode())
     return valid.alias("valid"), reasons
