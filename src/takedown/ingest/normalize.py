@@ -136,6 +136,15 @@ def _value_expression(column: Column, text: pl.Expr, prepared_enums: dict[str, d
     return None
 
 
+def _text_expression(column: Column, original: str | None) -> pl.Expr:
+    """A column's text: trimmed (null when empty), except untrusted text, which is kept verbatim."""
+    if original is None:
+        return pl.lit(None, dtype=pl.Utf8)
+    if column.untrusted:
+        return pl.when(pl.col(original) != "").then(pl.col(original))
+    return trimmed(original)
+
+
 def prepare(raw: RawTable, requested_kind: str | None, timezone: str, mapping: Mapping,
             now: dt.datetime) -> Prepared:
     """Map the header, detect the kind and compute the columns the suite checks."""
@@ -144,11 +153,7 @@ def prepare(raw: RawTable, requested_kind: str | None, timezone: str, mapping: M
     source_names = {name: original for original, name in names.items() if name in kind.column_names}
     extra_columns = tuple(original for original, name in names.items() if name not in kind.column_names)
     enums = enum_tables(kind, mapping)
-    texts = [
-        (trimmed(source_names[column.name]) if column.name in source_names else pl.lit(None, dtype=pl.Utf8))
-        .alias(column.name)
-        for column in kind.columns
-    ]
+    texts = [_text_expression(column, source_names.get(column.name)).alias(column.name) for column in kind.columns]
     values = [
         value.alias(f"{column.name}__value")
         for column in kind.columns

@@ -1,0 +1,89 @@
+"""All or nothing per file: a kill -9 in the middle of a load leaves the store as it was before the file.
+
+Readers see only published copies: they never block ingest and never see a half-loaded file.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import polars as pl
+
+from takedown.store import Reader, open_writer
+
+COUNTS = "select (select count(*) from listings), (select count(*) from ingest_batches)"
+
+LOADER = textwrap.dedent("""
+    import sys
+    from pathlib import Path
+    from takedown.ingest import ingest_files
+
+    def progress(stage, rows):
+        print(stage, flush=True)
+
+    ingest_files([Path(sys.argv[1])], Path(sys.argv[2]), progress=progress)
+    print("finished", flush=True)
+""")
+
+
+def big_listings(path: Path, rows: int) -> Path:
+    frame = pl.DataFrame({
+        "platform": ["alibaba"] * rows,
+        "listing_id": [f"B{i}" for i in range(rows)],
+        "url": [f"https://a/{i}" for i in range(rows)],
+        "seller_id": [f"S{i % 977}" for i in range(rows)],
+        "brand": ["Acme"] * rows,
+        "infringement_type": ["counterfeit"] * rows,
+        "detected_at": ["2026-03-01 10:00:00"] * rows,
+    })
+    frame.write_csv(path)
+    return path
+
+
+def counts_in_working_store(db_path: Path) -> tuple[int, int]:
+    with open_writer(db_path) as con:  # what the next ingest would start from
+        return con.sql(COUNTS).fetchall()[0]
+
+
+def test_kill_9_during_the_load_leaves_the_store_as_before(tmp_path, write_file, ingest, query, db_path):
+    ingest(write_file("small.csv", "platform,listing_id,url,seller_id,brand,infringement_type,detected_at\n"
+                                   "alibaba,X1,https://a/x,S1,Acme,counterfeit,2026-03-01\n"))
+    before = query(COUNTS).rows()[0]
+    big = big_listings(tmp_path / "big.csv", 300_000)
+    process = subprocess.Popen([sys.executable, "-c", LOADER, str(big), str(db_path)],
+                               stdout=subprocess.PIPE, text=True)
+    try:
+        for line in process.stdout:
+            if line.strip() == "validate":  # rows checked: the load's transaction starts now
+                time.sleep(0.05)
+                os.kill(process.pid, signal.SIGKILL)
+                break
+    finally:
+        process.wait(timeout=60)
+    assert process.returncode == -signal.SIGKILL, "the load finished before it could be killed"
+    assert query(COUNTS).rows()[0] == before  # what readers see
+    assert counts_in_working_store(db_path) == before  # what the writer recovers
+    # and the store still works: the same file loads whole afterwards
+    [result] = ingest(big)
+    assert (result.inserted, result.rejected) == (300_000, 0)
+    assert query(COUNTS).rows()[0] == (before[0] + 300_000, before[1] + 1)
+
+
+def test_a_reader_does_not_block_ingest_and_sees_each_published_copy(write_file, ingest, db_path):
+    header = "platform,listing_id,url,seller_id,brand,infringement_type,detected_at\n"
+    ingest(write_file("one.csv", header + "alibaba,L1,https://a/1,S1,Acme,counterfeit,2026-03-01\n"))
+    reader = Reader(db_path)
+    try:
+        assert reader.cursor().sql("select count(*) from listings").fetchall() == [(1,)]
+        held = reader.connection()  # a dashboard holding the published file open
+        ingest(write_file("two.csv", header + "alibaba,L2,https://a/2,S1,Acme,counterfeit,2026-03-01\n"))
+        assert held.sql("select count(*) from listings").fetchall() == [(1,)]  # its snapshot stays whole
+        assert reader.cursor().sql("select count(*) from listings").fetchall() == [(2,)]  # reconnected
+    finally:
+        reader.close()
