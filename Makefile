@@ -2,8 +2,10 @@
 #   make demo   - install, build a demo program, ingest it, show it
 #   make test   - install, run the test suite
 SHELL := /bin/bash
-export UV_COMPILE_BYTECODE := 1   # this machine sets PYTHONDONTWRITEBYTECODE; compiled imports start seconds faster
-export UV_LINK_MODE := copy       # the uv cache may sit on another file system
+# This machine sets PYTHONDONTWRITEBYTECODE: without bytecode compiled at install, imports take seconds longer.
+export UV_COMPILE_BYTECODE := 1
+# The uv cache may sit on another file system than the project.
+export UV_LINK_MODE := copy
 
 # Use uv from PATH when there is one; otherwise bootstrap it into .tools/ with pip.
 UV := $(shell command -v uv 2>/dev/null)

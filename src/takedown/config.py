@@ -31,6 +31,18 @@ def resolve_db_path(db: str | os.PathLike[str] | None) -> Path:
     return Path(db) if db else default_db_path()
 
 
+EXCHANGE_RATES_RELATIVE = Path("data") / "exchange_rates.csv"
+
+
+def exchange_rates_path() -> Path:
+    """The monthly exchange-rate table: $TAKEDOWN_EXCHANGE_RATES, else data/exchange_rates.csv of the project."""
+    env = os.environ.get("TAKEDOWN_EXCHANGE_RATES")
+    if env:
+        return Path(env)
+    base = REPO_DIR if (REPO_DIR / "pyproject.toml").exists() else Path.cwd()
+    return base / EXCHANGE_RATES_RELATIVE
+
+
 @dataclass(frozen=True)
 class Settings:
     """Thresholds and windows of the metric definitions (SPEC section 3)."""
@@ -51,6 +63,8 @@ class Settings:
     report_timezone: str = "UTC"
     # An export "handled" a complaint in time when the first decision came within a day.
     handled_within_hours: float = 24.0
+    # Rights that lapse within a quarter need renewing now: IPP re-verification takes weeks.
+    rights_expiry_warning_days: int = 90
 
 
 DEFAULT_SETTINGS = Settings()
