@@ -147,3 +147,16 @@ def test_mapping_value_aliases_and_extra_platforms(write_file, ingest, query, tm
     assert [(r.inserted, r.rejected) for r in results] == [(1, 0), (2, 0)]
     assert query("select event from outcome_events")["event"].to_list() == ["removed"]
     assert "shopee" in query("select platform from listings")["platform"].to_list()
+
+
+def test_spreadsheet_leftovers_are_not_rows_or_columns(write_file, ingest, query):
+    # Excel's CSV: BOM, CRLF, trailing separators (blank header names), a row of bare separators.
+    text = ("\ufeffcomplaint_id;event;occurred_at;;\r\n"
+            "C1;removed;2026-03-02;;\r\n"
+            ";;;;\r\n"
+            "C2;rejected;2026-03-03;;kept\r\n"
+            "\r\n")
+    [result] = ingest(write_file("outcomes.csv", text))
+    assert (result.rows, result.inserted, result.rejected) == (2, 2, 0)
+    rows = query("select complaint_id, extra, line from outcome_events order by 1").rows()
+    assert rows == [("C1", '{"column_5":""}', 2), ("C2", '{"column_5":"kept"}', 4)]

@@ -21,6 +21,8 @@ import polars as pl
 from takedown.ingest.reasons import Reason
 
 LINE = "_line"
+# A column with no header name is called column_<position>; dropped when it holds no value at all.
+BLANK_HEADER = "column_"
 SUFFIX_FORMATS = {
     ".csv": "csv", ".tsv": "csv", ".txt": "csv",
     ".xlsx": "xlsx", ".xlsm": "xlsx",
@@ -83,7 +85,21 @@ def read_table(path: Path) -> RawTable:
     table = reader(path)
     if not table.frame.columns or table.frame.columns == [LINE]:
         raise UnreadableFile("the file has no header row")
+    table.frame = _drop_empty(table.frame)
     return table
+
+
+def _is_blank(name: str) -> pl.Expr:
+    return pl.col(name).is_null() | (pl.col(name).str.strip_chars() == "")
+
+
+def _drop_empty(frame: pl.DataFrame) -> pl.DataFrame:
+    """Spreadsheets leave rows and columns of bare separators: a row with no value at all is not a
+    row (like a blank line), and a column with neither a header nor any value is not a column."""
+    values = [c for c in frame.columns if c != LINE]
+    frame = frame.filter(~pl.all_horizontal([_is_blank(c) for c in values]))
+    unnamed = [c for c in values if c.startswith(BLANK_HEADER) and c[len(BLANK_HEADER):].isdigit()]
+    return frame.drop([c for c in unnamed if frame.select(_is_blank(c).all()).item()])
 
 
 # ---------------------------------------------------------------------------------------- CSV
@@ -169,8 +185,13 @@ def _read_csv_fast(data: bytes, separator: str) -> RawTable | None:
     except Exception:
         return None  # ragged or malformed: let the exact reader say which line
     physical_lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
-    if physical_lines != frame.height + 1 or len(set(frame.columns)) != len(frame.columns):
+    if physical_lines != frame.height + 1:
         return None  # blank lines or quoted newlines: line numbers need the exact reader
+    header_line = data.split(b"\n", 1)[0].decode("utf-8").rstrip("\r")
+    header = next(csv.reader([header_line], delimiter=separator, quotechar='"'), [])
+    if len(header) != frame.width:
+        return None
+    frame.columns = _unique_names(header)
     short = frame.select(pl.any_horizontal(pl.all().is_null()).alias("short")).to_series()
     if short.any():
         return None
@@ -226,10 +247,12 @@ def _frame_from_columns(header: list[str], columns: list[list[str | None]], line
 
 
 def _unique_names(header: list[str]) -> list[str]:
-    """Keep duplicate header names distinguishable (`x`, `x__2`); the normaliser reports them."""
+    """Name blank headers by position (`column_3`) and keep duplicates apart (`x`, `x__2`)."""
     seen: dict[str, int] = {}
     names = []
-    for name in header:
+    for position, name in enumerate(header, start=1):
+        if not name.strip():
+            name = f"{BLANK_HEADER}{position}"
         seen[name] = seen.get(name, 0) + 1
         names.append(name if seen[name] == 1 else f"{name}__{seen[name]}")
     return names
