@@ -1,0 +1,35 @@
+"""Data quality of the store: what was loaded, what was quarantined and why, what is orphaned.
+
+Each function reads one query of queries/reports or queries/views and returns a Polars frame; the
+notebooks, the CLI and (later) the dashboard all use these.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import polars as pl
+
+from takedown.sql import load_query
+
+
+def ingest_batches(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """One row per file loaded or refused, newest first: rows, inserted, updated, unchanged, rejected."""
+    return con.sql(load_query("reports/ingest_batches")).pl()
+
+
+def quarantine_by_rule(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """One row per (kind, column, rule): rows broken, files, an example message."""
+    return con.sql(load_query("reports/quarantine_by_rule")).pl()
+
+
+def orphans(con: duckdb.DuckDBPyConnection) -> dict[str, pl.DataFrame]:
+    """Complaint items whose listing is not loaded, and events whose complaint item is not loaded."""
+    return {
+        "complaint_items": con.sql("select * from orphan_complaint_items order by complaint_id, listing_id").pl(),
+        "outcome_events": con.sql("select * from orphan_outcome_events order by complaint_id, occurred_at").pl(),
+    }
+
+
+def store_summary(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """Row counts of every table, and orphan counts."""
+    return con.sql("select name, row_count from store_summary").pl()
