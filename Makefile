@@ -13,7 +13,7 @@ ifeq ($(UV),)
 UV := .tools/bin/uv
 endif
 
-.PHONY: demo test bench install lint clean
+.PHONY: demo test bench notebook install clean
 
 .tools/bin/uv:
 	python3 -m venv .tools
@@ -33,6 +33,9 @@ demo: .venv/.installed  ## ingest the sample exports and show the store
 
 test: .venv/.installed  ## the whole test suite
 	$(UV) run --frozen pytest
+
+notebook: .venv/.installed  ## JupyterLab on notebooks/ (pulled into a throw-away environment by uv)
+	$(UV) run --frozen --with jupyterlab jupyter lab notebooks/
 
 bench: .venv/.installed  ## the ingest benchmark (1M-row files; minutes)
 	$(UV) run --frozen python benchmarks/bench_ingest.py
