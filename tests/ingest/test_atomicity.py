@@ -87,3 +87,30 @@ def test_a_reader_does_not_block_ingest_and_sees_each_published_copy(write_file,
         assert reader.cursor().sql("select count(*) from listings").fetchall() == [(2,)]  # reconnected
     finally:
         reader.close()
+
+
+HOLDER = textwrap.dedent("""
+    import sys, time
+    from pathlib import Path
+    from takedown.store import open_writer
+
+    with open_writer(Path(sys.argv[1])):
+        print("holding", flush=True)
+        time.sleep(float(sys.argv[2]))
+""")
+
+
+def test_a_second_writer_waits_for_the_first(write_file, ingest, query, db_path):
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(db_path), "1.5"], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "holding"
+        started = time.monotonic()
+        [result] = ingest(write_file("one.csv", "platform,listing_id,url,seller_id,brand,infringement_type,"
+                                                "detected_at\nalibaba,L1,https://a/1,S1,Acme,counterfeit,2026-03-01\n"))
+        waited = time.monotonic() - started
+    finally:
+        holder.wait(timeout=30)
+    assert result.inserted == 1
+    assert waited > 0.5  # it waited for the lock instead of failing
+    assert query("select count(*) from listings").item() == 1
