@@ -12,7 +12,7 @@ import argparse
 import importlib
 import sys
 
-COMMANDS = ("ingest", "rejects", "metrics")
+COMMANDS = ("ingest", "rejects", "metrics", "demo", "watch")
 
 
 def build_parser() -> argparse.ArgumentParser:

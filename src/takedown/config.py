@@ -17,13 +17,22 @@ REPO_DIR = PACKAGE_DIR.parent.parent
 DEFAULT_DB_RELATIVE = Path("data") / "takedown.duckdb"
 
 
+def project_dir() -> Path:
+    """The checkout's root; from an installed wheel, the working directory."""
+    return REPO_DIR if (REPO_DIR / "pyproject.toml").exists() else Path.cwd()
+
+
+def data_dir() -> Path:
+    """The project's data folder: the store, the demo's exports, the live feed's inbox."""
+    return project_dir() / "data"
+
+
 def default_db_path() -> Path:
-    """The store: $TAKEDOWN_DB, else data/takedown.duckdb under the project (or the cwd from a wheel)."""
+    """The store: $TAKEDOWN_DB, else data/takedown.duckdb under the project."""
     env = os.environ.get("TAKEDOWN_DB")
     if env:
         return Path(env)
-    base = REPO_DIR if (REPO_DIR / "pyproject.toml").exists() else Path.cwd()
-    return base / DEFAULT_DB_RELATIVE
+    return project_dir() / DEFAULT_DB_RELATIVE
 
 
 def resolve_db_path(db: str | os.PathLike[str] | None) -> Path:
@@ -39,8 +48,7 @@ def exchange_rates_path() -> Path:
     env = os.environ.get("TAKEDOWN_EXCHANGE_RATES")
     if env:
         return Path(env)
-    base = REPO_DIR if (REPO_DIR / "pyproject.toml").exists() else Path.cwd()
-    return base / EXCHANGE_RATES_RELATIVE
+    return project_dir() / EXCHANGE_RATES_RELATIVE
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,122 @@
+"""`takedown demo [--seed N] [--scale N] [--end ISO] [--db PATH] [--out DIR] [--no-serve]
+[--live [--interval S] [--inbox DIR]]`.
+
+Generates a believable program's export files (takedown.demo), ingests them through the same path
+as `takedown ingest`, and shows the result. With --live it then keeps writing new exports into an
+inbox folder for `takedown watch` to load.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from pathlib import Path
+
+from takedown.cli import add_db_argument
+from takedown.config import PROGRESS_MIN_ROWS, resolve_db_path
+from takedown.demo.settings import CATCH_UP_HOURS, DEFAULT_SCALE, DEFAULT_SEED, INTERVAL_SECONDS, MAX_SCALE
+
+HELP = "generate a realistic demo program, ingest it, and show it (--live: keep feeding an inbox)"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    def scale(text: str) -> int:
+        value = int(text.replace("_", ""))
+        if not 1 <= value <= MAX_SCALE:
+            raise argparse.ArgumentTypeError(f"--scale must be between 1 and {MAX_SCALE:,}")
+        return value
+
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"random seed (default {DEFAULT_SEED})")
+    parser.add_argument("--scale", type=scale, default=DEFAULT_SCALE,
+                        help=f"complaint items to generate (default {DEFAULT_SCALE:,}, at most {MAX_SCALE:,})")
+    parser.add_argument("--end", type=_moment, help="the program's last moment, ISO 8601 (default: now)")
+    parser.add_argument("--out", type=Path, help="folder for the export files (default: data/demo/exports)")
+    parser.add_argument("--no-serve", action="store_true", help="ingest and summarise only, do not serve")
+    parser.add_argument("--live", action="store_true",
+                        help="after the history, keep writing new export files into the inbox")
+    parser.add_argument("--interval", type=float, default=INTERVAL_SECONDS,
+                        help=f"seconds between live files (default {INTERVAL_SECONDS:g})")
+    parser.add_argument("--inbox", type=Path, help="folder the live feed writes into (default: data/inbox)")
+    add_db_argument(parser)
+
+
+def _moment(text: str) -> dt.datetime:
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"not an ISO 8601 time: {text!r}") from error
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+def serve_or_summarise(db_path: Path) -> None:
+    """Show the demo store: the dashboard once it exists; until then, the store's contents."""
+    from takedown.display import print_store_summary
+
+    print_store_summary(db_path)
+    print("The dashboard is coming; meanwhile explore the store with `takedown rejects` "
+          f"or open it in DuckDB: duckdb -readonly {db_path}")
+
+
+def run(args: argparse.Namespace) -> int:
+    from rich.console import Console
+
+    from takedown.demo.live import LiveFeed
+    from takedown.demo.pipeline import DemoError, build_demo, default_exports_dir, default_inbox_dir
+    from takedown.display import StageProgress, print_store_summary
+    from takedown.store import StoreError
+
+    console = Console(stderr=True)
+    db_path = resolve_db_path(args.db)
+    out_dir = args.out or default_exports_dir()
+    inbox = args.inbox or default_inbox_dir()
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    end = args.end or now
+    if args.live:
+        # The live feed replays the last hours quickly, so the history stops short of now.
+        end = min(end, now) - dt.timedelta(hours=CATCH_UP_HOURS)
+    console.print(f"Generating {args.scale:,} complaint items up to {end:%Y-%m-%d %H:%M} UTC "
+                  f"(seed {args.seed}) into {out_dir}")
+    reporter = StageProgress(min_rows=PROGRESS_MIN_ROWS, console=console)
+    try:
+        build = build_demo(db_path, out_dir, args.seed, args.scale, end, demo_folders=[out_dir, inbox],
+                           progress=reporter,
+                           on_chunk=lambda done, total: console.print(f"  wrote chunk {done} of {total}"))
+    except (DemoError, StoreError) as error:
+        print(f"takedown demo: {error}", file=sys.stderr)
+        return 1
+    finally:
+        reporter.close()
+    console.print(f"Wrote {len(build.program.files)} export files in {build.generate_seconds:.1f} s; "
+                  f"ingested them in {build.ingest_seconds:.1f} s:")
+    for result in build.results:
+        name = Path(result.file).name
+        if result.error:
+            console.print(f"  {name}: [red]refused[/red]: {result.error}")
+        else:
+            console.print(f"  {name}: {result.rows:,} rows, {result.rejected:,} quarantined")
+    quarantined = sum(result.rejected for result in build.results)
+    if quarantined:
+        console.print(f"{quarantined:,} deliberately bad rows are quarantined: `takedown rejects` lists them.")
+    if any(result.error for result in build.results):
+        return 1
+    if args.no_serve and not args.live:
+        print_store_summary(db_path)
+        return 0
+    if not args.live:
+        serve_or_summarise(db_path)
+        return 0
+    if args.no_serve:
+        print_store_summary(db_path)
+    else:
+        serve_or_summarise(db_path)
+    feed = LiveFeed(inbox, args.seed, args.scale, end)
+    console.print(f"Live feed: writing new exports into {inbox} every {args.interval:g} s "
+                  f"(Ctrl-C to stop). Load them with: takedown watch {inbox} --db {db_path}")
+    try:
+        feed.run(args.interval, on_tick=lambda tick: console.print(
+            f"  {tick.clock:%Y-%m-%d %H:%M} UTC: " + ", ".join(f"{count:,} {kind}" for kind, count in tick.rows.items())
+            + f" in {len(tick.files)} file(s)"))
+    except KeyboardInterrupt:
+        console.print("Live feed stopped.")
+    return 0

@@ -1,0 +1,188 @@
+"""A watched inbox folder: export files that land in it are ingested once, then filed away.
+
+How to feed an inbox (producers: export scripts, SFTP drops, the demo's live feed)
+------------------------------------------------------------------------------------
+Write each file under a temporary name in the inbox itself -- a name starting with a dot, or
+ending in `.part` or `.tmp` -- and rename it to its final name when it is complete (a rename within
+one folder is atomic). The watcher ignores temporary names, so it never reads half a file. A file
+copied straight to its final name may be read while it is still being written; as a safety net
+the watcher also waits until a file has not changed for a moment, but only the rename is a
+guarantee. Run one watcher per inbox.
+
+What the watcher does with each file
+------------------------------------
+Files are taken oldest first. Each is ingested exactly like `takedown ingest FILE` (rows that break
+a rule are quarantined, the rest load), then moved to `processed/`. A file ingest refuses as a
+whole (not a table, unreadable) or that crashes ingest is moved to `failed/` with
+`<name>.reason.txt` beside it saying why. A name already taken in `processed/` or `failed/` gets a
+numbered suffix (`listings.1.csv`), so nothing is overwritten. A file whose exact bytes were
+already loaded from the same path (the watcher stopped between loading and moving it) is moved to
+`processed/` without loading it again. If the store itself cannot be opened the file stays in the
+inbox and is tried again on the next poll.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from takedown.ingest import FileResult, ingest_files
+from takedown.store import StoreError, connect_reader
+
+PROCESSED = "processed"
+FAILED = "failed"
+# Names producers use while writing; never read.
+TEMPORARY_SUFFIXES = (".part", ".tmp")
+# A file must be unchanged this long before it is read: a safety net for producers that do not rename.
+SETTLE_SECONDS = 1.0
+# How often the folder is polled by default: quick enough for a live dashboard, cheap when idle.
+POLL_SECONDS = 2.0
+
+
+@dataclass
+class Handled:
+    """What became of one inbox file."""
+
+    name: str
+    outcome: str  # "processed" | "failed" | "already loaded"
+    moved_to: Path
+    result: FileResult | None = None
+    reason: str | None = None
+
+
+def is_temporary(path: Path) -> bool:
+    """A name producers use while writing (dotfiles, *.part, *.tmp)."""
+    return path.name.startswith(".") or path.name.endswith(TEMPORARY_SUFFIXES)
+
+
+def ready_files(folder: Path, settle_seconds: float = SETTLE_SECONDS, now: float | None = None) -> list[Path]:
+    """Complete files waiting in the folder, oldest first (temporary names and subfolders skipped)."""
+    moment = time.time() if now is None else now
+    waiting = []
+    for entry in os.scandir(folder):
+        path = Path(entry.path)
+        if not entry.is_file(follow_symlinks=False) or is_temporary(path):
+            continue
+        try:
+            modified = entry.stat().st_mtime
+        except FileNotFoundError:
+            continue  # taken away since the listing
+        if moment - modified >= settle_seconds:
+            waiting.append((modified, path.name, path))
+    return [path for _, _, path in sorted(waiting)]
+
+
+def unique_target(folder: Path, name: str) -> Path:
+    """`folder/name`, or `folder/stem.N.suffix` with the first free N when the name is taken."""
+    target = folder / name
+    stem, dot, suffix = name.partition(".")
+    number = 1
+    while target.exists() or target.with_name(target.name + ".reason.txt").exists():
+        target = folder / (f"{stem}.{number}.{suffix}" if dot else f"{stem}.{number}")
+        number += 1
+    return target
+
+
+def _digest(path: Path) -> str:
+    sha = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            sha.update(block)
+    return sha.hexdigest()
+
+
+def already_loaded(db_path: Path, path: Path, digest: str) -> str | None:
+    """The batch that already loaded these exact bytes from this path, if any."""
+    if not db_path.exists():
+        return None
+    try:
+        con = connect_reader(db_path)
+    except StoreError:
+        return None
+    try:
+        rows = con.sql("select batch_id from ingest_batches where file = ? and file_sha256 = ? and error is null "
+                       "limit 1", params=[str(path), digest]).fetchall()
+    finally:
+        con.close()
+    return rows[0][0] if rows else None
+
+
+def _write_reason(target: Path, original: str, reason: str, detail: str | None) -> None:
+    text = (f"file: {original}\nfailed at: {dt.datetime.now(dt.UTC):%Y-%m-%dT%H:%M:%SZ}\nreason: {reason}\n"
+            + (f"\n{detail}" if detail else ""))
+    temporary = target.with_name(f".{target.name}.reason.part")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, target.with_name(target.name + ".reason.txt"))
+
+
+def handle_file(path: Path, db_path: Path, timezone: str | None = None, mapping_path: Path | None = None) -> Handled:
+    """Ingest one inbox file and move it to processed/ or failed/ (with a reason file).
+
+    Raises StoreError when the store cannot be opened: the file is left where it is.
+    """
+    folder = path.parent
+    digest = _digest(path)
+    batch = already_loaded(db_path, path, digest)
+    if batch is not None:
+        target = unique_target(folder / PROCESSED, path.name)
+        os.replace(path, target)
+        return Handled(path.name, "already loaded", target, reason=f"loaded before in batch {batch}")
+    try:
+        result = ingest_files([path], db_path, timezone=timezone, mapping_path=mapping_path)[0]
+    except StoreError:
+        raise
+    except Exception as error:  # a crash on this file must not stop the watcher: file it with the reason
+        target = unique_target(folder / FAILED, path.name)
+        reason = f"ingest crashed: {type(error).__name__}: {error}"
+        _write_reason(target, path.name, reason, traceback.format_exc())
+        os.replace(path, target)
+        return Handled(path.name, "failed", target, reason=reason)
+    if result.error:
+        target = unique_target(folder / FAILED, path.name)
+        _write_reason(target, path.name, f"refused, nothing loaded: {result.error}",
+                      f"ingest batch: {result.batch_id}\n")
+        os.replace(path, target)
+        return Handled(path.name, "failed", target, result, result.error)
+    target = unique_target(folder / PROCESSED, path.name)
+    os.replace(path, target)
+    return Handled(path.name, "processed", target, result)
+
+
+def watch_folder(folder: Path, db_path: Path, interval: float = POLL_SECONDS, max_files: int | None = None,
+                 timeout: float | None = None, timezone: str | None = None, mapping_path: Path | None = None,
+                 settle_seconds: float = SETTLE_SECONDS, on_file: Callable[[Handled], None] | None = None,
+                 on_store_error: Callable[[Path, StoreError], None] | None = None,
+                 should_stop: Callable[[], bool] | None = None) -> list[Handled]:
+    """Poll `folder`, handling each complete file, until max_files are handled, timeout seconds pass,
+    or should_stop() is true. Returns what became of each file."""
+    for sub in (PROCESSED, FAILED):
+        (folder / sub).mkdir(parents=True, exist_ok=True)
+    deadline = None if timeout is None else time.monotonic() + timeout
+    handled: list[Handled] = []
+    while True:
+        for path in ready_files(folder, settle_seconds):
+            if should_stop and should_stop():
+                return handled
+            if not path.exists():
+                continue
+            try:
+                outcome = handle_file(path, db_path, timezone, mapping_path)
+            except StoreError as error:
+                if on_store_error:
+                    on_store_error(path, error)
+                break  # the store is busy or broken: try again on the next poll
+            handled.append(outcome)
+            if on_file:
+                on_file(outcome)
+            if max_files is not None and len(handled) >= max_files:
+                return handled
+        if (should_stop and should_stop()) or (deadline is not None and time.monotonic() >= deadline):
+            return handled
+        pause = interval if deadline is None else min(interval, max(0.0, deadline - time.monotonic()))
+        time.sleep(pause)

@@ -1,0 +1,92 @@
+"""Complaint item facts: one row per item known at T with everything its metrics read.
+
+Every metric of SPEC section 3 is an aggregate of these columns over a cohort, so the facts are
+computed once per as-of instant and then filtered and grouped (see kpis, good_faith,
+repeat_offenders, trends and the queues).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+
+from takedown.config import DEFAULT_SETTINGS, Settings
+from takedown.metrics.counter_notices import missed_responses_per_item
+from takedown.metrics.exchange_rates import with_value_usd
+from takedown.metrics.status import (
+    COUNTER_NOTICE_SUCCESS_STATUSES,
+    event_milestones,
+    known_events,
+    known_items,
+    status_of_last_event,
+)
+
+_MICROSECONDS_PER_HOUR = 3_600_000_000
+# What an item takes from its listing (joined on platform, listing_id): brand and value.
+LISTING_VALUE_COLUMNS = ("brand", "price", "currency", "units_sold")
+_ITEM_COLUMNS = ("item_id", "complaint_id", "listing_id", "platform", "seller_id", "enforcement_type", "ipr_type",
+                 "ipr_registration", "reason", "account", "submitted_at")
+
+FACT_COLUMNS = (
+    # the complaint item itself
+    *_ITEM_COLUMNS,
+    # its listing's brand (null for a storefront item or an unknown listing)
+    "brand",
+    # its status at T
+    "last_event", "status_at", "status",
+    # hours from submitted_at to the first removed event, and to the first removed-or-rejected event
+    "hours_to_removal", "hours_to_decision",
+    # the first decision came within Settings.handled_within_hours (null: no decision by T)
+    "handled_in_time",
+    "has_counter_notice", "successful_counter_notice", "missed_counter_notice_responses",
+    # price x units_sold in USD at the rate of submitted_at's month (null: unknown)
+    "value_usd",
+)
+
+
+def attach_listing_values(items: pl.DataFrame, listings: pl.DataFrame) -> pl.DataFrame:
+    """`items` plus their listing's brand, price, currency and units_sold (null without a listing).
+
+    load_metric_inputs does this join in DuckDB; use this for items built by hand.
+    """
+    values = listings.select("platform", "listing_id", *LISTING_VALUE_COLUMNS)
+    return items.join(values, on=["platform", "listing_id"], how="left", maintain_order="left")
+
+
+def _hours_since_submitted(column: str) -> pl.Expr:
+    return (pl.col(column) - pl.col("submitted_at")).dt.total_microseconds() / _MICROSECONDS_PER_HOUR
+
+
+def complaint_item_facts(items: pl.DataFrame, events: pl.DataFrame, exchange_rates: pl.DataFrame,
+                         as_of: dt.datetime, settings: Settings = DEFAULT_SETTINGS) -> pl.DataFrame:
+    """One row per complaint item submitted by `as_of`, with FACT_COLUMNS, as known at `as_of`.
+
+    `items` carry their listing's values (MetricInputs.items, or attach_listing_values); `events`
+    are keyed by item_id (MetricInputs.events, or status.events_of_items). Events after `as_of`,
+    and events of items not in `items`, are ignored. Rows keep the order of `items`.
+    """
+    items_known = known_items(items, as_of)
+    events_known = known_events(events, items_known, as_of).select("item_id", "event", "occurred_at")
+    # Per-item results are aligned to the items' rows and added beside their columns, so the
+    # items' own (string) columns are shared, never copied by a join.
+    aligned = (items_known.select("item_id")
+               .join(event_milestones(events_known), on="item_id", how="left", maintain_order="left")
+               .join(missed_responses_per_item(events_known, as_of, settings.response_window_hours),
+                     on="item_id", how="left", maintain_order="left")
+               .drop("item_id"))
+    value_usd = with_value_usd(items_known.select("submitted_at", "price", "currency", "units_sold"),
+                               exchange_rates, priced_at="submitted_at").get_column("value_usd")
+    facts = items_known.hstack([*aligned.get_columns(), value_usd])
+    hours_to_decision = _hours_since_submitted("first_decision_at")
+    status = status_of_last_event(pl.col("last_event"))
+    has_counter_notice = pl.col("has_counter_notice").fill_null(False)
+    return facts.with_columns(
+        status.alias("status"),
+        _hours_since_submitted("first_removed_at").alias("hours_to_removal"),
+        hours_to_decision.alias("hours_to_decision"),
+        (hours_to_decision <= settings.handled_within_hours).alias("handled_in_time"),
+        has_counter_notice.alias("has_counter_notice"),
+        (has_counter_notice & status.is_in(COUNTER_NOTICE_SUCCESS_STATUSES)).alias("successful_counter_notice"),
+        pl.col("missed_counter_notice_responses").fill_null(0),
+    ).select(FACT_COLUMNS)

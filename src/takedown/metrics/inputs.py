@@ -1,0 +1,187 @@
+"""The frames every metric reads, and the loaders that read them from the store.
+
+This is the only module of `takedown.metrics` that does I/O. Everything else takes these frames
+(or frames derived from them) and returns new ones. The loaders filter and join in DuckDB (by
+bound parameters, SQL in queries/metrics/) so that only the rows the metrics need reach Polars.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from takedown.config import exchange_rates_path
+from takedown.metrics.exchange_rates import check_exchange_rates
+from takedown.sql import load_query
+
+# One row per complaint item (SPEC 1.2); key (complaint_id, listing_id), listing_id '' for a storefront.
+# item_id is any integer unique per item (the store's row id): events refer to their item by it.
+ITEM_SCHEMA: dict[str, pl.DataType] = {
+    "item_id": pl.Int64(), "complaint_id": pl.String(), "listing_id": pl.String(), "platform": pl.String(),
+    "seller_id": pl.String(), "enforcement_type": pl.String(), "ipr_type": pl.String(),
+    "ipr_registration": pl.String(), "reason": pl.String(), "account": pl.String(), "submitted_at": pl.Datetime("us"),
+}
+# A complaint item with its listing's brand and value columns (null when it has no listing).
+LISTED_ITEM_SCHEMA: dict[str, pl.DataType] = {
+    **ITEM_SCHEMA, "brand": pl.String(), "price": pl.Float64(), "currency": pl.String(), "units_sold": pl.Int64(),
+}
+# One row per outcome event (SPEC 1.3) of a known item, keyed by that item's item_id.
+EVENT_SCHEMA: dict[str, pl.DataType] = {
+    "item_id": pl.Int64(), "event": pl.String(), "occurred_at": pl.Datetime("us"),
+}
+# One row per detected listing (SPEC 1.1); key (platform, listing_id).
+LISTING_SCHEMA: dict[str, pl.DataType] = {
+    "platform": pl.String(), "listing_id": pl.String(), "url": pl.String(), "title": pl.String(),
+    "seller_id": pl.String(), "seller_name": pl.String(), "brand": pl.String(), "infringement_type": pl.String(),
+    "price": pl.Float64(), "currency": pl.String(), "units_sold": pl.Int64(), "risk_score": pl.Float64(),
+    "detected_at": pl.Datetime("us"),
+}
+# One row per registered right (SPEC 1.4); key registration.
+RIGHT_SCHEMA: dict[str, pl.DataType] = {
+    "registration": pl.String(), "ipr_type": pl.String(), "brand": pl.String(), "jurisdiction": pl.String(),
+    "expires_on": pl.Date(), "ipp_status": pl.String(),
+}
+# One row per (month, currency): US dollars for one unit of the currency, averaged over the month.
+EXCHANGE_RATE_SCHEMA: dict[str, pl.DataType] = {
+    "month": pl.Date(), "currency": pl.String(), "usd_per_unit": pl.Float64(),
+}
+
+# Bounds that stand for "no bound" in the loader's SQL (a bound parameter keeps the filter pushed down).
+_EARLIEST = dt.datetime(1, 1, 1)
+_LATEST = dt.datetime(9999, 12, 31)
+
+
+@dataclass(frozen=True)
+class MetricInputs:
+    """The store as the metrics see it: complaint items, their events, listings, rights and rates.
+
+    `items` follow LISTED_ITEM_SCHEMA: each item carries its listing's brand, price, currency and
+    units_sold (facts.attach_listing_values builds that from hand-made frames); `events` follow
+    EVENT_SCHEMA, keyed by item_id (status.events_of_items turns exported events into that).
+    `as_of`, `since` and `until` record what was loaded: the items submitted in [since, until) and
+    by as_of, and their events by as_of (None: no bound). Bounded inputs carry no listings or
+    rights (the metrics read an item's listing values from the item; only the work queues need
+    them). Hand-made inputs leave the bounds None, which means "complete".
+    """
+
+    items: pl.DataFrame
+    events: pl.DataFrame
+    listings: pl.DataFrame
+    rights: pl.DataFrame
+    exchange_rates: pl.DataFrame
+    as_of: dt.datetime | None = None
+    since: dt.datetime | None = None
+    until: dt.datetime | None = None
+
+    def covers(self, since: dt.datetime, until: dt.datetime | None, as_of: dt.datetime) -> bool:
+        """Whether these inputs hold every item submitted in [since, until) (until None: no end) and
+        by as_of, with its events by as_of."""
+        return _covers(self.as_of, self.since, self.until, since, until, as_of)
+
+    @property
+    def complete(self) -> bool:
+        """Whether these inputs hold the whole store (the work queues need that)."""
+        return self.since is None and self.until is None
+
+
+# Listing complaint items with the columns repeat offenders read.
+LISTING_ITEM_SCHEMA: dict[str, pl.DataType] = {
+    "item_id": pl.Int64(), "platform": pl.String(), "seller_id": pl.String(), "listing_id": pl.String(),
+    "enforcement_type": pl.String(), "submitted_at": pl.Datetime("us"),
+}
+
+
+@dataclass(frozen=True)
+class ListingItems:
+    """Listing complaint items (LISTING_ITEM_SCHEMA) and their events: all repeat offenders read.
+
+    Loaded apart from MetricInputs because the repeat-offender window (a year) is much longer than
+    a report's cohorts: a year of items with only these columns takes a fraction of the memory.
+    """
+
+    items: pl.DataFrame
+    events: pl.DataFrame
+    as_of: dt.datetime | None = None
+    since: dt.datetime | None = None
+    until: dt.datetime | None = None
+
+    def covers(self, since: dt.datetime, as_of: dt.datetime) -> bool:
+        """Whether these hold every listing item submitted in [since, as_of] and its events by as_of."""
+        return _covers(self.as_of, self.since, self.until, since, None, as_of)
+
+
+def _covers(loaded_as_of: dt.datetime | None, loaded_since: dt.datetime | None, loaded_until: dt.datetime | None,
+            since: dt.datetime, until: dt.datetime | None, as_of: dt.datetime) -> bool:
+    if loaded_as_of is not None and loaded_as_of < as_of:
+        return False
+    if loaded_since is not None and loaded_since > since:
+        return False
+    if loaded_until is None:
+        return True
+    # Items submitted up to as_of (inclusive) or up to `until` (exclusive), whichever comes first.
+    return loaded_until > as_of if until is None or until > as_of else loaded_until >= until
+
+
+def empty_frame(schema: dict[str, pl.DataType]) -> pl.DataFrame:
+    """A frame with no rows and the given columns."""
+    return pl.DataFrame(schema=schema)
+
+
+def read_exchange_rates(path: Path | None = None) -> pl.DataFrame:
+    """The monthly exchange-rate table (month YYYY-MM, currency, usd_per_unit) as EXCHANGE_RATE_SCHEMA.
+
+    A row with an empty rate is kept as a null rate: the currency's value is unknown that month.
+    """
+    path = path or exchange_rates_path()
+    raw = pl.read_csv(path, schema_overrides={"month": pl.String, "currency": pl.String, "usd_per_unit": pl.Float64})
+    rates = raw.select(
+        pl.col("month").str.to_date("%Y-%m"),
+        pl.col("currency").str.strip_chars().str.to_uppercase(),
+        pl.col("usd_per_unit"),
+    )
+    return check_exchange_rates(rates)
+
+
+def load_metric_inputs(con: duckdb.DuckDBPyConnection, as_of: dt.datetime, since: dt.datetime | None = None,
+                       until: dt.datetime | None = None, rates_path: Path | None = None) -> MetricInputs:
+    """Read the store as known at `as_of` (naive UTC).
+
+    Items submitted by `as_of` (and, when given, in [since, until)) with their listing's values,
+    their events by `as_of`, and the exchange-rate table; without bounds also every listing and
+    right (the work queues read them). Filters and the item-listing join run in DuckDB; only the
+    rows the metrics need reach Polars.
+    """
+    params = {"as_of": as_of, "since": since or _EARLIEST, "until": until or _LATEST, "listing_only": False}
+    items = _query(con, "metrics/complaint_items", _without(params, "listing_only"), LISTED_ITEM_SCHEMA)
+    events = _query(con, "metrics/outcome_events", params, EVENT_SCHEMA)
+    if since is None and until is None:
+        listings = _query(con, "metrics/listings", {}, LISTING_SCHEMA)
+        rights = _query(con, "metrics/ip_rights", {}, RIGHT_SCHEMA)
+    else:
+        listings, rights = empty_frame(LISTING_SCHEMA), empty_frame(RIGHT_SCHEMA)
+    return MetricInputs(items, events, listings, rights, read_exchange_rates(rates_path), as_of, since, until)
+
+
+def load_listing_items(con: duckdb.DuckDBPyConnection, as_of: dt.datetime, since: dt.datetime | None = None,
+                       until: dt.datetime | None = None) -> ListingItems:
+    """The listing complaint items submitted by as_of (and in [since, until) when given), with
+    LISTING_ITEM_SCHEMA, and their events by as_of."""
+    params = {"as_of": as_of, "since": since or _EARLIEST, "until": until or _LATEST, "listing_only": True}
+    items = _query(con, "metrics/listing_items", _without(params, "listing_only"), LISTING_ITEM_SCHEMA)
+    events = _query(con, "metrics/outcome_events", params, EVENT_SCHEMA)
+    return ListingItems(items, events, as_of, since, until)
+
+
+def _without(params: dict[str, object], name: str) -> dict[str, object]:
+    # DuckDB refuses named parameters a query does not use.
+    return {key: value for key, value in params.items() if key != name}
+
+
+def _query(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, object],
+           schema: dict[str, pl.DataType]) -> pl.DataFrame:
+    frame = con.sql(load_query(name), params=params).pl()
+    return frame.cast(schema)  # type: ignore[arg-type]

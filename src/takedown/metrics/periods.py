@@ -1,0 +1,136 @@
+"""Periods, calendar months, time zones and the as-of instant (SPEC section 3).
+
+Every instant the metrics handle is a naive `datetime` holding UTC, the store's convention. Time
+zones only decide where calendar months begin and end, and how a time written without an offset on
+the command line is read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+@dataclass(frozen=True)
+class Period:
+    """A half-open interval [start, end) of naive UTC instants."""
+
+    start: dt.datetime
+    end: dt.datetime
+
+    def __post_init__(self) -> None:
+        if not self.start < self.end:
+            raise ValueError(f"a period must start before it ends: {self.start} is not before {self.end}")
+
+    def contains(self, instant: dt.datetime) -> bool:
+        """Whether `instant` (naive UTC) lies in [start, end)."""
+        return self.start <= instant < self.end
+
+
+def time_zone(name: str) -> ZoneInfo:
+    """The IANA time zone `name`, or a ValueError that says how to name one."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise ValueError(f"unknown time zone {name!r} (use an IANA name such as Asia/Shanghai)") from error
+
+
+def to_utc(moment: dt.datetime) -> dt.datetime:
+    """An aware datetime as the store's naive UTC."""
+    return moment.astimezone(dt.UTC).replace(tzinfo=None)
+
+
+def utc_now() -> dt.datetime:
+    """The current instant as naive UTC."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def parse_instant(text: str, timezone: str) -> dt.datetime:
+    """An ISO 8601 instant as naive UTC.
+
+    With an offset or `Z` it is taken as written; without one (including a bare date, read as
+    midnight) it is read in `timezone`, the report time zone.
+    """
+    try:
+        moment = dt.datetime.fromisoformat(text.strip())
+    except ValueError as error:
+        raise ValueError(f"not an ISO 8601 time: {text!r} (e.g. 2026-09-01 or 2026-09-01T08:00:00+08:00)") from error
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=time_zone(timezone))
+    return to_utc(moment)
+
+
+def parse_month(text: str) -> tuple[int, int]:
+    """`YYYY-MM` as (year, month)."""
+    match = _MONTH.match(text.strip())
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        raise ValueError(f"not a month: {text!r} (expected YYYY-MM, e.g. 2026-09)")
+    return int(match.group(1)), int(match.group(2))
+
+
+def shift_month(year: int, month: int, months: int) -> tuple[int, int]:
+    """The calendar month `months` after (or before, when negative) year-month."""
+    index = year * 12 + (month - 1) + months
+    return index // 12, index % 12 + 1
+
+
+def month_start(year: int, month: int, timezone: str) -> dt.datetime:
+    """The first instant of a calendar month in `timezone`, as naive UTC."""
+    return to_utc(dt.datetime(year, month, 1, tzinfo=time_zone(timezone)))
+
+
+def calendar_months(last_year: int, last_month: int, count: int, timezone: str) -> Period:
+    """The `count` calendar months in `timezone` that end with last_year-last_month."""
+    if count < 1:
+        raise ValueError(f"a span of calendar months needs at least one month, not {count}")
+    first_year, first_month = shift_month(last_year, last_month, -(count - 1))
+    after_year, after_month = shift_month(last_year, last_month, 1)
+    return Period(month_start(first_year, first_month, timezone), month_start(after_year, after_month, timezone))
+
+
+def month_period(month: str, timezone: str) -> Period:
+    """`--month YYYY-MM`: that calendar month in the report time zone."""
+    year, number = parse_month(month)
+    return calendar_months(year, number, 1, timezone)
+
+
+def month_of(instant: dt.datetime, timezone: str) -> tuple[int, int]:
+    """The calendar month, in `timezone`, that contains `instant` (naive UTC)."""
+    local = instant.replace(tzinfo=dt.UTC).astimezone(time_zone(timezone))
+    return local.year, local.month
+
+
+def last_month_of(period: Period, timezone: str) -> tuple[int, int]:
+    """The calendar month, in `timezone`, that contains the period's last instant."""
+    return month_of(period.end - dt.timedelta(microseconds=1), timezone)
+
+
+def good_faith_window(period: Period, timezone: str, months: int) -> Period:
+    """The Good-Faith look-back: `months` calendar months ending with the period's last month.
+
+    For `--month` that is the month itself; for a `--start/--end` period it is the month, in the
+    report time zone, that contains the period's last instant.
+    """
+    year, month = last_month_of(period, timezone)
+    return calendar_months(year, month, months, timezone)
+
+
+def month_label(year: int, month: int) -> str:
+    """`YYYY-MM`."""
+    return f"{year:04d}-{month:02d}"
+
+
+def months_ending(last_month: str, count: int) -> list[str]:
+    """The `count` month labels ending with `last_month`, oldest first."""
+    year, month = parse_month(last_month)
+    return [month_label(*shift_month(year, month, offset)) for offset in range(-(count - 1), 1)]
+
+
+def iso_utc(instant: dt.datetime) -> str:
+    """A naive UTC instant as ISO 8601 with `Z` (microseconds only when there are any)."""
+    timespec = "microseconds" if instant.microsecond else "seconds"
+    return instant.isoformat(timespec=timespec) + "Z"

@@ -1,0 +1,81 @@
+"""Work queues an operator acts on: counter-notices awaiting the brand, and the high-risk backlog.
+
+Each queue is a frame, most urgent first, built from complaint item facts computed as of T over
+the whole store (load_metric_inputs without bounds). The rights queues are in rights.py and the
+repeat offenders' in repeat_offenders.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+
+from takedown.config import DEFAULT_SETTINGS, Settings
+from takedown.metrics.exchange_rates import with_value_usd
+from takedown.metrics.repeat_offenders import SELLER, repeat_offender_sellers
+
+_MICROSECONDS_PER_HOUR = 3_600_000_000
+_MICROSECONDS_PER_DAY = 24 * _MICROSECONDS_PER_HOUR
+
+
+def counter_notices_awaiting_response(facts: pl.DataFrame, as_of: dt.datetime,
+                                      settings: Settings = DEFAULT_SETTINGS) -> pl.DataFrame:
+    """Items whose last event at `as_of` is a seller's counter-notice the brand has not answered yet.
+
+    Columns: complaint_id, listing_id, platform, account, reason, brand, seller_id, submitted_at,
+    counter_noticed_at, response_deadline (counter_noticed_at + response window), hours_left
+    (negative once overdue) and overdue (the deadline has come: SPEC counts such a counter-notice
+    as a missed response). The earliest deadline first.
+    """
+    deadline = pl.col("status_at") + dt.timedelta(hours=settings.response_window_hours)
+    hours_left = (deadline - pl.lit(as_of)).dt.total_microseconds() / _MICROSECONDS_PER_HOUR
+    return (facts.filter(pl.col("last_event") == "counter_notice")
+            .with_columns(pl.col("status_at").alias("counter_noticed_at"),
+                          deadline.alias("response_deadline"),
+                          hours_left.alias("hours_left"),
+                          (deadline <= as_of).alias("overdue"))
+            .select("complaint_id", "listing_id", "platform", "account", "reason", "brand", "seller_id",
+                    "submitted_at", "counter_noticed_at", "response_deadline", "hours_left", "overdue")
+            .sort(["response_deadline", "complaint_id", "listing_id"]))
+
+
+def seller_history(facts: pl.DataFrame) -> pl.DataFrame:
+    """Per seller (platform, seller_id): complaint_items against it and its distinct removed_listings."""
+    removed_listing = (pl.col("status") == "removed") & (pl.col("enforcement_type") == "listing")
+    return facts.group_by(SELLER).agg(
+        pl.len().cast(pl.Int64).alias("seller_complaint_items"),
+        pl.col("listing_id").filter(removed_listing).n_unique().cast(pl.Int64).alias("seller_removed_listings"),
+    )
+
+
+def high_risk_backlog(listings: pl.DataFrame, facts: pl.DataFrame, exchange_rates: pl.DataFrame,
+                      as_of: dt.datetime, settings: Settings = DEFAULT_SETTINGS) -> pl.DataFrame:
+    """Listings detected by `as_of` that no complaint item names yet, the riskiest first.
+
+    Ranked by risk_score (unknown last), then sellers who are repeat offenders, then the seller's
+    removed listings, then the listing's value (price x units_sold in USD at the rate of the month
+    of detected_at; unknown last), then the longest waiting. Columns: rank, the listing's own
+    columns, seller_complaint_items, seller_removed_listings, repeat_offender, value_usd,
+    days_waiting.
+    """
+    reported = facts.filter(pl.col("enforcement_type") == "listing").select("platform", "listing_id")
+    offenders = repeat_offender_sellers(facts, as_of, settings).select(*SELLER, pl.lit(True).alias("repeat_offender"))
+    backlog = (listings.filter(pl.col("detected_at") <= as_of)
+               .join(reported, on=["platform", "listing_id"], how="anti")
+               .join(seller_history(facts), on=SELLER, how="left", maintain_order="left")
+               .join(offenders, on=SELLER, how="left", maintain_order="left"))
+    backlog = with_value_usd(backlog, exchange_rates, priced_at="detected_at")
+    waiting = (pl.lit(as_of) - pl.col("detected_at")).dt.total_microseconds() / _MICROSECONDS_PER_DAY
+    ranked = (backlog
+              .with_columns(pl.col("seller_complaint_items", "seller_removed_listings").fill_null(0),
+                            pl.col("repeat_offender").fill_null(False),
+                            waiting.alias("days_waiting"))
+              .sort(["risk_score", "repeat_offender", "seller_removed_listings", "value_usd", "detected_at",
+                     "platform", "listing_id"],
+                    descending=[True, True, True, True, False, False, False], nulls_last=True))
+    return ranked.with_row_index("rank", offset=1).with_columns(pl.col("rank").cast(pl.Int64)).select(
+        "rank", "platform", "listing_id", "url", "title", "seller_id", "seller_name", "brand", "infringement_type",
+        "risk_score", "seller_complaint_items", "seller_removed_listings", "repeat_offender", "price", "currency",
+        "units_sold", "value_usd", "detected_at", "days_waiting",
+    )

@@ -1,0 +1,70 @@
+"""Work queues about the brand's registered rights: renewals due, and complaints filed on weak rights.
+
+Dates of rights are calendar dates; an instant's date here is its UTC date (the store's time). A
+right is valid through its expires_on day. The store keeps a right's current IPP status only, so
+"not verified when filed" means "not verified now": a right verified later is given the benefit of
+the doubt.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+
+from takedown.config import DEFAULT_SETTINGS, Settings
+from takedown.metrics.kpis import PENDING_STATUSES
+
+
+def _usage_per_right(facts: pl.DataFrame) -> pl.DataFrame:
+    return (facts.filter(pl.col("ipr_registration").is_not_null())
+            .group_by(pl.col("ipr_registration").alias("registration"))
+            .agg(pl.len().cast(pl.Int64).alias("complaint_items"),
+                 pl.col("status").is_in(PENDING_STATUSES).sum().cast(pl.Int64).alias("pending_items")))
+
+
+def expiring_rights(rights: pl.DataFrame, facts: pl.DataFrame, as_of: dt.datetime,
+                    settings: Settings = DEFAULT_SETTINGS) -> pl.DataFrame:
+    """Rights that expire between as_of's date and `Settings.rights_expiry_warning_days` after it (inclusive).
+
+    Columns: registration, ipr_type, brand, jurisdiction, ipp_status, expires_on, days_left, and how
+    many complaint items rely on it (complaint_items) and of those are still pending (pending_items).
+    The soonest first.
+    """
+    today = as_of.date()
+    horizon = today + dt.timedelta(days=settings.rights_expiry_warning_days)
+    return (rights.filter(pl.col("expires_on").is_between(today, horizon, closed="both"))
+            .join(_usage_per_right(facts), on="registration", how="left", maintain_order="left")
+            .with_columns((pl.col("expires_on") - pl.lit(today)).dt.total_days().cast(pl.Int64).alias("days_left"),
+                          pl.col("complaint_items", "pending_items").fill_null(0))
+            .select("registration", "ipr_type", "brand", "jurisdiction", "ipp_status", "expires_on", "days_left",
+                    "complaint_items", "pending_items")
+            .sort(["expires_on", "registration"]))
+
+
+def complaint_items_on_weak_rights(facts: pl.DataFrame, rights: pl.DataFrame) -> pl.DataFrame:
+    """Complaint items that relied on a right that was expired, not verified, or not in the register.
+
+    Only items that name a registration. Columns: the item's key, platform, account, reason,
+    submitted_at, status, ipr_registration, expires_on, ipp_status, and problem: a comma-separated
+    list of `not_in_register`, `expired_when_filed` (expires_on before submitted_at's date),
+    `not_verified` (ipp_status is not verified). The newest first.
+    """
+    register = rights.select(pl.col("registration").alias("ipr_registration"), "expires_on", "ipp_status",
+                             pl.lit(True).alias("_in_register"))
+    named = facts.filter(pl.col("ipr_registration").str.strip_chars() != "")
+    checked = named.join(register, on="ipr_registration", how="left", maintain_order="left")
+    in_register = pl.col("_in_register").fill_null(False)
+    expired = (pl.col("expires_on") < pl.col("submitted_at").dt.date()).fill_null(False)
+    not_verified = in_register & (pl.col("ipp_status").fill_null("") != "verified")
+    problem = pl.concat_str(
+        [pl.when(~in_register).then(pl.lit("not_in_register")),
+         pl.when(expired).then(pl.lit("expired_when_filed")),
+         pl.when(not_verified).then(pl.lit("not_verified"))],
+        separator=", ", ignore_nulls=True,
+    )
+    return (checked.filter(~in_register | expired | not_verified)
+            .with_columns(problem.alias("problem"))
+            .select("complaint_id", "listing_id", "platform", "account", "reason", "submitted_at", "status",
+                    "ipr_registration", "expires_on", "ipp_status", "problem")
+            .sort(["submitted_at", "complaint_id", "listing_id"], descending=[True, False, False]))

@@ -1,0 +1,145 @@
+"""`takedown watch`: files that land are loaded once and filed; bad ones fail with a reason; half files wait."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from takedown import inbox as inbox_module
+from takedown.demo.files import write_atomically
+from takedown.inbox import (
+    FAILED,
+    PROCESSED,
+    handle_file,
+    ready_files,
+    unique_target,
+)
+from takedown.store import StoreError, connect_reader
+
+HEADER = "platform,listing_id,url,seller_id,brand,infringement_type,detected_at\n"
+
+
+def listings_csv(*ids: str) -> bytes:
+    rows = "".join(f"alibaba,{i},https://www.alibaba.com/product-detail/{i}.html,cn1,Acme,counterfeit,"
+                   f"2026-05-01T08:00:00Z\n" for i in ids)
+    return (HEADER + rows).encode("utf-8")
+
+
+def store_rows(db: Path, sql: str, params: list[object] | None = None) -> list[tuple]:
+    con = connect_reader(db)
+    try:
+        return con.sql(sql, params=params).fetchall()
+    finally:
+        con.close()
+
+
+def test_watch_loads_a_file_written_while_it_runs_fails_a_bad_one_and_ignores_half_files(tmp_path: Path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    db = tmp_path / "store.duckdb"
+    # A producer is still writing these: a dot-prefixed .part file and a .tmp file, both half done.
+    half = inbox / ".listings_late.csv.part"
+    half.write_bytes(listings_csv("HALF-1", "HALF-2")[:-30])
+    (inbox / "listings_other.csv.tmp").write_bytes(listings_csv("TMP-1"))
+    watcher = subprocess.Popen(
+        [sys.executable, "-m", "takedown.cli", "watch", str(inbox), "--db", str(db), "--interval", "0.2",
+         "--max-files", "2", "--timeout", "60"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 30
+        while not (inbox / FAILED).exists():  # the watcher made its folders: it is running
+            assert watcher.poll() is None, watcher.communicate()
+            assert time.monotonic() < deadline
+            time.sleep(0.1)
+        write_atomically(inbox / "listings_new.csv", lambda handle: handle.write(listings_csv("NEW-1", "NEW-2")))
+        write_atomically(inbox / "notes.xlsx", lambda handle: handle.write(b"minutes of the Monday call"))
+        out, err = watcher.communicate(timeout=90)
+    finally:
+        if watcher.poll() is None:
+            watcher.kill()
+    assert watcher.returncode == 1, err  # one file failed
+    assert (inbox / PROCESSED / "listings_new.csv").exists()
+    assert (inbox / FAILED / "notes.xlsx").exists()
+    reason = (inbox / FAILED / "notes.xlsx.reason.txt").read_text(encoding="utf-8")
+    assert "refused" in reason and "XLSX" in reason
+    assert "processed listings_new.csv" in out and "failed    notes.xlsx" in out
+    # The half-written files are untouched and nothing of them was loaded.
+    assert half.exists() and (inbox / "listings_other.csv.tmp").exists()
+    loaded = {row[0] for row in store_rows(db, "select listing_id from listings")}
+    assert loaded == {"NEW-1", "NEW-2"}
+    files = [Path(row[0]).name for row in store_rows(db, "select file from ingest_batches")]
+    assert sorted(files) == ["listings_new.csv", "notes.xlsx"]
+
+
+def test_ready_files_skip_temporary_names_folders_and_files_still_changing(tmp_path: Path):
+    for name in ("a.csv", ".b.csv", "c.csv.part", "d.csv.tmp", "e.jsonl"):
+        (tmp_path / name).write_text("x")
+    (tmp_path / PROCESSED).mkdir()
+    old = time.time() - 60
+    os.utime(tmp_path / "a.csv", (old, old))
+    assert [p.name for p in ready_files(tmp_path, settle_seconds=5)] == ["a.csv"]  # e.jsonl is too fresh
+    assert [p.name for p in ready_files(tmp_path, settle_seconds=0, now=time.time() + 1)] == ["a.csv", "e.jsonl"]
+
+
+def test_unique_target_never_overwrites(tmp_path: Path):
+    assert unique_target(tmp_path, "listings.csv") == tmp_path / "listings.csv"
+    (tmp_path / "listings.csv").write_text("x")
+    (tmp_path / "listings.1.csv").write_text("x")
+    assert unique_target(tmp_path, "listings.csv") == tmp_path / "listings.2.csv"
+    assert unique_target(tmp_path, "README") == tmp_path / "README"
+
+
+def test_a_file_is_never_loaded_twice_and_names_never_collide(tmp_path: Path):
+    inbox = tmp_path / "inbox"
+    for sub in (PROCESSED, FAILED):
+        (inbox / sub).mkdir(parents=True)
+    db = tmp_path / "store.duckdb"
+    path = inbox / "listings.csv"
+    path.write_bytes(listings_csv("A-1"))
+    first = handle_file(path, db)
+    assert first.outcome == "processed" and first.moved_to == inbox / PROCESSED / "listings.csv"
+    # The same bytes again under the same name (the watcher stopped before moving them): not reloaded.
+    path.write_bytes(listings_csv("A-1"))
+    again = handle_file(path, db)
+    assert again.outcome == "already loaded" and again.moved_to == inbox / PROCESSED / "listings.1.csv"
+    # A new export under the same name is loaded and filed beside the others.
+    path.write_bytes(listings_csv("A-2"))
+    third = handle_file(path, db)
+    assert third.outcome == "processed" and third.moved_to == inbox / PROCESSED / "listings.2.csv"
+    assert store_rows(db, "select count(*) from ingest_batches")[0][0] == 2
+    assert not path.exists()
+
+
+def test_a_crash_files_the_file_in_failed_with_the_reason(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    inbox = tmp_path / "inbox"
+    (inbox / FAILED).mkdir(parents=True)
+    path = inbox / "outcomes.jsonl"
+    path.write_text('{"complaint_id": "C1"}\n')
+
+    def crash(*args: object, **kwargs: object) -> None:
+        raise MemoryError("simulated crash in ingest")
+
+    monkeypatch.setattr(inbox_module, "ingest_files", crash)
+    handled = handle_file(path, tmp_path / "store.duckdb")
+    assert handled.outcome == "failed"
+    reason = (inbox / FAILED / "outcomes.jsonl.reason.txt").read_text(encoding="utf-8")
+    assert "ingest crashed: MemoryError: simulated crash in ingest" in reason
+    assert (inbox / FAILED / "outcomes.jsonl").read_text() == '{"complaint_id": "C1"}\n'
+
+
+def test_a_busy_store_leaves_the_file_in_the_inbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    path = tmp_path / "listings.csv"
+    path.write_bytes(listings_csv("B-1"))
+
+    def busy(*args: object, **kwargs: object) -> None:
+        raise StoreError("cannot open the working store: it is locked")
+
+    monkeypatch.setattr(inbox_module, "ingest_files", busy)
+    with pytest.raises(StoreError):
+        handle_file(path, tmp_path / "store.duckdb")
+    assert path.exists()
