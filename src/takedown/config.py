@@ -44,11 +44,15 @@ EXCHANGE_RATES_RELATIVE = Path("data") / "exchange_rates.csv"
 
 
 def exchange_rates_path() -> Path:
-    """The monthly exchange-rate table: $TAKEDOWN_EXCHANGE_RATES, else data/exchange_rates.csv of the project."""
+    """The monthly exchange-rate table: $TAKEDOWN_EXCHANGE_RATES, else data/exchange_rates.csv of the
+    project, else the copy shipped inside the installed package."""
     env = os.environ.get("TAKEDOWN_EXCHANGE_RATES")
     if env:
         return Path(env)
-    return project_dir() / EXCHANGE_RATES_RELATIVE
+    project_copy = project_dir() / EXCHANGE_RATES_RELATIVE
+    if project_copy.exists():
+        return project_copy
+    return PACKAGE_DIR / EXCHANGE_RATES_RELATIVE
 
 
 @dataclass(frozen=True)

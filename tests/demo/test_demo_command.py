@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 
 import pytest
@@ -31,11 +33,20 @@ def test_demo_builds_a_store_and_a_second_run_replaces_it(tmp_path: Path, capsys
     assert main(demo_args(tmp_path, "--no-serve")) == 0
     first = counts(tmp_path / "demo.duckdb")
     assert first["complaint_items"] == 1500 and first["quarantined_rows"] > 0
-    assert main(demo_args(tmp_path)) == 0  # serves (for now: summarises)
+    capsys.readouterr()
+    assert main(demo_args(tmp_path)) == 0  # serves: the store and the last complete month's metrics
     second = counts(tmp_path / "demo.duckdb")
     assert second == first  # rebuilt from scratch, not loaded on top
     out = capsys.readouterr().out
-    assert "complaint_items" in out and "dashboard" in out
+    assert "complaint_items" in out and "headline figures" in out
+    # the figures shown are `takedown metrics` for the month before the demo's end, as of its end
+    year, month = (END.year, END.month - 1) if END.month > 1 else (END.year - 1, 12)
+    label = f"{year:04d}-{month:02d}"
+    assert main(["metrics", "--month", label, "--as-of", END.isoformat(), "--json",
+                 "--db", str(tmp_path / "demo.duckdb")]) == 0
+    submitted = json.loads(capsys.readouterr().out)["totals"]["submitted"]
+    assert submitted > 0
+    assert re.search(rf"complaint items submitted\s*│\s*{submitted:,}\s*│", out)
 
 
 def test_demo_refuses_a_store_holding_other_data(tmp_path: Path, capsys: pytest.CaptureFixture[str]):

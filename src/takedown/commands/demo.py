@@ -49,13 +49,28 @@ def _moment(text: str) -> dt.datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
-def serve_or_summarise(db_path: Path) -> None:
-    """Show the demo store: the dashboard once it exists; until then, the store's contents."""
+def serve_or_summarise(db_path: Path, end: dt.datetime) -> None:
+    """Show the demo store: its contents and the metrics of the last complete month before `end`.
+
+    The figures come from the same function as `takedown metrics` (the dashboard is not built yet).
+    """
+    from takedown.commands.metrics import print_metrics
     from takedown.display import print_store_summary
+    from takedown.metrics.periods import month_label, month_period, shift_month, to_utc
+    from takedown.metrics.report import metrics_from_store
+    from takedown.store import connect_reader
 
     print_store_summary(db_path)
-    print("The dashboard is coming; meanwhile explore the store with `takedown rejects` "
-          f"or open it in DuckDB: duckdb -readonly {db_path}")
+    as_of = to_utc(end)
+    last_month = month_label(*shift_month(as_of.year, as_of.month, -1))
+    con = connect_reader(db_path)
+    try:
+        metrics = metrics_from_store(con, month_period(last_month, "UTC"), as_of, "UTC")
+    finally:
+        con.close()
+    print_metrics(metrics)
+    print(f"Any month: takedown metrics --month {last_month} [--tz Asia/Shanghai] [--json]; "
+          "quarantined rows: takedown rejects")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -104,12 +119,12 @@ def run(args: argparse.Namespace) -> int:
         print_store_summary(db_path)
         return 0
     if not args.live:
-        serve_or_summarise(db_path)
+        serve_or_summarise(db_path, end)
         return 0
     if args.no_serve:
         print_store_summary(db_path)
     else:
-        serve_or_summarise(db_path)
+        serve_or_summarise(db_path, end)
     feed = LiveFeed(inbox, args.seed, args.scale, end)
     console.print(f"Live feed: writing new exports into {inbox} every {args.interval:g} s "
                   f"(Ctrl-C to stop). Load them with: takedown watch {inbox} --db {db_path}")
