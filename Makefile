@@ -1,5 +1,5 @@
 # One command interface. On a fresh machine with Python 3.11+ and make:
-#   make demo   - install, build a demo program, ingest it, show it
+#   make demo   - install, generate a demo program, ingest it, show its figures
 #   make test   - install, run the test suite
 SHELL := /bin/bash
 # This machine sets PYTHONDONTWRITEBYTECODE: without bytecode compiled at install, imports take seconds longer.
@@ -25,11 +25,8 @@ endif
 
 install: .venv/.installed  ## create .venv from uv.lock
 
-demo: .venv/.installed  ## ingest the sample exports and show the store
-	$(UV) run --frozen takedown ingest --tz Asia/Shanghai tests/fixtures/exports/ip_rights.xlsx \
-		tests/fixtures/exports/listings.csv tests/fixtures/exports/complaints_portal_gb18030.csv \
-		tests/fixtures/exports/outcomes.jsonl
-	$(UV) run --frozen takedown rejects
+demo: .venv/.installed  ## generate a demo program, ingest it, show its figures
+	$(UV) run --frozen takedown demo
 
 test: .venv/.installed  ## the whole test suite
 	$(UV) run --frozen pytest
@@ -37,8 +34,9 @@ test: .venv/.installed  ## the whole test suite
 notebook: .venv/.installed  ## JupyterLab on notebooks/ (pulled into a throw-away environment by uv)
 	$(UV) run --frozen --with jupyterlab jupyter lab notebooks/
 
-bench: .venv/.installed  ## the ingest benchmark (1M-row files; minutes)
+bench: .venv/.installed  ## the ingest and metrics benchmarks (1M-row files, 1M and 10M items; many minutes)
 	$(UV) run --frozen python benchmarks/bench_ingest.py
+	$(UV) run --frozen python benchmarks/bench_metrics.py
 
 clean:
 	rm -rf .venv .tools data/*.duckdb data/.*.tmp
