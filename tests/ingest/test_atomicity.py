@@ -114,3 +114,16 @@ def test_a_second_writer_waits_for_the_first(write_file, ingest, query, db_path)
     assert result.inserted == 1
     assert waited > 0.5  # it waited for the lock instead of failing
     assert query("select count(*) from listings").item() == 1
+
+
+def test_a_bulk_load_can_publish_once_at_the_end(write_file, db_path, query):
+    from takedown.ingest import ingest_files
+
+    header = "platform,listing_id,url,seller_id,brand,infringement_type,detected_at\n"
+    files = [write_file(f"{n}.csv", header + f"alibaba,L{n},https://a/{n},S1,Acme,counterfeit,2026-03-01\n")
+             for n in range(3)]
+    published = []
+    ingest_files(files, db_path, publish_each_file=False,
+                 progress=lambda stage, rows: published.append(db_path.exists()) if stage == "done" else None)
+    assert published == [False, False, True]  # nothing published until the last file is in
+    assert query("select count(*) from listings").item() == 3

@@ -68,8 +68,12 @@ def check_timezone(timezone: str) -> str:
 
 def ingest_files(paths: Iterable[Path], db_path: Path, kind: str | None = None, timezone: str | None = None,
                  mapping_path: Path | None = None, progress: ProgressCallback | None = None,
-                 now: dt.datetime | None = None) -> list[FileResult]:
-    """Ingest each file in turn into the store at `db_path`; one FileResult per file."""
+                 now: dt.datetime | None = None, publish_each_file: bool = True) -> list[FileResult]:
+    """Ingest each file in turn into the store at `db_path`; one FileResult per file.
+
+    Readers see the store after each file; with publish_each_file=False only after the last one
+    (a bulk load of many files into a big store then copies the store once, not once per file).
+    """
     if kind is not None and kind not in KIND_BY_NAME:
         raise UsageError(f"unknown kind {kind!r}; expected one of {', '.join(KIND_BY_NAME)}")
     try:
@@ -81,9 +85,10 @@ def ingest_files(paths: Iterable[Path], db_path: Path, kind: str | None = None, 
     warm_up()
     results = []
     with open_writer(db_path) as con:
-        for path in paths:
+        for number, path in enumerate(paths, start=1):
             result = ingest_file(con, Path(path), kind, zone, mapping, progress, now)
-            publish(con, db_path)
+            if publish_each_file or number == len(paths):
+                publish(con, db_path)
             if progress:
                 progress("done", result.rows)
             results.append(result)
