@@ -17,9 +17,15 @@ SAMPLES = ["ip_rights.xlsx", "listings.csv", "complaints_portal_gb18030.csv", "o
 
 
 @pytest.fixture
-def sample_store(ingest, db_path, monkeypatch):
-    ingest(*(FIXTURES / "exports" / name for name in SAMPLES), timezone="Asia/Shanghai")
+def sample_store(ingest, db_path, monkeypatch, write_file):
+    hostile = write_file("backlog.csv", "platform,listing_id,url,title,seller_id,brand,infringement_type,"
+                                        "risk_score,detected_at\n"
+                                        "tmall,H1,https://t/h1,<script>alert(1)</script>,SX,Acme,counterfeit,99,"
+                                        "2026-09-20\n")
+    ingest(*(FIXTURES / "exports" / name for name in SAMPLES), hostile, timezone="Asia/Shanghai")
     monkeypatch.setenv("TAKEDOWN_DB", str(db_path))
+    # The samples are of September 2026: look at them from early October.
+    monkeypatch.setenv("TAKEDOWN_AS_OF", "2026-10-05T00:00:00Z")
     return db_path
 
 
@@ -29,6 +35,10 @@ def test_notebook_runs_on_the_sample_store(sample_store, name):
     NotebookClient(notebook, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOKS)}}).execute()
     text = "\n".join(str(output) for cell in notebook.cells for output in cell.get("outputs", []))
     assert str(sample_store) in text
+    # untrusted text from the exports is shown escaped, never as live HTML
+    assert "<script>alert" not in text
+    if name == "program_overview":
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text  # the unreported listing tops the backlog
 
 
 @pytest.mark.parametrize("name", sorted(p.stem for p in NOTEBOOKS.glob("*.py")))
