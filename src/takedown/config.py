@@ -85,5 +85,8 @@ DEFAULT_SETTINGS = Settings()
 FUTURE_TOLERANCE_HOURS = 24
 # Show a progress bar on a terminal for files with at least this many rows.
 PROGRESS_MIN_ROWS = 100_000
+# DuckDB's memory cap for the writer: beyond it, it evicts cached pages of the store (and spills
+# temporary tables to disk) instead of growing with the store; ingest's Polars frames live outside it.
+WRITER_MEMORY_LIMIT = "1GB"
 # How long ingest waits for another writer (e.g. `takedown watch`) to release the working store.
 WRITER_LOCK_TIMEOUT_SECONDS = 120.0

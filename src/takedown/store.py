@@ -18,7 +18,7 @@ from pathlib import Path
 
 import duckdb
 
-from takedown.config import WRITER_LOCK_TIMEOUT_SECONDS
+from takedown.config import WRITER_LOCK_TIMEOUT_SECONDS, WRITER_MEMORY_LIMIT
 from takedown.sql import list_queries, load_query
 
 
@@ -70,6 +70,9 @@ def open_writer(db_path: Path, timeout: float = WRITER_LOCK_TIMEOUT_SECONDS) -> 
         # Loads never rely on the physical order of rows (every query orders by line), and
         # DuckDB needs much less memory to insert when it may reorder.
         con.execute("set preserve_insertion_order = false")
+        # The store's pages are on disk: DuckDB need not keep a growing store cached, and ingest's
+        # own frames need the memory more (see WRITER_MEMORY_LIMIT).
+        con.execute(f"set memory_limit = '{WRITER_MEMORY_LIMIT}'")
         create_schema(con)
         yield con
     finally:
