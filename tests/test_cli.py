@@ -108,3 +108,18 @@ def test_the_installed_script_runs(tmp_path):
     result = subprocess.run([sys.executable, "-m", "takedown.cli", "--help"], capture_output=True, text=True)
     assert result.returncode == 0
     assert "ingest" in result.stdout and "rejects" in result.stdout
+
+
+def test_rejects_export_to_xlsx_keeps_hostile_text_as_text(write_file, tmp_path, db_path, capsys):
+    import polars as pl
+
+    hostile = GOOD + 'alibaba,L3,https://a/3,S9,Acme,=HYPERLINK("http://evil"),2026-03-01\n'
+    main(["ingest", "--db", str(db_path), str(write_file("listings.csv", hostile))])
+    out = tmp_path / "rejects.xlsx"
+    assert main(["rejects", "--db", str(db_path), "--out", str(out)]) == 0
+    sheet = pl.read_excel(out)
+    messages = sheet.filter(pl.col("line") == 4)["message"].to_list()
+    assert messages == ["infringement_type: unknown value '=HYPERLINK(\"http://evil\")'; expected one of copyright, "
+                        "counterfeit, design, lookalike, patent, trademark_misuse"]
+    raw = sheet.filter(pl.col("line") == 4)["raw"].item()
+    assert '"infringement_type":"=HYPERLINK(\\"http://evil\\")"' in raw
