@@ -116,8 +116,8 @@ def enum_tables(kind: Kind, mapping: Mapping) -> dict[str, dict[str, str]]:
     return tables
 
 
-def _value_expression(column: Column, text: pl.Expr, prepared_enums: dict[str, dict[str, str]],
-                      timezone: str) -> pl.Expr | None:
+def _value_expression(column: Column, text: pl.Expr, prepared_enums: dict[str, dict[str, str]]) -> pl.Expr | None:
+    """The parsed value of a typed column (null where the text does not parse); None for text."""
     if column.type == "enum":
         normalised = text.str.strip_chars().str.to_lowercase().str.replace_all(r"[\s\-]+", "_")
         return normalised.replace_strict(prepared_enums[column.name], default=None, return_dtype=pl.Utf8)
@@ -125,9 +125,7 @@ def _value_expression(column: Column, text: pl.Expr, prepared_enums: dict[str, d
         return None  # parsed per column with a fast path, see prepare()
     if column.type == "date":
         return parse_date(text)
-    if column.type == "decimal":
-        return parse_number(text)
-    if column.type == "number":
+    if column.type in ("decimal", "number"):
         return parse_number(text)
     if column.type == "integer":
         return parse_integer(text)
@@ -157,7 +155,7 @@ def prepare(raw: RawTable, requested_kind: str | None, timezone: str, mapping: M
     values = [
         value.alias(f"{column.name}__value")
         for column in kind.columns
-        if (value := _value_expression(column, pl.col(column.name), enums, timezone)) is not None
+        if (value := _value_expression(column, pl.col(column.name), enums)) is not None
     ]
     checks = raw.frame.select(texts).with_columns(values)
     timestamps = [column.name for column in kind.columns if column.type == "timestamp"]
@@ -186,10 +184,9 @@ def typed_rows(prepared: Prepared, raw: RawTable, valid: pl.Series) -> pl.DataFr
     for column in kind.columns:
         name = column.name
         if column.type == "decimal":
+            # From the text, not the float: a price is stored exactly as written.
             out[name] = parse_decimal_text(pl.col(name)).cast(pl.Decimal(18, 4), strict=False)
-        elif f"{name}__value" in checks.columns and column.type != "enum":
-            out[name] = pl.col(f"{name}__value")
-        elif column.type == "enum":
+        elif f"{name}__value" in checks.columns:
             out[name] = pl.col(f"{name}__value")
         else:
             out[name] = pl.col(name)
