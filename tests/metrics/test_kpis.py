@@ -200,3 +200,17 @@ def test_the_cohort_leaves_out_items_submitted_after_as_of():
 
 def test_every_metric_has_a_column():
     assert cohort_metrics(facts([], as_of=AS_OF)).columns == list(METRIC_NAMES)
+
+
+def test_hours_and_medians_are_exactly_what_a_hand_computation_gives():
+    # 24,878 s is 6.910555...6 h when divided (Python: 24878 / 3600); a multiplication by 1/3600 gives ...55.
+    items = [item("C1", submitted_at=SEPT_10)]
+    events = [event("C1", "L1", "removed", SEPT_10 + dt.timedelta(seconds=24_878))]
+    single = metrics_record(cohort_metrics(facts(items, events, as_of=AS_OF)))["median_hours_to_removal"]
+    assert single == 24_878 / 3600
+    # The mean of the middle two is (a + b) / 2; interpolating a + (b - a) / 2 gives 62.0275 here.
+    items = [item("C1", submitted_at=SEPT_10), item("C2", submitted_at=SEPT_10)]
+    events = [event("C1", "L1", "removed", SEPT_10 + dt.timedelta(seconds=113_678)),
+              event("C2", "L1", "removed", SEPT_10 + dt.timedelta(seconds=332_920))]
+    pair = metrics_record(cohort_metrics(facts(items, events, as_of=AS_OF)))["median_hours_to_removal"]
+    assert pair == (113_678 / 3600 + 332_920 / 3600) / 2 == 62.027499999999996
