@@ -160,3 +160,10 @@ def test_spreadsheet_leftovers_are_not_rows_or_columns(write_file, ingest, query
     assert (result.rows, result.inserted, result.rejected) == (2, 2, 0)
     rows = query("select complaint_id, extra, line from outcome_events order by 1").rows()
     assert rows == [("C1", '{"column_5":""}', 2), ("C2", '{"column_5":"kept"}', 4)]
+
+
+def test_excel_separator_hint_line(write_file, ingest, query):
+    text = "sep=;\ncomplaint_id;event;occurred_at\nC1;removed;2026-03-02\nC2;exploded;2026-03-02\n"
+    [result] = ingest(write_file("outcomes.csv", text))
+    assert (result.rows, result.inserted, result.rejected) == (2, 1, 1)
+    assert query("select line from quarantined_rows").item() == 4  # lines count the hint line too

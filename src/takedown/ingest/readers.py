@@ -13,6 +13,7 @@ import codecs
 import csv
 import io
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +22,8 @@ import polars as pl
 from takedown.ingest.reasons import Reason
 
 LINE = "_line"
+# Excel writes "sep=;" as the first line of a CSV to name its separator.
+_SEPARATOR_HINT = re.compile(r"sep=([,;\t|])", re.IGNORECASE)
 # A column with no header name is called column_<position>; dropped when it holds no value at all.
 BLANK_HEADER = "column_"
 SUFFIX_FORMATS = {
@@ -142,19 +145,25 @@ def read_csv(path: Path) -> RawTable:
         data = data[3:]
     if _is_utf8(data):
         # The common case: hand the bytes to Polars as they are, without a decoded copy in memory.
-        if not data.strip():
-            raise UnreadableFile("the file is empty")
-        separator = sniff_separator(data.split(b"\n", 1)[0].decode("utf-8"))
-        table = _read_csv_fast(data, separator)
-        if table is None:
-            table = _read_csv_exact(data.decode("utf-8"), separator)
-        table.encoding = "utf-8"
-        return table
-    text, encoding = decode_text(data)
-    if not text.strip():
+        utf8, encoding = data, "utf-8"
+    else:
+        text, encoding = decode_text(data)
+        utf8 = text.encode("utf-8")
+    first_line = utf8.split(b"\n", 1)[0].decode("utf-8").strip()
+    hint = _SEPARATOR_HINT.fullmatch(first_line)
+    skipped = 0
+    if hint:
+        # Excel's "sep=;" line names the separator; the header is the next line.
+        utf8, skipped, separator = utf8.partition(b"\n")[2], 1, hint.group(1)
+    else:
+        separator = sniff_separator(first_line)
+    if not utf8.strip():
         raise UnreadableFile("the file is empty")
-    separator = sniff_separator(text.split("\n", 1)[0])
-    table = _read_csv_fast(text.encode("utf-8"), separator) or _read_csv_exact(text, separator)
+    table = _read_csv_fast(utf8, separator) or _read_csv_exact(utf8.decode("utf-8"), separator)
+    if skipped:
+        table.frame = table.frame.with_columns(pl.col(LINE) + skipped)
+        for reject in table.rejects:
+            reject.line += skipped
     table.encoding = encoding
     return table
 
