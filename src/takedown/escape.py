@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 
 import polars as pl
 
@@ -24,7 +25,7 @@ def escape_cell(text: str | None) -> str | None:
 
 def escape_cells(frame: pl.DataFrame) -> pl.DataFrame:
     """Every text column of a frame made safe for CSV/XLSX (other columns untouched)."""
-    pattern = "^[=+\\-@\t\r]"
+    pattern = "^[" + "".join(re.escape(prefix) for prefix in FORMULA_PREFIXES) + "]"
     return frame.with_columns(
         pl.when(pl.col(name).str.contains(pattern)).then(pl.lit("'") + pl.col(name)).otherwise(pl.col(name))
         .alias(name)
