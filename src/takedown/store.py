@@ -1,14 +1,26 @@
 """The DuckDB store: a private working file for the writer, a published read-only copy for readers.
 
 DuckDB locks a database file per process: while one process holds it read-write no other can open
-it, even read-only. So ingest writes `<name>.work.duckdb` beside the store and, after each file,
-publishes a finished copy onto the store path with an atomic `os.replace`. Readers open the
-published file read-only and reconnect when its inode changes; they never block the writer and
-never see a half-loaded file.
+it, even read-only. So ingest writes `<name>.work` beside the store and, after each file, publishes
+a finished copy onto the store path with an atomic `os.replace`. Readers open the published file
+read-only and reconnect when its inode changes; they never block the writer and never see a
+half-loaded file.
+
+The published store is the truth; the working file is only a cache of it. After each publish the
+writer records which published file its working file equals (`<name>.work.published`: the published
+file's inode, size and modification time), and it removes that record before it changes anything.
+A writer that starts (under the writer lock, `<name>.lock`) trusts its working file only when the
+record names the store as it is now. Otherwise (a kill between a commit and its publish, a store
+deleted or restored from a backup by hand) it copies the working file afresh from the store, or,
+when there is no store, starts an empty one: a leftover working file never outlives or outranks
+the store the user sees.
 """
 
 from __future__ import annotations
 
+import errno
+import fcntl
+import json
 import os
 import shutil
 import time
@@ -21,14 +33,86 @@ import duckdb
 from takedown.config import WRITER_LOCK_TIMEOUT_SECONDS, WRITER_MEMORY_LIMIT
 from takedown.sql import list_queries, load_query
 
+# Every DuckDB database file carries this magic at byte 8 (after an 8-byte checksum).
+DUCKDB_MAGIC = b"DUCK"
+DUCKDB_MAGIC_OFFSET = 8
+# The table every takedown store has: its presence tells a store from another DuckDB database.
+STORE_MARKER_TABLE = "ingest_batches"
+# Suffixes of the files kept beside a store: never a store themselves.
+SIDE_FILE_SUFFIXES = (".work", ".lock", ".published", ".wal", ".tmp")
+
 
 class StoreError(RuntimeError):
-    """The store cannot be opened (missing, locked, or not a DuckDB file)."""
+    """The store cannot be opened (missing, locked, unwritable, or not a takedown store)."""
 
 
 def working_path(db_path: Path) -> Path:
-    """The writer's private file beside the published store."""
-    return db_path.with_name(f"{db_path.stem}.work{db_path.suffix or '.duckdb'}")
+    """The writer's private file beside the published store (`takedown.duckdb.work`)."""
+    return db_path.with_name(f"{db_path.name}.work")
+
+
+def lock_path(db_path: Path) -> Path:
+    """The file whose lock makes writers of one store take turns."""
+    return db_path.with_name(f"{db_path.name}.lock")
+
+
+def published_record_path(db_path: Path) -> Path:
+    """Which published file the working file equals (absent while the working file is ahead)."""
+    return db_path.with_name(f"{working_path(db_path).name}.published")
+
+
+def _describe(head: bytes) -> str:
+    """What a file that is not a DuckDB database looks like, from its first bytes."""
+    if head.startswith(b"PAR1"):
+        return "a Parquet file"
+    if head.startswith(b"PK\x03\x04"):
+        return "a ZIP file or workbook"
+    if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith((b"{", b"[")):
+        return "a JSON file"
+    if head and b"\x00" not in head:
+        return "a text file"
+    return "not a DuckDB database"
+
+
+def check_store_path(db_path: Path) -> None:
+    """Refuse a store path that names a folder, a side file, or an existing file that is not DuckDB.
+
+    A path that does not exist yet is fine (a writer creates the store there). DuckDB itself would
+    open a CSV or Parquet file as an empty in-memory database and "store" rows nowhere.
+    """
+    if db_path.name.endswith(SIDE_FILE_SUFFIXES):
+        raise StoreError(f"{db_path} is one of the files kept beside a store, not a store; give the store's own path")
+    try:
+        if db_path.is_dir():
+            raise StoreError(f"{db_path} is a folder, not a store; give a file path such as {db_path / 'takedown.duckdb'}")
+        if not db_path.exists():
+            return
+        with db_path.open("rb") as handle:
+            head = handle.read(64)
+    except OSError as error:
+        raise StoreError(f"cannot read the store {db_path}: {error.strerror or error}") from error
+    if len(head) == 0:
+        raise StoreError(f"{db_path} is an empty file, not a takedown store; delete it or give another path")
+    magic = head[DUCKDB_MAGIC_OFFSET:DUCKDB_MAGIC_OFFSET + len(DUCKDB_MAGIC)]
+    if magic != DUCKDB_MAGIC:
+        raise StoreError(f"{db_path} is {_describe(head)}, not a takedown store; "
+                         f"give --db the path of a store, or a new path to create one")
+
+
+def _table_names(con: duckdb.DuckDBPyConnection) -> set[str]:
+    return {row[0] for row in con.sql(
+        "select table_name from information_schema.tables where table_schema = 'main'").fetchall()}
+
+
+def _check_is_store(con: duckdb.DuckDBPyConnection, db_path: Path, empty_is_fine: bool) -> None:
+    tables = _table_names(con)
+    if STORE_MARKER_TABLE in tables or (empty_is_fine and not tables):
+        return
+    if not tables:
+        raise StoreError(f"the store {db_path} is empty: load exports with `takedown ingest FILE...` "
+                         f"or run `takedown demo`")
+    raise StoreError(f"{db_path} is a DuckDB database but not a takedown store (it has no "
+                     f"{STORE_MARKER_TABLE} table); give --db the path of a store, or a new path")
 
 
 def _configure(con: duckdb.DuckDBPyConnection) -> None:
@@ -42,48 +126,169 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(load_query(name))
 
 
-def _connect_writer(path: Path, timeout: float) -> duckdb.DuckDBPyConnection:
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            return duckdb.connect(str(path))
-        except duckdb.IOException as error:
-            if "lock" not in str(error).lower() or time.monotonic() >= deadline:
-                raise StoreError(f"cannot open the working store {path}: {error}") from error
-            time.sleep(0.2)
+# ------------------------------------------------------------------------------- the writer
+
+
+def _make_folder(folder: Path) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise StoreError(f"cannot create the store's folder {folder}: {error.strerror or error}") from error
+    if not folder.is_dir():
+        raise StoreError(f"cannot create the store's folder {folder}: a file of that name is in the way")
+
+
+@contextmanager
+def _writer_lock(db_path: Path, timeout: float) -> Iterator[None]:
+    """Hold the store's writer lock, waiting up to `timeout` seconds for another writer."""
+    path = lock_path(db_path)
+    try:
+        handle = path.open("a+")
+    except OSError as error:
+        raise StoreError(f"cannot write beside the store {db_path}: {error.strerror or error}") from error
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except OSError as error:
+                if error.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
+                    raise StoreError(f"cannot lock the store {db_path}: {error.strerror or error}") from error
+                if time.monotonic() >= deadline:
+                    raise StoreError(f"another ingest is writing to {db_path} and did not finish within "
+                                     f"{timeout:g} s; try again when it is done") from error
+                time.sleep(0.2)
+        yield
+    finally:
+        handle.close()  # closing the file releases the lock, as a kill does
+
+
+def _file_identity(path: Path) -> dict[str, int] | None:
+    try:
+        status = path.stat()
+    except FileNotFoundError:
+        return None
+    return {"inode": status.st_ino, "size": status.st_size, "mtime_ns": status.st_mtime_ns}
+
+
+def _remove(*paths: Path) -> None:
+    for path in paths:
+        path.unlink(missing_ok=True)
+
+
+def _remove_stale_copies(db_path: Path) -> None:
+    """Half-written copies a killed publish (or working-file refresh) left behind; only a lock holder writes them."""
+    for target in (db_path, working_path(db_path)):
+        for stale in target.parent.glob(f".{target.name}.*.tmp"):
+            _remove(stale)
+
+
+def _working_file_is_current(db_path: Path) -> bool:
+    """Whether the working file is exactly the published store as it is now (see the module doc)."""
+    work = working_path(db_path)
+    if not work.exists():
+        return False
+    try:
+        recorded = json.loads(published_record_path(db_path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    current = _file_identity(db_path)
+    return current is not None and recorded == current
+
+
+def bring_in_step(db_path: Path) -> None:
+    """Make the working file equal the published store (or absent when there is no store).
+
+    Call with the writer lock held. Cheap when they are already in step (the usual case).
+    """
+    _remove_stale_copies(db_path)
+    if _working_file_is_current(db_path):
+        return
+    work = working_path(db_path)
+    _remove(published_record_path(db_path), work, work.with_name(work.name + ".wal"))
+    if db_path.exists():
+        _copy_atomically(db_path, work)
+        _record_published(db_path)
+
+
+def _record_published(db_path: Path) -> None:
+    record = published_record_path(db_path)
+    temporary = record.with_name(f".{record.name}.{os.getpid()}.tmp")
+    temporary.write_text(json.dumps(_file_identity(db_path)), encoding="utf-8")
+    os.replace(temporary, record)
+
+
+def mark_changing(db_path: Path) -> None:
+    """The working file is about to move ahead of the published store: forget that they are equal."""
+    _remove(published_record_path(db_path))
+
+
+def _connect_writer(path: Path) -> duckdb.DuckDBPyConnection:
+    try:
+        return duckdb.connect(str(path))
+    except duckdb.Error as error:
+        raise StoreError(f"cannot open the working store {path}: {error}") from error
 
 
 @contextmanager
 def open_writer(db_path: Path, timeout: float = WRITER_LOCK_TIMEOUT_SECONDS) -> Iterator[duckdb.DuckDBPyConnection]:
     """Open the working store read-write (creating it from the published store or from nothing).
 
-    Waits up to `timeout` seconds for another writer to finish.
+    Waits up to `timeout` seconds for another writer to finish. Call `mark_changing` before the
+    first change and `publish` after the last one.
     """
-    db_path.parent.mkdir(parents=True, exist_ok=True)
-    work = working_path(db_path)
-    if not work.exists() and db_path.exists():
-        # Start from what readers see: the last published state.
-        _copy_atomically(db_path, work)
-    con = _connect_writer(work, timeout)
+    db_path = Path(db_path)
+    check_store_path(db_path)
+    _make_folder(db_path.parent)
+    with _writer_lock(db_path, timeout):
+        try:
+            bring_in_step(db_path)
+        except OSError as error:
+            raise StoreError(f"cannot prepare the working copy of {db_path}: {error.strerror or error}") from error
+        con = _connect_writer(working_path(db_path))
+        try:
+            _check_is_store(con, db_path, empty_is_fine=True)
+            _configure(con)
+            # Loads never rely on the physical order of rows (every query orders by line), and
+            # DuckDB needs much less memory to insert when it may reorder.
+            con.execute("set preserve_insertion_order = false")
+            # The store's pages are on disk: DuckDB need not keep a growing store cached, and ingest's
+            # own frames need the memory more (see WRITER_MEMORY_LIMIT).
+            con.execute(f"set memory_limit = '{WRITER_MEMORY_LIMIT}'")
+            if not _schema_is_current(con):
+                mark_changing(db_path)
+                create_schema(con)
+            yield con
+        finally:
+            con.close()
+
+
+def _catalog(con: duckdb.DuckDBPyConnection) -> set[tuple[str, str]]:
+    """Every table's columns and types and every view's definition, comparable across databases."""
+    columns = con.sql("select table_name, column_name || ' ' || data_type from information_schema.columns "
+                      "where table_schema = 'main' and table_name in (select table_name from duckdb_tables())"
+                      ).fetchall()
+    views = con.sql("select view_name, sql from duckdb_views() where not internal and schema_name = 'main'").fetchall()
+    return set(columns) | set(views)
+
+
+def _schema_is_current(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether every table, column and view of queries/ is already there as written (then nothing changes)."""
+    probe = duckdb.connect()
     try:
-        _configure(con)
-        # Loads never rely on the physical order of rows (every query orders by line), and
-        # DuckDB needs much less memory to insert when it may reorder.
-        con.execute("set preserve_insertion_order = false")
-        # The store's pages are on disk: DuckDB need not keep a growing store cached, and ingest's
-        # own frames need the memory more (see WRITER_MEMORY_LIMIT).
-        con.execute(f"set memory_limit = '{WRITER_MEMORY_LIMIT}'")
-        create_schema(con)
-        yield con
+        create_schema(probe)
+        wanted = _catalog(probe)
     finally:
-        con.close()
+        probe.close()
+    return wanted <= _catalog(con)
 
 
 def publish(con: duckdb.DuckDBPyConnection, db_path: Path) -> None:
     """Publish the writer's committed state onto `db_path` atomically."""
     con.execute("checkpoint")
-    work = working_path(db_path)
-    _copy_atomically(work, db_path)
+    _copy_atomically(working_path(db_path), db_path)
+    _record_published(db_path)
 
 
 def _copy_atomically(source: Path, target: Path) -> None:
@@ -95,8 +300,13 @@ def _copy_atomically(source: Path, target: Path) -> None:
         temporary.unlink(missing_ok=True)
 
 
+# ------------------------------------------------------------------------------ the readers
+
+
 def connect_reader(db_path: Path) -> duckdb.DuckDBPyConnection:
     """A read-only connection to the published store."""
+    db_path = Path(db_path)
+    check_store_path(db_path)
     if not db_path.exists():
         raise StoreError(
             f"no store at {db_path}: load exports with `takedown ingest FILE...` or run `takedown demo`"
@@ -105,6 +315,11 @@ def connect_reader(db_path: Path) -> duckdb.DuckDBPyConnection:
         con = duckdb.connect(str(db_path), read_only=True)
     except duckdb.Error as error:
         raise StoreError(f"cannot open the store {db_path}: {error}") from error
+    try:
+        _check_is_store(con, db_path, empty_is_fine=False)
+    except BaseException:
+        con.close()
+        raise
     _configure(con)
     return con
 
@@ -129,6 +344,7 @@ class Reader:
         if self._con is None or inode != self._inode:
             if self._con is not None:
                 self._con.close()
+                self._con = None
             self._con = connect_reader(self.db_path)
             self._inode = inode
         return self._con

@@ -26,7 +26,7 @@ from takedown.ingest.normalize import prepare, typed_rows
 from takedown.ingest.readers import LINE, RawTable, UnreadableFile, read_table
 from takedown.ingest.reasons import Reason
 from takedown.ingest.validation import validate, warm_up
-from takedown.store import open_writer, publish
+from takedown.store import mark_changing, open_writer, publish
 
 # Called with (stage, rows): stage is one of "read", "validate", "load", "publish", "done".
 ProgressCallback = Callable[[str, int], None]
@@ -86,6 +86,7 @@ def ingest_files(paths: Iterable[Path], db_path: Path, kind: str | None = None, 
     results = []
     with open_writer(db_path) as con:
         for number, path in enumerate(paths, start=1):
+            mark_changing(db_path)
             result = ingest_file(con, Path(path), kind, zone, mapping, progress, now)
             if publish_each_file or number == len(paths):
                 publish(con, db_path)
@@ -150,8 +151,12 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, kind: str | None, t
         counts = upsert(con, file_kind.table, file_kind.key, rows, batch_id)
         if status_events is not None:
             insert_missing_events(con, status_events, batch_id)
+        if digest:
+            # The quarantine is idempotent like the tables: a file's bytes loaded again replace
+            # what their earlier load quarantined (a rule may judge a row differently now).
+            con.execute("delete from quarantined_rows where file_sha256 = ?", [digest])
         if quarantine.height:
-            con.register("_quarantine", quarantine.to_arrow())
+            con.register("_quarantine", quarantine.with_columns(pl.lit(digest).alias("file_sha256")).to_arrow())
             con.execute("insert into quarantined_rows by name select * from _quarantine")
             con.unregister("_quarantine")
         result = FileResult(str(path), file_kind.name, total_rows, counts.inserted, counts.updated,
