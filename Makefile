@@ -39,4 +39,4 @@ bench: .venv/.installed  ## the ingest and metrics benchmarks (1M-row files, 1M 
 	$(UV) run --frozen python benchmarks/bench_metrics.py
 
 clean:
-	rm -rf .venv .tools data/*.duckdb data/.*.tmp
+	rm -rf .venv .tools data/*.duckdb data/*.duckdb.* data/.*.tmp
