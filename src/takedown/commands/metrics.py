@@ -80,7 +80,7 @@ def _period_and_as_of(args: argparse.Namespace):
 def run(args: argparse.Namespace) -> int:
     import duckdb
 
-    from takedown.metrics.report import metrics_from_store
+    from takedown.metrics.summary import metrics_from_store
     from takedown.store import StoreError, connect_reader
 
     try:

@@ -35,6 +35,8 @@ FACT_COLUMNS = (
     "brand",
     # its status at T
     "last_event", "status_at", "status",
+    # the first removed event, and the first removed-or-rejected event (null: none by T)
+    "first_removed_at", "first_decision_at",
     # hours from submitted_at to the first removed event, and to the first removed-or-rejected event
     "hours_to_removal", "hours_to_decision",
     # the first decision came within Settings.handled_within_hours (null: no decision by T)

@@ -6,6 +6,7 @@ breakdown, the Good-Faith figures and the monthly trend share one definition of 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import polars as pl
@@ -37,6 +38,21 @@ def _median(column: str) -> pl.Expr:
     return (values.quantile(0.5, interpolation="lower") + values.quantile(0.5, interpolation="higher")) / 2
 
 
+def _exact_sum(values: pl.Series) -> float:
+    return math.fsum(values.drop_nulls().to_numpy())
+
+
+def _sum(column: str, condition: pl.Expr | None) -> pl.Expr:
+    """The correctly rounded sum of `column` over the rows that meet `condition` (nulls add nothing).
+
+    A float sum's last digit depends on the order and the chunks it is added in; math.fsum's does
+    not. So a figure is the same whichever snapshot (whole store, or a period's) it came from, and
+    math.fsum of the rows behind it gives it to the last digit.
+    """
+    values = pl.col(column) if condition is None else pl.col(column).filter(condition)
+    return values.map_batches(_exact_sum, return_dtype=pl.Float64, returns_scalar=True)
+
+
 def _rows(condition: pl.Expr | None) -> pl.Expr:
     # How many rows meet the condition (every row when None).
     return pl.len() if condition is None else condition.sum()
@@ -47,7 +63,7 @@ def _aggregates(metric: Metric) -> list[pl.Expr]:
     if metric.aggregation == "median":
         return [_median(metric.weight).alias(metric.name)]  # type: ignore[arg-type]
     if metric.aggregation == "sum":
-        return [pl.col(metric.weight).filter(metric.condition).sum().cast(pl.Float64).alias(metric.name)]
+        return [_sum(metric.weight, metric.condition).alias(metric.name)]  # type: ignore[arg-type]
     if metric.aggregation == "rate":
         return [_rows(metric.condition).cast(pl.Int64).alias(f"_{metric.name}_numerator"),
                 _rows(metric.denominator).cast(pl.Int64).alias(f"_{metric.name}_denominator")]
