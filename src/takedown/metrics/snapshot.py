@@ -240,7 +240,10 @@ def snapshot_from_inputs(inputs: MetricInputs, as_of: dt.datetime, settings: Set
     if inputs.until is not None and inputs.until <= as_of:
         raise NarrowSnapshotError(f"the inputs hold the items submitted before {inputs.until} only; a snapshot as "
                                   f"of {as_of} needs every item submitted by then")
-    facts = complaint_item_facts(inputs.items, inputs.events, inputs.exchange_rates, as_of, settings)
+    # The loader already kept only the events by its as_of of the items it loaded.
+    loaded_at_as_of = inputs.as_of == as_of
+    facts = complaint_item_facts(inputs.items, inputs.events, inputs.exchange_rates, as_of, settings,
+                                 events_known=loaded_at_as_of)
     listings, rights = inputs.listings, inputs.rights
     if filters != inputs.filters:
         if inputs.filters.active:
