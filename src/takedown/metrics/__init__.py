@@ -16,7 +16,7 @@ from takedown.metrics.facts import FACT_COLUMNS, attach_listing_values, complain
 from takedown.metrics.filters import FILTER_COLUMNS, Filters
 from takedown.metrics.good_faith import good_faith_by_reason, good_faith_standing, good_faith_summary
 from takedown.metrics.inputs import MetricInputs, load_metric_inputs, read_exchange_rates
-from takedown.metrics.item_rows import MISSED_COLUMNS, ROW_COLUMNS, item_rows
+from takedown.metrics.item_rows import MISSED_COLUMNS, ROW_COLUMNS, rows_behind
 from takedown.metrics.kpis import BREAKDOWNS, METRIC_NAMES, cohort, cohort_metrics
 from takedown.metrics.periods import Period, good_faith_window, month_period, parse_instant, utc_now
 from takedown.metrics.queues import counter_notices_awaiting_response, high_risk_backlog
@@ -53,7 +53,7 @@ __all__ = [
     "NarrowSnapshotError", "Period", "Snapshot", "attach_listing_values", "cohort", "cohort_metrics", "cohort_scope",
     "cohort_summary", "complaint_item_facts", "complaint_items_on_weak_rights", "compute_metrics",
     "counter_notices_awaiting_response", "events_of_items", "expiring_rights", "good_faith_by_reason",
-    "good_faith_standing", "good_faith_summary", "good_faith_window", "high_risk_backlog", "item_rows",
+    "good_faith_standing", "good_faith_summary", "good_faith_window", "high_risk_backlog", "rows_behind",
     "load_metric_inputs", "load_snapshot", "metric", "metrics_from_store", "metrics_json", "metrics_since",
     "month_period", "monthly_trend", "parse_instant", "read_exchange_rates", "repeat_offender_figures",
     "repeat_offender_sellers", "repeat_offender_summary", "repeat_offenders_queue", "round_as_of",

@@ -22,7 +22,7 @@ MISSED_COLUMNS = (*ROW_COLUMNS, "counter_noticed_at", "response_deadline")
 _LISTING_TEXT = ("seller_name", "title", "url")
 
 
-def item_rows(cohort_facts: pl.DataFrame, name: str, listings: pl.DataFrame,
+def rows_behind(cohort_facts: pl.DataFrame, name: str, listings: pl.DataFrame,
               missed_counter_notices: pl.DataFrame) -> pl.DataFrame:
     """The rows of `cohort_facts` that metric `name` counts, with their listing's seller name, title and url.
 

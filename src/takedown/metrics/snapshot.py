@@ -32,7 +32,7 @@ from takedown.metrics.counter_notices import counter_notices_due
 from takedown.metrics.facts import complaint_item_facts
 from takedown.metrics.filters import FILTER_COLUMNS, Filters
 from takedown.metrics.inputs import MetricInputs, load_metric_inputs
-from takedown.metrics.item_rows import item_rows
+from takedown.metrics.item_rows import rows_behind
 from takedown.metrics.kpis import cohort, cohort_metrics
 from takedown.metrics.periods import Period, good_faith_window
 from takedown.metrics.status import RESPONSE_EVENTS, known_events
@@ -206,7 +206,7 @@ class Snapshot:
         `metric` is a count or sum of the registry; `by` = (breakdown column, value) narrows to one
         breakdown cell (value None: the null brand). The rows are chosen by the registry's own
         condition, so their number (their value_usd sum for value_removed_usd) is the figure.
-        See item_rows.item_rows for the columns.
+        See item_rows.rows_behind for the columns.
         """
         self.require_listings(f"the rows behind {metric}")
         facts = self.cohort(period)
@@ -214,7 +214,7 @@ class Snapshot:
             column, value = by
             _check_breakdown(column)
             facts = facts.filter(pl.col(column).is_null() if value is None else pl.col(column) == value)
-        return item_rows(facts, metric, self.listings, self.missed_counter_notices)  # type: ignore[arg-type]
+        return rows_behind(facts, metric, self.listings, self.missed_counter_notices)  # type: ignore[arg-type]
 
 
 def _check_breakdown(by: str) -> None:
