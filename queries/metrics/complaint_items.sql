@@ -1,13 +1,19 @@
--- metrics/complaint_items: one row per complaint item known at $as_of (submitted_at <= $as_of)
--- and submitted in [$since, $until), with its listing's brand and value columns (null when the
--- item has no listing: a storefront complaint, or a listing not loaded yet). item_id is the
--- item's row id in the store: metrics/outcome_events refers to items by it.
+-- metrics/complaint_items: one row per complaint item known at $as_of (submitted_at <= $as_of),
+-- submitted in [$since, $until) and matching the snapshot's filters, with its listing's brand and
+-- value columns (null when the item has no listing: a storefront complaint, or a listing not
+-- loaded yet). A null filter ($platform, $account, $reason, $ipr_type, $brand) keeps every item;
+-- $brand is the listing's brand, so an item without a listing matches no brand filter.
+-- item_id is the item's row id in the store: metrics/outcome_events refers to items by it.
 with source as (
     select rowid as item_id, *
     from complaint_items
     where submitted_at <= $as_of
         and submitted_at >= $since
         and submitted_at < $until
+        and ($platform is null or platform = $platform)
+        and ($account is null or account = $account)
+        and ($reason is null or reason = $reason)
+        and ($ipr_type is null or ipr_type = $ipr_type)
 ),
 
 listing_values as (
@@ -34,6 +40,7 @@ renamed as (
         listing_values.units_sold
     from source
     left join listing_values using (platform, listing_id)
+    where $brand is null or listing_values.brand = $brand
 )
 
 select * from renamed

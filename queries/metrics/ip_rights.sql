@@ -1,6 +1,9 @@
--- metrics/ip_rights: one row per registered right of the brand, with the columns the queues read.
+-- metrics/ip_rights: one row per registered right of the brand of the snapshot's $brand and
+-- $ipr_type (null: any), with the columns the queues read.
 with source as (
     select * from ip_rights
+    where ($brand is null or brand = $brand)
+        and ($ipr_type is null or ipr_type = $ipr_type)
 ),
 
 renamed as (

@@ -1,13 +1,11 @@
--- metrics/outcome_events: one row per outcome event that occurred by $as_of of a complaint item of
--- metrics/complaint_items (same bounds; only listing items when $listing_only), keyed by that item's
--- item_id. Events of no known item (orphans) are left out.
+-- metrics/outcome_events: one row per outcome event that occurred by $as_of of a complaint item in
+-- loaded_items (the item_ids metrics/complaint_items returned, registered by the loader, so the
+-- items' bounds and filters are written once), keyed by that item's item_id. Events of no known
+-- item (orphans) are left out.
 with items as (
     select rowid as item_id, complaint_id, listing_id
     from complaint_items
-    where submitted_at <= $as_of
-        and submitted_at >= $since
-        and submitted_at < $until
-        and (not $listing_only or enforcement_type = 'listing')
+    where rowid in (select item_id from loaded_items)
 ),
 
 source as (

@@ -10,7 +10,7 @@ from metric_frames import T0, event, events_frame, facts, hours, item, items_fra
 from takedown.config import DEFAULT_SETTINGS, Settings
 from takedown.metrics.counter_notices import counter_notices_due
 from takedown.metrics.kpis import cohort_metrics
-from takedown.metrics.report import metrics_record
+from takedown.metrics.summary import metrics_record
 from takedown.metrics.status import events_of_items, known_events
 
 NOTICE = T0 + hours(1)

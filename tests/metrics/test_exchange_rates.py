@@ -11,7 +11,7 @@ from metric_frames import event, facts, hours, item, listing, rate, storefront
 from takedown.config import exchange_rates_path
 from takedown.metrics.inputs import read_exchange_rates
 from takedown.metrics.kpis import cohort_metrics
-from takedown.metrics.report import metrics_record
+from takedown.metrics.summary import metrics_record
 
 AS_OF = dt.datetime(2026, 10, 15)
 

@@ -6,7 +6,6 @@ import datetime as dt
 
 import pytest
 
-from takedown.config import Settings
 from takedown.metrics.inputs import (
     EVENT_SCHEMA,
     EXCHANGE_RATE_SCHEMA,
@@ -15,7 +14,6 @@ from takedown.metrics.inputs import (
     RIGHT_SCHEMA,
     load_metric_inputs,
 )
-from takedown.metrics.report import repeat_offenders_from_store
 from takedown.store import connect_reader
 
 AS_OF = dt.datetime(2026, 10, 15)
@@ -76,15 +74,3 @@ def test_an_earlier_as_of_sees_less(con):
     events = inputs.events.join(inputs.items.select("item_id", "complaint_id"), on="item_id", how="inner")
     assert sorted(events.get_column("complaint_id").to_list()) == ["K1", "K5"]
     assert inputs.items.get_column("item_id").is_unique().all()
-
-
-def test_repeat_offenders_from_the_store_piece_by_piece(con):
-    # With a threshold of 1, each seller with a removed listing item is a repeat offender: S1 (A1),
-    # S2 (T1) and S3 (Z1), filed in different quarters of the window. K5 (S1) is still
-    # counter-noticed and K4 (S1) is a storefront: neither counts.
-    settings = Settings(repeat_offender_threshold=1, repeat_offender_window_days=50)  # from August 26th
-    assert repeat_offenders_from_store(con, AS_OF, settings) == {
-        "count": 3, "share_of_removed": 1.0, "threshold": 1, "window_days": 50}
-    # A 30-day window starts September 15th: K1 (August 31st) falls out, K2 and K3 stay.
-    shorter = Settings(repeat_offender_threshold=1, repeat_offender_window_days=30)
-    assert repeat_offenders_from_store(con, AS_OF, shorter)["count"] == 2

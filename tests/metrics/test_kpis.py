@@ -9,7 +9,7 @@ from metric_frames import event, facts, hours, item, listing, rate, storefront
 
 from takedown.metrics.kpis import METRIC_NAMES, cohort, cohort_metrics
 from takedown.metrics.periods import month_period
-from takedown.metrics.report import breakdown_record, metrics_record
+from takedown.metrics.summary import breakdown_record, metrics_record
 
 SEPT_10 = dt.datetime(2026, 9, 10)
 SEPT_11 = dt.datetime(2026, 9, 11)

@@ -57,7 +57,7 @@ def serve_or_summarise(db_path: Path, end: dt.datetime) -> None:
     from takedown.commands.metrics import print_metrics
     from takedown.display import print_store_summary
     from takedown.metrics.periods import month_label, month_period, shift_month, to_utc
-    from takedown.metrics.report import metrics_from_store
+    from takedown.metrics.summary import metrics_from_store
     from takedown.store import connect_reader
 
     print_store_summary(db_path)

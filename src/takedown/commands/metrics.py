@@ -1,4 +1,4 @@
-"""`takedown metrics (--month YYYY-MM | --start ISO --end ISO) [--as-of ISO] [--tz ZONE] [--db PATH] [--json]`."""
+"""`takedown metrics (--month YYYY-MM | --start ISO --end ISO) [--as-of ISO] [--tz ZONE] [FILTERS] [--db PATH] [--json]`."""
 
 from __future__ import annotations
 
@@ -8,6 +8,13 @@ import json
 import sys
 
 from takedown.cli import add_db_argument
+from takedown.commands._period_args import (
+    UsageError,
+    add_filter_arguments,
+    add_period_arguments,
+    filters_from_args,
+    period_and_as_of,
+)
 from takedown.config import DEFAULT_SETTINGS, Settings, resolve_db_path
 
 HELP = "compute the program's metrics for a month or a period (SPEC section 3), as a table or JSON"
@@ -26,18 +33,9 @@ SETTING_FLAGS = {
 }
 
 
-class UsageError(ValueError):
-    """A bad combination or value of arguments (exit status 2)."""
-
-
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    period = parser.add_mutually_exclusive_group(required=True)
-    period.add_argument("--month", metavar="YYYY-MM", help="a calendar month in the report time zone")
-    period.add_argument("--start", metavar="ISO", help="start of the period (inclusive); needs --end")
-    parser.add_argument("--end", metavar="ISO", help="end of the period (exclusive)")
-    parser.add_argument("--as-of", metavar="ISO", help="see the store as it was known at this time (default: now)")
-    parser.add_argument("--tz", metavar="ZONE", default=DEFAULT_SETTINGS.report_timezone,
-                        help="report time zone: month boundaries, and times given without an offset (default UTC)")
+    add_period_arguments(parser)
+    add_filter_arguments(parser)
     parser.add_argument("--json", action="store_true", help="print SPEC's JSON object instead of tables")
     for flag, (field, kind, meaning) in SETTING_FLAGS.items():
         default = getattr(DEFAULT_SETTINGS, field)
@@ -58,34 +56,16 @@ def _settings(args: argparse.Namespace) -> Settings:
     return dataclasses.replace(DEFAULT_SETTINGS, report_timezone=args.tz, **values)
 
 
-def _period_and_as_of(args: argparse.Namespace):
-    from takedown.metrics.periods import Period, month_period, parse_instant, time_zone, utc_now
-
-    try:
-        time_zone(args.tz)
-        if args.month:
-            if args.end:
-                raise UsageError("--end goes with --start, not with --month")
-            period = month_period(args.month, args.tz)
-        else:
-            if not args.end:
-                raise UsageError("--start needs --end")
-            period = Period(parse_instant(args.start, args.tz), parse_instant(args.end, args.tz))
-        as_of = parse_instant(args.as_of, args.tz) if args.as_of else utc_now()
-    except ValueError as error:
-        raise UsageError(str(error)) from error
-    return period, as_of
-
-
 def run(args: argparse.Namespace) -> int:
     import duckdb
 
-    from takedown.metrics.report import metrics_from_store
+    from takedown.metrics.summary import metrics_from_store
     from takedown.store import StoreError, connect_reader
 
     try:
         settings = _settings(args)
-        period, as_of = _period_and_as_of(args)
+        period, as_of = period_and_as_of(args)
+        filters = filters_from_args(args)
     except UsageError as error:
         print(f"takedown metrics: {error}", file=sys.stderr)
         return 2
@@ -95,7 +75,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"takedown metrics: {error}", file=sys.stderr)
         return 1
     try:
-        metrics = metrics_from_store(con, period, as_of, args.tz, settings)
+        metrics = metrics_from_store(con, period, as_of, args.tz, settings, filters=filters)
     except (duckdb.Error, OSError, ValueError) as error:
         print(f"takedown metrics: cannot compute the metrics: {error}", file=sys.stderr)
         return 1

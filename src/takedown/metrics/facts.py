@@ -35,6 +35,8 @@ FACT_COLUMNS = (
     "brand",
     # its status at T
     "last_event", "status_at", "status",
+    # the first removed event, and the first removed-or-rejected event (null: none by T)
+    "first_removed_at", "first_decision_at",
     # hours from submitted_at to the first removed event, and to the first removed-or-rejected event
     "hours_to_removal", "hours_to_decision",
     # the first decision came within Settings.handled_within_hours (null: no decision by T)
@@ -68,20 +70,23 @@ def _hours_since_submitted(column: str) -> pl.Expr:
 
 
 def complaint_item_facts(items: pl.DataFrame, events: pl.DataFrame, exchange_rates: pl.DataFrame,
-                         as_of: dt.datetime, settings: Settings = DEFAULT_SETTINGS) -> pl.DataFrame:
+                         as_of: dt.datetime, settings: Settings = DEFAULT_SETTINGS,
+                         events_known: bool = False) -> pl.DataFrame:
     """One row per complaint item submitted by `as_of`, with FACT_COLUMNS, as known at `as_of`.
 
     `items` carry their listing's values (MetricInputs.items, or attach_listing_values); `events`
     are keyed by item_id (MetricInputs.events, or status.events_of_items). Events after `as_of`,
-    and events of items not in `items`, are ignored. Rows keep the order of `items`.
+    and events of items not in `items`, are ignored; `events_known=True` says the loader already
+    left them out (load_metric_inputs as of `as_of`), which saves a join. Rows keep the order of `items`.
     """
     items_known = known_items(items, as_of)
-    events_known = known_events(events, items_known, as_of).select("item_id", "event", "occurred_at")
+    events_known_at = events if events_known else known_events(events, items_known, as_of)
+    events_known_at = events_known_at.select("item_id", "event", "occurred_at")
     # Per-item results are aligned to the items' rows and added beside their columns, so the
     # items' own (string) columns are shared, never copied by a join.
     aligned = (items_known.select("item_id")
-               .join(event_milestones(events_known), on="item_id", how="left", maintain_order="left")
-               .join(missed_responses_per_item(events_known, as_of, settings.response_window_hours),
+               .join(event_milestones(events_known_at), on="item_id", how="left", maintain_order="left")
+               .join(missed_responses_per_item(events_known_at, as_of, settings.response_window_hours),
                      on="item_id", how="left", maintain_order="left")
                .drop("item_id"))
     value_usd = with_value_usd(items_known.select("submitted_at", "price", "currency", "units_sold"),

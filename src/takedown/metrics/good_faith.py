@@ -47,11 +47,11 @@ def good_faith_standing(facts: pl.DataFrame, window: Period, settings: Settings 
             .with_columns((_breaches(settings) | (pl.col("reasons_at_risk") > 0)).alias("at_risk")))
 
 
-def good_faith_summary(facts: pl.DataFrame, window: Period, settings: Settings = DEFAULT_SETTINGS) -> dict[str, object]:
-    """SPEC 4 `good_faith`: the window's start and end, and per account its rates, at_risk and by_reason."""
-    by_reason: dict[str, dict[str, object]] = {}
-    for row in good_faith_by_reason(facts, window, settings).iter_rows(named=True):
-        by_reason.setdefault(row["account"], {})[row["reason"]] = {
+def good_faith_record(window: Period, standing: pl.DataFrame, by_reason: pl.DataFrame) -> dict[str, object]:
+    """SPEC 4 `good_faith` from good_faith_standing and good_faith_by_reason frames of `window`."""
+    reasons: dict[str, dict[str, object]] = {}
+    for row in by_reason.iter_rows(named=True):
+        reasons.setdefault(row["account"], {})[row["reason"]] = {
             "takedown_rate": row["takedown_rate"],
             "counter_notice_success_rate": row["counter_notice_success_rate"],
             "at_risk": row["at_risk"],
@@ -61,8 +61,14 @@ def good_faith_summary(facts: pl.DataFrame, window: Period, settings: Settings =
             "takedown_rate": row["takedown_rate"],
             "counter_notice_success_rate": row["counter_notice_success_rate"],
             "at_risk": row["at_risk"],
-            "by_reason": by_reason.get(row["account"], {}),
+            "by_reason": reasons.get(row["account"], {}),
         }
-        for row in good_faith_standing(facts, window, settings).iter_rows(named=True)
+        for row in standing.iter_rows(named=True)
     }
     return {"start": iso_utc(window.start), "end": iso_utc(window.end), "accounts": accounts}
+
+
+def good_faith_summary(facts: pl.DataFrame, window: Period, settings: Settings = DEFAULT_SETTINGS) -> dict[str, object]:
+    """SPEC 4 `good_faith`: the window's start and end, and per account its rates, at_risk and by_reason."""
+    return good_faith_record(window, good_faith_standing(facts, window, settings),
+                             good_faith_by_reason(facts, window, settings))

@@ -16,6 +16,7 @@ import polars as pl
 
 from takedown.config import exchange_rates_path
 from takedown.metrics.exchange_rates import check_exchange_rates
+from takedown.metrics.filters import Filters
 from takedown.sql import load_query
 
 # One row per complaint item (SPEC 1.2); key (complaint_id, listing_id), listing_id '' for a storefront.
@@ -63,9 +64,10 @@ class MetricInputs:
     units_sold (facts.attach_listing_values builds that from hand-made frames); `events` follow
     EVENT_SCHEMA, keyed by item_id (status.events_of_items turns exported events into that).
     `as_of`, `since` and `until` record what was loaded: the items submitted in [since, until) and
-    by as_of, and their events by as_of (None: no bound). Bounded inputs carry no listings or
-    rights (the metrics read an item's listing values from the item; only the work queues need
-    them). Hand-made inputs leave the bounds None, which means "complete".
+    by as_of, and their events by as_of (None: no bound); `filters` which items were kept. Bounded
+    inputs carry no listings or rights unless asked (the metrics read an item's listing values
+    from the item; the rows behind a figure and the work queues need them). Hand-made inputs
+    leave the bounds None, which means "complete".
     """
 
     items: pl.DataFrame
@@ -76,6 +78,7 @@ class MetricInputs:
     as_of: dt.datetime | None = None
     since: dt.datetime | None = None
     until: dt.datetime | None = None
+    filters: Filters = Filters()
 
     def covers(self, since: dt.datetime, until: dt.datetime | None, as_of: dt.datetime) -> bool:
         """Whether these inputs hold every item submitted in [since, until) (until None: no end) and
@@ -86,32 +89,6 @@ class MetricInputs:
     def complete(self) -> bool:
         """Whether these inputs hold the whole store (the work queues need that)."""
         return self.since is None and self.until is None
-
-
-# Listing complaint items with the columns repeat offenders read.
-LISTING_ITEM_SCHEMA: dict[str, pl.DataType] = {
-    "item_id": pl.Int64(), "platform": pl.String(), "seller_id": pl.String(), "listing_id": pl.String(),
-    "enforcement_type": pl.String(), "submitted_at": pl.Datetime("us"),
-}
-
-
-@dataclass(frozen=True)
-class ListingItems:
-    """Listing complaint items (LISTING_ITEM_SCHEMA) and their events: all repeat offenders read.
-
-    Loaded apart from MetricInputs because the repeat-offender window (a year) is much longer than
-    a report's cohorts: a year of items with only these columns takes a fraction of the memory.
-    """
-
-    items: pl.DataFrame
-    events: pl.DataFrame
-    as_of: dt.datetime | None = None
-    since: dt.datetime | None = None
-    until: dt.datetime | None = None
-
-    def covers(self, since: dt.datetime, as_of: dt.datetime) -> bool:
-        """Whether these hold every listing item submitted in [since, as_of] and its events by as_of."""
-        return _covers(self.as_of, self.since, self.until, since, None, as_of)
 
 
 def _covers(loaded_as_of: dt.datetime | None, loaded_since: dt.datetime | None, loaded_until: dt.datetime | None,
@@ -147,38 +124,42 @@ def read_exchange_rates(path: Path | None = None) -> pl.DataFrame:
 
 
 def load_metric_inputs(con: duckdb.DuckDBPyConnection, as_of: dt.datetime, since: dt.datetime | None = None,
-                       until: dt.datetime | None = None, rates_path: Path | None = None) -> MetricInputs:
+                       until: dt.datetime | None = None, rates_path: Path | None = None,
+                       filters: Filters = Filters(), listings: bool | None = None) -> MetricInputs:
     """Read the store as known at `as_of` (naive UTC).
 
-    Items submitted by `as_of` (and, when given, in [since, until)) with their listing's values,
-    their events by `as_of`, and the exchange-rate table; without bounds also every listing and
-    right (the work queues read them). Filters and the item-listing join run in DuckDB; only the
-    rows the metrics need reach Polars.
+    Items submitted by `as_of` (and, when given, in [since, until)) that match `filters`, with
+    their listing's values, their events by `as_of`, and the exchange-rate table. `listings`
+    (default: only without bounds) also reads the listings and rights of the filters' platform,
+    brand and ipr_type. Filters, bounds and the item-listing join run in DuckDB as bound
+    parameters; only the rows the metrics need reach Polars.
     """
-    params = {"as_of": as_of, "since": since or _EARLIEST, "until": until or _LATEST, "listing_only": False}
-    items = _query(con, "metrics/complaint_items", _without(params, "listing_only"), LISTED_ITEM_SCHEMA)
-    events = _query(con, "metrics/outcome_events", params, EVENT_SCHEMA)
-    if since is None and until is None:
-        listings = _query(con, "metrics/listings", {}, LISTING_SCHEMA)
-        rights = _query(con, "metrics/ip_rights", {}, RIGHT_SCHEMA)
+    item_filters = filters.parameters()
+    bounds = {"as_of": as_of, "since": since or _EARLIEST, "until": until or _LATEST}
+    items = _query(con, "metrics/complaint_items", {**bounds, **item_filters}, LISTED_ITEM_SCHEMA)
+    events = _events_of(con, items, as_of)
+    if listings if listings is not None else (since is None and until is None):
+        listing_frame = _query(con, "metrics/listings",
+                               {"platform": item_filters["platform"], "brand": item_filters["brand"]}, LISTING_SCHEMA)
+        rights = _query(con, "metrics/ip_rights",
+                        {"brand": item_filters["brand"], "ipr_type": item_filters["ipr_type"]}, RIGHT_SCHEMA)
     else:
-        listings, rights = empty_frame(LISTING_SCHEMA), empty_frame(RIGHT_SCHEMA)
-    return MetricInputs(items, events, listings, rights, read_exchange_rates(rates_path), as_of, since, until)
+        listing_frame, rights = empty_frame(LISTING_SCHEMA), empty_frame(RIGHT_SCHEMA)
+    return MetricInputs(items, events, listing_frame, rights, read_exchange_rates(rates_path), as_of, since, until,
+                        filters)
 
 
-def load_listing_items(con: duckdb.DuckDBPyConnection, as_of: dt.datetime, since: dt.datetime | None = None,
-                       until: dt.datetime | None = None) -> ListingItems:
-    """The listing complaint items submitted by as_of (and in [since, until) when given), with
-    LISTING_ITEM_SCHEMA, and their events by as_of."""
-    params = {"as_of": as_of, "since": since or _EARLIEST, "until": until or _LATEST, "listing_only": True}
-    items = _query(con, "metrics/listing_items", _without(params, "listing_only"), LISTING_ITEM_SCHEMA)
-    events = _query(con, "metrics/outcome_events", params, EVENT_SCHEMA)
-    return ListingItems(items, events, as_of, since, until)
+# The name under which the loader shows DuckDB the item_ids it loaded (metrics/outcome_events).
+_LOADED_ITEMS = "loaded_items"
 
 
-def _without(params: dict[str, object], name: str) -> dict[str, object]:
-    # DuckDB refuses named parameters a query does not use.
-    return {key: value for key, value in params.items() if key != name}
+def _events_of(con: duckdb.DuckDBPyConnection, items: pl.DataFrame, as_of: dt.datetime) -> pl.DataFrame:
+    # The events query reads the items already chosen, so their bounds and filters live in one file.
+    con.register(_LOADED_ITEMS, items.select("item_id"))
+    try:
+        return _query(con, "metrics/outcome_events", {"as_of": as_of}, EVENT_SCHEMA)
+    finally:
+        con.unregister(_LOADED_ITEMS)
 
 
 def _query(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, object],

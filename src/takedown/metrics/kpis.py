@@ -6,44 +6,26 @@ breakdown, the Good-Faith figures and the monthly trend share one definition of 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import polars as pl
 
 from takedown.metrics.periods import Period
+from takedown.metrics.registry import COUNT_METRICS, METRIC_NAMES, METRICS, PENDING_STATUSES, Metric
 
-# Every metric of a cohort, in SPEC order, then value_unknown_items (SPEC 4 totals).
-METRIC_NAMES = (
-    "submitted", "removed", "rejected", "restored", "withdrawn", "pending",
-    "takedown_rate", "median_hours_to_removal", "handled_within_24h_rate",
-    "counter_notices", "counter_notice_rate", "successful_counter_notices", "counter_notice_success_rate",
-    "missed_counter_notice_responses", "value_removed_usd", "value_unknown_items",
-)
-# The metrics that count something: 0 for a cohort without items (the rest are null then).
-COUNT_METRICS = (
-    "submitted", "removed", "rejected", "restored", "withdrawn", "pending", "counter_notices",
-    "successful_counter_notices", "missed_counter_notice_responses", "value_unknown_items",
-)
+__all__ = ["BREAKDOWNS", "COUNT_METRICS", "METRIC_NAMES", "PENDING_STATUSES", "cohort", "cohort_metrics"]
+
 # JSON key of each breakdown -> the fact column it groups by (SPEC 3: "also given per ...").
 BREAKDOWNS = {
     "by_platform": "platform", "by_account": "account", "by_reason": "reason", "by_ipr_type": "ipr_type",
     "by_brand": "brand",
 }
-PENDING_STATUSES = ("submitted", "counter_noticed")
 
 
 def cohort(facts: pl.DataFrame, period: Period) -> pl.DataFrame:
     """The facts of the items submitted in [period.start, period.end)."""
     return facts.filter((pl.col("submitted_at") >= period.start) & (pl.col("submitted_at") < period.end))
-
-
-def _count(condition: pl.Expr, name: str) -> pl.Expr:
-    return condition.sum().cast(pl.Int64).alias(name)
-
-
-def _ratio(numerator: str, denominator: pl.Expr) -> pl.Expr:
-    # A share of nothing is undefined: null, never a division by zero.
-    return pl.when(denominator > 0).then(pl.col(numerator) / denominator).otherwise(None)
 
 
 def _median(column: str) -> pl.Expr:
@@ -56,34 +38,47 @@ def _median(column: str) -> pl.Expr:
     return (values.quantile(0.5, interpolation="lower") + values.quantile(0.5, interpolation="higher")) / 2
 
 
-def _aggregates() -> list[pl.Expr]:
-    status = pl.col("status")
-    removed = status == "removed"
-    return [
-        pl.len().cast(pl.Int64).alias("submitted"),
-        _count(removed, "removed"),
-        _count(status == "rejected", "rejected"),
-        _count(status == "restored", "restored"),
-        _count(status == "withdrawn", "withdrawn"),
-        _count(status.is_in(PENDING_STATUSES), "pending"),
-        _median("hours_to_removal").alias("median_hours_to_removal"),
-        _count(pl.col("handled_in_time"), "_handled_in_time"),
-        pl.col("handled_in_time").count().cast(pl.Int64).alias("_decided"),
-        _count(pl.col("has_counter_notice"), "counter_notices"),
-        _count(pl.col("successful_counter_notice"), "successful_counter_notices"),
-        pl.col("missed_counter_notice_responses").sum().cast(pl.Int64).alias("missed_counter_notice_responses"),
-        pl.col("value_usd").filter(removed).sum().cast(pl.Float64).alias("value_removed_usd"),
-        _count(removed & pl.col("value_usd").is_null(), "value_unknown_items"),
-    ]
+def _exact_sum(values: pl.Series) -> float:
+    return math.fsum(values.drop_nulls().to_numpy())
 
 
-def _rates() -> list[pl.Expr]:
-    return [
-        _ratio("removed", pl.col("removed") + pl.col("rejected") + pl.col("restored")).alias("takedown_rate"),
-        _ratio("_handled_in_time", pl.col("_decided")).alias("handled_within_24h_rate"),
-        _ratio("counter_notices", pl.col("submitted")).alias("counter_notice_rate"),
-        _ratio("successful_counter_notices", pl.col("submitted")).alias("counter_notice_success_rate"),
-    ]
+def _sum(column: str, condition: pl.Expr | None) -> pl.Expr:
+    """The correctly rounded sum of `column` over the rows that meet `condition` (nulls add nothing).
+
+    A float sum's last digit depends on the order and the chunks it is added in; math.fsum's does
+    not. So a figure is the same whichever snapshot (whole store, or a period's) it came from, and
+    math.fsum of the rows behind it gives it to the last digit.
+    """
+    values = pl.col(column) if condition is None else pl.col(column).filter(condition)
+    return values.map_batches(_exact_sum, return_dtype=pl.Float64, returns_scalar=True)
+
+
+def _rows(condition: pl.Expr | None) -> pl.Expr:
+    # How many rows meet the condition (every row when None).
+    return pl.len() if condition is None else condition.sum()
+
+
+def _aggregates(metric: Metric) -> list[pl.Expr]:
+    """The aggregate of one registry entry (a rate: its numerator and divisor, divided in _rates)."""
+    if metric.aggregation == "median":
+        return [_median(metric.weight).alias(metric.name)]  # type: ignore[arg-type]
+    if metric.aggregation == "sum":
+        return [_sum(metric.weight, metric.condition).alias(metric.name)]  # type: ignore[arg-type]
+    if metric.aggregation == "rate":
+        return [_rows(metric.condition).cast(pl.Int64).alias(f"_{metric.name}_numerator"),
+                _rows(metric.denominator).cast(pl.Int64).alias(f"_{metric.name}_denominator")]
+    counted = _rows(metric.condition) if metric.weight is None else pl.col(metric.weight).filter(metric.condition).sum()
+    return [counted.cast(pl.Int64).alias(metric.name)]
+
+
+def _rate(metric: Metric) -> pl.Expr:
+    # A share of nothing is undefined: null, never a division by zero.
+    numerator, denominator = pl.col(f"_{metric.name}_numerator"), pl.col(f"_{metric.name}_denominator")
+    return pl.when(denominator > 0).then(numerator / denominator).otherwise(None).alias(metric.name)
+
+
+_AGGREGATES = [expression for metric in METRICS for expression in _aggregates(metric)]
+_RATES = [_rate(metric) for metric in METRICS if metric.aggregation == "rate"]
 
 
 def cohort_metrics(facts: pl.DataFrame, by: str | Sequence[str] | None = None) -> pl.DataFrame:
@@ -94,9 +89,9 @@ def cohort_metrics(facts: pl.DataFrame, by: str | Sequence[str] | None = None) -
     a null key (an unknown brand) last.
     """
     if by is None:
-        return facts.select(_aggregates()).with_columns(_rates()).select(METRIC_NAMES)
+        return facts.select(_AGGREGATES).with_columns(_RATES).select(METRIC_NAMES)
     keys = [by] if isinstance(by, str) else list(by)
-    return (facts.group_by(keys).agg(_aggregates())
-            .with_columns(_rates())
+    return (facts.group_by(keys).agg(_AGGREGATES)
+            .with_columns(_RATES)
             .select(*keys, *METRIC_NAMES)
             .sort(keys, nulls_last=True))

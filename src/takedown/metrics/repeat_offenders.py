@@ -27,7 +27,7 @@ def removed_listing_items(facts: pl.DataFrame, as_of: dt.datetime,
     """The listing items with status removed at `as_of` and submitted in [as_of - window, as_of].
 
     `facts` are complaint item facts or any frame with platform, seller_id, listing_id,
-    enforcement_type, status and submitted_at (status.status_as_of of ListingItems, say).
+    enforcement_type, status and submitted_at (status.status_as_of of items, say).
     Columns: those six.
     """
     window_start = repeat_window_start(as_of, settings)
@@ -55,9 +55,9 @@ def repeat_offender_sellers(facts: pl.DataFrame, as_of: dt.datetime,
                   descending=[True, True, False, False]))
 
 
-def repeat_offender_summary(facts: pl.DataFrame, as_of: dt.datetime,
-                            settings: Settings = DEFAULT_SETTINGS) -> dict[str, object]:
-    """SPEC 4 `repeat_offenders`: count, share_of_removed (null when nothing was removed), threshold, window_days.
+def repeat_offender_figures(facts: pl.DataFrame, as_of: dt.datetime,
+                            settings: Settings = DEFAULT_SETTINGS) -> pl.DataFrame:
+    """One row: count, share_of_removed (null when nothing was removed), threshold, window_days.
 
     share_of_removed = removed listing items of repeat offenders / all removed listing items, both
     in the window.
@@ -66,12 +66,22 @@ def repeat_offender_summary(facts: pl.DataFrame, as_of: dt.datetime,
     offenders = removals.filter(pl.col("removed_listings") >= settings.repeat_offender_threshold)
     all_removed = int(removals.get_column("removed_items").sum())
     offender_removed = int(offenders.get_column("removed_items").sum())
-    return {
-        "count": offenders.height,
-        "share_of_removed": offender_removed / all_removed if all_removed else None,
-        "threshold": settings.repeat_offender_threshold,
-        "window_days": settings.repeat_offender_window_days,
-    }
+    return pl.DataFrame(
+        {"count": [offenders.height], "share_of_removed": [offender_removed / all_removed if all_removed else None],
+         "threshold": [settings.repeat_offender_threshold], "window_days": [settings.repeat_offender_window_days]},
+        schema={"count": pl.Int64, "share_of_removed": pl.Float64, "threshold": pl.Int64, "window_days": pl.Int64},
+    )
+
+
+def repeat_offender_record(figures: pl.DataFrame) -> dict[str, object]:
+    """SPEC 4 `repeat_offenders` from repeat_offender_figures' row."""
+    return figures.row(0, named=True)
+
+
+def repeat_offender_summary(facts: pl.DataFrame, as_of: dt.datetime,
+                            settings: Settings = DEFAULT_SETTINGS) -> dict[str, object]:
+    """SPEC 4 `repeat_offenders`: count, share_of_removed (null when nothing was removed), threshold, window_days."""
+    return repeat_offender_record(repeat_offender_figures(facts, as_of, settings))
 
 
 def repeat_offenders_queue(facts: pl.DataFrame, listings: pl.DataFrame, as_of: dt.datetime,

@@ -1,4 +1,4 @@
-"""compute_metrics: SPEC section 4's JSON object key for key, empty periods, and input coverage."""
+"""compute_metrics / metrics_json: SPEC section 4's JSON object key for key, empty periods, and input coverage."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ import polars as pl
 import pytest
 from metric_frames import event, hours, inputs, item, listing
 
-from takedown.metrics.inputs import ListingItems, MetricInputs
+from takedown.metrics.inputs import MetricInputs
 from takedown.metrics.periods import Period, month_period
 from takedown.metrics.repeat_offenders import repeat_window_start
-from takedown.metrics.report import cohort_scope, compute_metrics, repeat_offenders_of_listing_items
+from takedown.metrics.summary import cohort_scope, compute_metrics
 
 AS_OF = dt.datetime(2026, 10, 15)
 
@@ -111,41 +111,14 @@ def test_inputs_loaded_for_a_narrower_scope_are_refused():
     program = small_program()
     narrow = MetricInputs(program.items, program.events, program.listings, program.rights, program.exchange_rates,
                           as_of=AS_OF, since=dt.datetime(2026, 9, 1))
-    # Without separate listing items, the inputs must reach back to the repeat window (2025-10-15).
-    with pytest.raises(ValueError, match="need every item submitted from 2025-10-15"):
+    # The inputs must reach back to the repeat window (2025-10-15).
+    with pytest.raises(ValueError, match="repeat offenders needs every item submitted from 2025-10-15"):
         compute_metrics(narrow, month_period("2026-09", "UTC"), AS_OF, "UTC")
     # Loaded as of an earlier instant: events between then and AS_OF are missing.
-    with pytest.raises(ValueError, match="need every item submitted"):
+    with pytest.raises(ValueError, match="loaded as of 2026-10-14 23:00:00"):
         compute_metrics(MetricInputs(program.items, program.events, program.listings, program.rights,
                                      program.exchange_rates, as_of=AS_OF - hours(1)),
                         month_period("2026-09", "UTC"), AS_OF, "UTC")
-
-
-def test_repeat_offenders_can_come_from_separately_loaded_listing_items():
-    program = small_program()
-    cohort_only = MetricInputs(program.items, program.events, program.listings, program.rights,
-                               program.exchange_rates, as_of=AS_OF, since=dt.datetime(2026, 7, 1),
-                               until=dt.datetime(2026, 10, 1))
-    # Three removed listings of seller S7 last spring: a repeat offender the cohort inputs do not hold.
-    spring = dt.datetime(2026, 4, 1)
-    seller_items = pl.DataFrame({
-        "item_id": [101, 102, 103], "platform": ["alibaba"] * 3, "seller_id": ["S7"] * 3,
-        "listing_id": ["P1", "P2", "P3"], "enforcement_type": ["listing"] * 3, "submitted_at": [spring] * 3,
-    })
-    seller_events = pl.DataFrame({"item_id": [101, 102, 103], "event": ["removed"] * 3,
-                                  "occurred_at": [spring + hours(2)] * 3})
-    listing_items = ListingItems(seller_items, seller_events, as_of=AS_OF, since=repeat_window_start(AS_OF))
-    repeat = repeat_offenders_of_listing_items(listing_items, AS_OF)
-    assert repeat == {"count": 1, "share_of_removed": 1.0, "threshold": 3, "window_days": 365}
-    result = compute_metrics(cohort_only, month_period("2026-09", "UTC"), AS_OF, "UTC", repeat_offenders=repeat)
-    assert result["repeat_offenders"] == repeat
-    assert result["totals"]["submitted"] == 3
-    # Without the repeat figure, the cohort-only inputs are refused: they do not reach back a year.
-    with pytest.raises(ValueError, match="need every item submitted from 2025-10-15"):
-        compute_metrics(cohort_only, month_period("2026-09", "UTC"), AS_OF, "UTC")
-    too_short = ListingItems(seller_items, seller_events, as_of=AS_OF, since=dt.datetime(2026, 1, 1))
-    with pytest.raises(ValueError, match="ListingItems were loaded from 2026-01-01"):
-        repeat_offenders_of_listing_items(too_short, AS_OF)
 
 
 def test_a_free_period_is_reported_as_given():

@@ -1,0 +1,75 @@
+"""The period, as-of, time-zone and filter flags `takedown metrics` and `takedown items` share.
+
+    (--month YYYY-MM | --start ISO --end ISO) [--as-of ISO] [--tz ZONE]
+    [--platform P] [--account A] [--reason R] [--ipr-type I] [--brand B]
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from takedown.config import DEFAULT_SETTINGS
+
+# Filter flag -> what it keeps (the Filters field of the same name, dashes as underscores).
+FILTER_FLAGS = {
+    "--platform": "a platform's name or one of its aliases (taobao, taobao.com, 淘宝)",
+    "--account": "the IPP account that filed the complaint",
+    "--reason": "the reason chosen in IPP (compared lower-cased and trimmed)",
+    "--ipr-type": "trademark, copyright, patent or design",
+    "--brand": "the brand of the item's listing (items without a known listing have none)",
+}
+
+
+class UsageError(ValueError):
+    """A bad combination or value of arguments (exit status 2)."""
+
+
+def add_period_arguments(parser: argparse.ArgumentParser) -> None:
+    """--month or --start/--end, --as-of and --tz."""
+    period = parser.add_mutually_exclusive_group(required=True)
+    period.add_argument("--month", metavar="YYYY-MM", help="a calendar month in the report time zone")
+    period.add_argument("--start", metavar="ISO", help="start of the period (inclusive); needs --end")
+    parser.add_argument("--end", metavar="ISO", help="end of the period (exclusive)")
+    parser.add_argument("--as-of", metavar="ISO", help="see the store as it was known at this time (default: now)")
+    parser.add_argument("--tz", metavar="ZONE", default=DEFAULT_SETTINGS.report_timezone,
+                        help="report time zone: month boundaries, and times given without an offset (default UTC)")
+
+
+def add_filter_arguments(parser: argparse.ArgumentParser) -> None:
+    """--platform, --account, --reason, --ipr-type, --brand: a filtered figure equals its breakdown's."""
+    filters = parser.add_argument_group("filters (a filtered figure equals the matching breakdown's)")
+    for flag, meaning in FILTER_FLAGS.items():
+        filters.add_argument(flag, metavar=flag.removeprefix("--").replace("-", "_").upper(), help=meaning)
+
+
+def period_and_as_of(args: argparse.Namespace):
+    """(Period, as_of) from the flags, naive UTC; UsageError on a bad or missing value."""
+    from takedown.metrics.periods import Period, month_period, parse_instant, time_zone, utc_now
+
+    try:
+        time_zone(args.tz)
+        if args.month:
+            if args.end:
+                raise UsageError("--end goes with --start, not with --month")
+            period = month_period(args.month, args.tz)
+        else:
+            if not args.end:
+                raise UsageError("--start needs --end")
+            period = Period(parse_instant(args.start, args.tz), parse_instant(args.end, args.tz))
+        as_of = parse_instant(args.as_of, args.tz) if args.as_of else utc_now()
+    except ValueError as error:
+        raise UsageError(str(error)) from error
+    return period, as_of
+
+
+def filters_from_args(args: argparse.Namespace):
+    """The Filters of the flags, normalised (platform aliases resolved); UsageError on a bad value."""
+    from takedown.metrics.filters import Filters
+
+    try:
+        filters = Filters(platform=args.platform, account=args.account, reason=args.reason,
+                          ipr_type=args.ipr_type, brand=args.brand)
+        filters.normalised()
+    except ValueError as error:
+        raise UsageError(str(error)) from error
+    return filters

@@ -1,0 +1,294 @@
+"""A snapshot: the store as known at an as-of instant, optionally filtered, loaded once.
+
+Every surface (the CLI, the notebooks, the dashboard, the report) derives its figures from one
+Snapshot and only from it: totals, every breakdown, the monthly trend, Good-Faith standing, repeat
+offenders, the work queues and the rows behind a figure. All results are typed Polars frames;
+`summary.metrics_json` shapes SPEC 4's JSON from them.
+
+    snapshot = load_snapshot(con, as_of, Filters(platform="taobao"))
+    snapshot.totals(period); snapshot.breakdown(period, "brand"); snapshot.trend("2026-10", 12)
+    snapshot.rows(period, "removed", by=("platform", "taobao"))
+
+A snapshot loaded from `since` holds only the items submitted from then on: asking it for a figure
+that needs earlier items raises NarrowSnapshotError instead of returning too little.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from takedown.config import DEFAULT_SETTINGS, Settings
+from takedown.metrics import good_faith as good_faith_module
+from takedown.metrics import queues as queues_module
+from takedown.metrics import repeat_offenders as repeat_module
+from takedown.metrics import rights as rights_module
+from takedown.metrics.counter_notices import counter_notices_due
+from takedown.metrics.facts import complaint_item_facts
+from takedown.metrics.filters import FILTER_COLUMNS, Filters
+from takedown.metrics.inputs import MetricInputs, load_metric_inputs
+from takedown.metrics.item_rows import rows_behind
+from takedown.metrics.kpis import cohort, cohort_metrics
+from takedown.metrics.periods import Period, good_faith_window
+from takedown.metrics.status import RESPONSE_EVENTS, known_events
+from takedown.metrics.trends import HEADLINE_METRICS, monthly_trend, trend_window
+
+# The breakdowns of SPEC 3: a fact column each (the filters compare the same columns).
+BREAKDOWN_COLUMNS = FILTER_COLUMNS
+
+
+class NarrowSnapshotError(ValueError):
+    """A snapshot was loaded too narrowly (too late a `since`, too early an as-of, no listings) for a figure."""
+
+
+def round_as_of(instant: dt.datetime, to: dt.timedelta = dt.timedelta(minutes=1)) -> dt.datetime:
+    """`instant` floored to a multiple of `to` (since the epoch), so caches can key on it.
+
+    `round_as_of(utc_now())` changes once a minute: every page shown within that minute reads the
+    same snapshot.
+    """
+    if to <= dt.timedelta(0):
+        raise ValueError(f"the rounding step must be positive, not {to}")
+    epoch = dt.datetime(1970, 1, 1, tzinfo=instant.tzinfo)
+    return instant - (instant - epoch) % to
+
+
+@dataclass(frozen=True, eq=False)
+class Snapshot:
+    """The store as known at `as_of`: the facts of each complaint item and what the queues read.
+
+    `facts` are complaint item facts (facts.FACT_COLUMNS) of the items submitted by as_of (and
+    from `since` when set) that match `filters`; `missed_counter_notices` one row per missed
+    counter-notice response (item_id, counter_noticed_at, response_deadline); `listings` and
+    `rights` (None when not loaded) those of the filters' platform and brand. `version` is the
+    store version it was read from (store_version.store_version), for cache keys.
+    """
+
+    facts: pl.DataFrame
+    missed_counter_notices: pl.DataFrame
+    listings: pl.DataFrame | None
+    rights: pl.DataFrame | None
+    exchange_rates: pl.DataFrame
+    as_of: dt.datetime
+    since: dt.datetime | None = None
+    filters: Filters = Filters()
+    settings: Settings = DEFAULT_SETTINGS
+    version: str | None = None
+
+    @property
+    def timezone(self) -> str:
+        """The report time zone: where calendar months begin (settings.report_timezone)."""
+        return self.settings.report_timezone
+
+    # --- what the snapshot holds ---
+
+    def require(self, since: dt.datetime, what: str) -> None:
+        """Raise NarrowSnapshotError unless every item submitted from `since` is in the snapshot."""
+        if self.since is not None and self.since > since:
+            raise NarrowSnapshotError(
+                f"{what} needs every item submitted from {since}, as of {self.as_of}; this snapshot was loaded "
+                f"with the items submitted from {self.since} only: load it with since <= {since} (or None)")
+
+    def require_whole_store(self, what: str, listings: bool = False) -> None:
+        """Raise NarrowSnapshotError unless the snapshot holds every item (and the listings, when asked)."""
+        if self.since is not None:
+            raise NarrowSnapshotError(f"{what} needs the whole store; this snapshot was loaded with the items "
+                                      f"submitted from {self.since} only: load it with since=None")
+        if listings:
+            self.require_listings(what)
+
+    def require_listings(self, what: str) -> None:
+        """Raise NarrowSnapshotError unless the snapshot was loaded with the listings and rights."""
+        if self.listings is None or self.rights is None:
+            raise NarrowSnapshotError(f"{what} needs the listings; this snapshot was loaded without them: "
+                                      "load it with listings=True")
+
+    # --- cohort metrics ---
+
+    def cohort(self, period: Period) -> pl.DataFrame:
+        """The facts of the items submitted in the period (and by as_of)."""
+        self.require(period.start, f"the cohort of {period.start} to {period.end}")
+        return cohort(self.facts, period)
+
+    def totals(self, period: Period) -> pl.DataFrame:
+        """One row: every metric (registry.METRIC_NAMES) of the period's cohort."""
+        return cohort_metrics(self.cohort(period))
+
+    def breakdown(self, period: Period, by: str) -> pl.DataFrame:
+        """One row per value of `by` (platform, account, reason, ipr_type or brand): its key, then every metric.
+
+        Keys sorted, a null brand (an item without a known listing) last.
+        """
+        _check_breakdown(by)
+        return cohort_metrics(self.cohort(period), by=by)
+
+    def trend(self, last_month: str, months: int = 12, metrics: Sequence[str] = HEADLINE_METRICS,
+              by: str | None = None) -> pl.DataFrame:
+        """The monthly trend of `metrics` over the `months` calendar months ending with `last_month` (YYYY-MM).
+
+        Per breakdown key when `by` is given. See trends.monthly_trend for the columns.
+        """
+        if by is not None:
+            _check_breakdown(by)
+        window = trend_window(last_month, months, self.timezone)
+        self.require(window.start, f"a {months}-month trend to {last_month}")
+        return monthly_trend(self.facts, last_month, months, self.timezone, metrics, by)
+
+    # --- Good-Faith standing and repeat offenders (over the snapshot: filtered when it is) ---
+
+    def good_faith_window(self, period: Period) -> Period:
+        """The Good-Faith look-back of `period`: settings.good_faith_months calendar months ending with its last."""
+        return good_faith_window(period, self.timezone, self.settings.good_faith_months)
+
+    def good_faith(self, period: Period) -> pl.DataFrame:
+        """One row per account with items in the window: takedown_rate, counter_notice_success_rate,
+        reasons_at_risk, at_risk."""
+        window = self.good_faith_window(period)
+        self.require(window.start, "Good-Faith standing")
+        return good_faith_module.good_faith_standing(self.facts, window, self.settings)
+
+    def good_faith_by_reason(self, period: Period) -> pl.DataFrame:
+        """One row per (account, reason) with items in the window: the two rates and at_risk."""
+        window = self.good_faith_window(period)
+        self.require(window.start, "Good-Faith standing")
+        return good_faith_module.good_faith_by_reason(self.facts, window, self.settings)
+
+    def repeat_offenders(self) -> pl.DataFrame:
+        """The repeat offenders at as_of: platform, seller_id, removed_listings, removed_items, most first."""
+        self.require(repeat_module.repeat_window_start(self.as_of, self.settings), "repeat offenders")
+        return repeat_module.repeat_offender_sellers(self.facts, self.as_of, self.settings)
+
+    def repeat_offender_figures(self) -> pl.DataFrame:
+        """One row: count, share_of_removed, threshold, window_days (SPEC 4 `repeat_offenders`)."""
+        self.require(repeat_module.repeat_window_start(self.as_of, self.settings), "repeat offenders")
+        return repeat_module.repeat_offender_figures(self.facts, self.as_of, self.settings)
+
+    # --- work queues (the whole store) ---
+
+    def counter_notices_awaiting_response(self) -> pl.DataFrame:
+        """Items whose last event is a counter-notice the brand has not answered, the earliest deadline first."""
+        self.require_whole_store("the counter-notices awaiting a response")
+        return queues_module.counter_notices_awaiting_response(self.facts, self.as_of, self.settings)
+
+    def high_risk_backlog(self) -> pl.DataFrame:
+        """Listings detected and not reported yet, the riskiest first."""
+        self.require_whole_store("the high-risk backlog", listings=True)
+        return queues_module.high_risk_backlog(self.listings, self.facts, self.exchange_rates,  # type: ignore[arg-type]
+                                               self.as_of, self.settings)
+
+    def repeat_offenders_queue(self) -> pl.DataFrame:
+        """The repeat offenders with their history, storefront candidates flagged."""
+        self.require_whole_store("the repeat-offender queue", listings=True)
+        return repeat_module.repeat_offenders_queue(self.facts, self.listings,  # type: ignore[arg-type]
+                                                    self.as_of, self.settings)
+
+    def expiring_rights(self) -> pl.DataFrame:
+        """Rights expiring within settings.rights_expiry_warning_days, with the items relying on them."""
+        self.require_whole_store("the rights expiring", listings=True)
+        return rights_module.expiring_rights(self.rights, self.facts, self.as_of,  # type: ignore[arg-type]
+                                             self.settings)
+
+    def complaint_items_on_weak_rights(self) -> pl.DataFrame:
+        """Items filed on a right that was expired, not verified or not in the register, newest first."""
+        self.require_whole_store("the complaints on weak rights", listings=True)
+        return rights_module.complaint_items_on_weak_rights(self.facts, self.rights)  # type: ignore[arg-type]
+
+    # --- the rows behind a figure ---
+
+    def rows(self, period: Period, metric: str = "submitted", by: tuple[str, str | None] | None = None) -> pl.DataFrame:
+        """The complaint items (or, for missed_counter_notice_responses, the events) a figure counts.
+
+        `metric` is a count or sum of the registry; `by` = (breakdown column, value) narrows to one
+        breakdown cell (value None: the null brand). The rows are chosen by the registry's own
+        condition, so their number (their value_usd sum for value_removed_usd) is the figure.
+        See item_rows.rows_behind for the columns.
+        """
+        self.require_listings(f"the rows behind {metric}")
+        facts = self.cohort(period)
+        if by is not None:
+            column, value = by
+            _check_breakdown(column)
+            facts = facts.filter(pl.col(column).is_null() if value is None else pl.col(column) == value)
+        return rows_behind(facts, metric, self.listings, self.missed_counter_notices)  # type: ignore[arg-type]
+
+
+def _check_breakdown(by: str) -> None:
+    if by not in BREAKDOWN_COLUMNS:
+        raise ValueError(f"unknown breakdown {by!r}; the breakdowns are: {', '.join(BREAKDOWN_COLUMNS)}")
+
+
+def snapshot_from_inputs(inputs: MetricInputs, as_of: dt.datetime, settings: Settings = DEFAULT_SETTINGS,
+                         filters: Filters | None = None, listings: bool = True,
+                         version: str | None = None) -> Snapshot:
+    """A snapshot of already loaded (or hand-made) inputs, as known at `as_of`.
+
+    `filters` default to those the inputs were loaded with; filters the loader did not apply are
+    applied here (hand-made frames). `listings=False`: the inputs' listings and rights are not
+    to be used (they were not loaded). Inputs loaded as of an earlier instant, or up to a bound
+    before as_of, raise NarrowSnapshotError.
+    """
+    filters = inputs.filters if filters is None else filters
+    listings_loaded = listings
+    if inputs.as_of is not None and inputs.as_of < as_of:
+        raise NarrowSnapshotError(f"the inputs were loaded as of {inputs.as_of}; a snapshot as of {as_of} needs "
+                                  "the events up to then")
+    if inputs.until is not None and inputs.until <= as_of:
+        raise NarrowSnapshotError(f"the inputs hold the items submitted before {inputs.until} only; a snapshot as "
+                                  f"of {as_of} needs every item submitted by then")
+    # The loader already kept only the events by its as_of of the items it loaded.
+    loaded_at_as_of = inputs.as_of == as_of
+    facts = complaint_item_facts(inputs.items, inputs.events, inputs.exchange_rates, as_of, settings,
+                                 events_known=loaded_at_as_of)
+    listings, rights = inputs.listings, inputs.rights
+    if filters != inputs.filters:
+        if inputs.filters.active:
+            raise ValueError(f"the inputs were loaded with the filters {inputs.filters.active}; they cannot be "
+                             f"filtered again with {filters.active}")
+        facts = facts.filter(filters.expression())
+        listing_filters = Filters(platform=filters.platform, brand=filters.brand)
+        listings = listings.filter(listing_filters.expression())
+        rights = rights.filter(Filters(brand=filters.brand, ipr_type=filters.ipr_type).expression())
+    return Snapshot(
+        facts=facts,
+        missed_counter_notices=_missed_counter_notices(inputs.events, facts, as_of, settings),
+        listings=listings if listings_loaded else None,
+        rights=rights if listings_loaded else None,
+        exchange_rates=inputs.exchange_rates,
+        as_of=as_of,
+        since=inputs.since,
+        filters=filters,
+        settings=settings,
+        version=version,
+    )
+
+
+def _missed_counter_notices(events: pl.DataFrame, facts: pl.DataFrame, as_of: dt.datetime,
+                            settings: Settings) -> pl.DataFrame:
+    # The events behind missed_counter_notice_responses, with the deadline each one missed: the
+    # same counter_notices_due that counts them per item in the facts.
+    window = dt.timedelta(hours=settings.response_window_hours)
+    relevant = events.filter(pl.col("event").is_in(("counter_notice", *RESPONSE_EVENTS)))
+    due = counter_notices_due(known_events(relevant, facts, as_of), as_of, settings.response_window_hours)
+    return (due.filter(~pl.col("answered"))
+            .select("item_id", pl.col("noticed_at").alias("counter_noticed_at"),
+                    (pl.col("noticed_at") + window).alias("response_deadline"))
+            .sort("item_id", "counter_noticed_at"))
+
+
+def load_snapshot(con: duckdb.DuckDBPyConnection, as_of: dt.datetime, filters: Filters = Filters(),
+                  since: dt.datetime | None = None, settings: Settings = DEFAULT_SETTINGS, listings: bool = True,
+                  rates_path: Path | None = None, version: str | None = None) -> Snapshot:
+    """Read the store behind `con` as known at `as_of` (naive UTC) into a Snapshot.
+
+    `filters` are pushed into the SQL as bound parameters. `since` (None: the whole store) loads
+    only the items submitted from then on: enough for a period's figures (summary.metrics_since
+    says how far back SPEC's JSON reaches), too little for the queues. `listings=False` skips the
+    listings and rights (the rows behind a figure and the queues need them).
+    """
+    inputs = load_metric_inputs(con, as_of, since=since, rates_path=rates_path, filters=filters, listings=listings)
+    return snapshot_from_inputs(inputs, as_of, settings, listings=listings, version=version)

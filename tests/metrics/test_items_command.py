@@ -1,0 +1,121 @@
+"""`takedown items` end to end: the rows behind a figure, as JSON Lines, CSV and XLSX, and its exit codes."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import polars as pl
+import pytest
+
+from takedown.cli import main
+
+SEPTEMBER = ["--month", "2026-09", "--as-of", "2026-10-15T00:00:00Z"]
+
+
+def run_json(capsys, argv) -> list[dict]:
+    assert main(argv + ["--json"]) == 0
+    return [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+
+
+def metrics(capsys, argv) -> dict:
+    assert main(["metrics", *argv, "--json"]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+@pytest.fixture()
+def store(program_store) -> list[str]:
+    return ["--db", str(program_store)]
+
+
+def test_the_items_of_every_count_equal_the_metrics_figure(store, capsys):
+    figures = metrics(capsys, SEPTEMBER + store)
+    for name in ("submitted", "removed", "pending", "counter_notices", "missed_counter_notice_responses",
+                 "value_unknown_items"):
+        rows = run_json(capsys, ["items", *SEPTEMBER, "--metric", name, *store])
+        assert len(rows) == figures["totals"][name], name
+    removed = run_json(capsys, ["items", *SEPTEMBER, "--metric", "value_removed_usd", *store])
+    assert sum(row["value_usd"] or 0 for row in removed) == figures["totals"]["value_removed_usd"] == 14.0
+
+
+def test_a_row_has_spec_s_fields(store, capsys):
+    [row] = run_json(capsys, ["items", *SEPTEMBER, "--metric", "removed", "--platform", "taobao.com", *store])
+    assert row == {
+        "complaint_id": "K2", "listing_id": "T1", "platform": "taobao", "account": "acct-a",
+        "reason": "design copy", "ipr_type": "design", "brand": "Bolt", "seller_id": "S2", "seller_name": "Shop two",
+        "title": "Bolt case", "url": "https://item.taobao.com/T1", "status": "removed",
+        "submitted_at": "2026-09-15T10:00:00Z", "first_removed_at": "2026-09-15T20:00:00Z",
+        "first_decided_at": "2026-09-15T20:00:00Z", "value_usd": 14.0,
+    }
+    # K3 was removed, but its VND price has no rate: its value is unknown (null), not 0.
+    [unknown] = run_json(capsys, ["items", *SEPTEMBER, "--metric", "value_unknown_items", *store])
+    assert (unknown["complaint_id"], unknown["value_usd"]) == ("K3", None)
+    [missed] = run_json(capsys, ["items", *SEPTEMBER, "--metric", "missed_counter_notice_responses", *store])
+    assert (missed["complaint_id"], missed["counter_noticed_at"], missed["response_deadline"]) == (
+        "K5", "2026-09-11T00:00:00Z", "2026-09-14T00:00:00Z")
+
+
+@pytest.mark.parametrize(("flag", "value"), [("--platform", "lazada"), ("--account", "acct-b"),
+                                             ("--reason", "COUNTERFEIT"), ("--ipr-type", "trademark"),
+                                             ("--brand", "Acme")])
+def test_filtered_items_and_filtered_metrics_equal_the_breakdown(store, capsys, flag, value):
+    whole = metrics(capsys, SEPTEMBER + store)
+    key = {"--platform": "by_platform", "--account": "by_account", "--reason": "by_reason",
+           "--ipr-type": "by_ipr_type", "--brand": "by_brand"}[flag]
+    cell = whole[key][value.lower() if flag == "--reason" else value]
+    assert metrics(capsys, SEPTEMBER + [flag, value] + store)["totals"] == cell
+    assert len(run_json(capsys, ["items", *SEPTEMBER, flag, value, *store])) == cell["submitted"]
+
+
+def test_a_filter_that_matches_nothing_prints_nothing(store, capsys):
+    assert main(["items", *SEPTEMBER, "--brand", "Nobody", "--json", *store]) == 0
+    assert capsys.readouterr().out == ""
+
+
+def test_csv_and_xlsx_hold_every_row_with_formulas_escaped(program_store, tmp_path, capsys, monkeypatch):
+    # A seller title that a spreadsheet would run as a formula is written with a leading quote.
+    from takedown.metrics.item_rows import rows_behind as real
+
+    def with_hostile_title(*args, **kwargs):
+        rows = real(*args, **kwargs)
+        return rows.with_columns(pl.lit("=HYPERLINK(\"http://evil\")").alias("title"))
+
+    monkeypatch.setattr("takedown.metrics.snapshot.rows_behind", with_hostile_title)
+    csv_path, xlsx_path = tmp_path / "removed.csv", tmp_path / "removed.xlsx"
+    for path in (csv_path, xlsx_path):
+        assert main(["items", *SEPTEMBER, "--metric", "removed", "--out", str(path), "--db", str(program_store)]) == 0
+    with csv_path.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == 2 and {row["title"] for row in rows} == {"'=HYPERLINK(\"http://evil\")"}
+    sheet = pl.read_excel(xlsx_path)
+    assert sheet.height == 2 and set(sheet.get_column("title")) == {"'=HYPERLINK(\"http://evil\")"}
+    assert sorted(sheet.get_column("complaint_id")) == ["K2", "K3"]
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["--metric", "takedown_rate"], "has no rows behind it"),
+    (["--metric", "nonsense"], "is not a metric; choose one of: submitted, removed"),
+    (["--ipr-type", "trade mark"], "unknown ipr_type"),
+    (["--brand", " "], "the brand filter is empty"),
+    (["--out", "items.pdf"], "must end in .csv or .xlsx"),
+    (["--month", "2026-13"], "not a month"),
+])
+def test_usage_errors_exit_2(store, capsys, argv, message):
+    base = [] if "--month" in argv else ["--month", "2026-09"]
+    assert main(["items", *base, *argv, *store]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_a_missing_store_exits_1(tmp_path, capsys):
+    assert main(["items", "--month", "2026-09", "--db", str(tmp_path / "none.duckdb")]) == 1
+    assert "no store at" in capsys.readouterr().err
+
+
+def test_the_terminal_table_escapes_rich_markup(store, capsys, monkeypatch):
+    from takedown.metrics.item_rows import rows_behind as real
+
+    monkeypatch.setenv("COLUMNS", "300")  # wide enough that rich does not cut the title
+    monkeypatch.setattr("takedown.metrics.snapshot.rows_behind",
+                        lambda *a, **k: real(*a, **k).with_columns(pl.lit("[red]boom[/red]").alias("title")))
+    assert main(["items", *SEPTEMBER, "--metric", "removed", *store]) == 0
+    assert "[red]boom[/red]" in capsys.readouterr().out
