@@ -62,6 +62,8 @@ class RawTable:
     file_format: str
     rejects: list[StructuralReject] = field(default_factory=list)
     encoding: str | None = None
+    may_hold_nul: bool = True  # False when the reader saw the file's bytes hold no NUL: nothing to look for
+
 
     @property
     def rows(self) -> int:
@@ -95,7 +97,8 @@ def read_table(path: Path) -> RawTable:
     table = reader(path)
     if not table.frame.columns or table.frame.columns == [LINE]:
         raise UnreadableFile("the file has no header row")
-    _reject_nul_rows(table)
+    if table.may_hold_nul:
+        _reject_nul_rows(table)
     table.frame = _drop_empty(table.frame)
     return table
 
@@ -194,6 +197,7 @@ def read_csv(path: Path) -> RawTable:
         for reject in table.rejects:
             reject.line += skipped
     table.encoding = encoding
+    table.may_hold_nul = b"\x00" in utf8
     return table
 
 
@@ -230,38 +234,27 @@ def _read_csv_fast(data: bytes, separator: str) -> RawTable | None:
     if len(header) != frame.width:
         return None
     frame.columns = _column_names(header)
-    # Polars fills a short row's missing fields with "" (or null), like an empty cell: count them.
-    if not _every_record_is_full(data, separator, frame.width, frame.height):
+    # Polars fills a short row's missing fields with "", like an empty cell: count them.
+    if not _every_record_is_full(data, frame, header, separator):
         return None
     frame = frame.with_row_index(LINE, offset=2).with_columns(pl.col(LINE).cast(pl.Int64))
     return RawTable(frame=frame, file_format="csv")
 
 
-def _every_record_is_full(data: bytes, separator: str, width: int, records: int) -> bool:
-    """Whether every physical line (header and records, one record per line) has `width` fields.
+def _every_record_is_full(data: bytes, frame: pl.DataFrame, header: list[str], separator: str) -> bool:
+    """Whether every line Polars read (header and records, one record per line) had all its fields.
 
-    Polars has already refused any line with more fields than the header, so with no quote in the
-    file the separators add up to (width - 1) per line exactly when no line is short. With quotes,
-    each line's quoted fields are taken out before its separators are counted; any doubt sends the
-    file to the exact reader, which decides.
+    Polars has already refused any line with more fields than the header, and fills a short line's
+    missing fields with "". Every separator in the file either ends a field or sits inside a quoted
+    value (where it is part of the value): so the separators that end fields add up to
+    (width - 1) per line exactly when no line is short.
     """
     sep = separator.encode()
-    if b'"' not in data:
-        return data.count(sep) == (width - 1) * (records + 1)
-    # One column holding each line whole: a separator byte the file does not contain, no quoting.
-    spare = next((b for b in (b"\x1f", b"\x1e", b"\x1d", b"\x1c") if b not in data), None)
-    if spare is None:
-        return False
-    lines = pl.read_csv(data, has_header=False, separator=spare.decode(), quote_char=None, infer_schema=False,
-                        new_columns=["text"], empty_string_is_null=False)["text"]
-    if lines.len() != records + 1:
-        return False
-    quoted_field = f'(^|{re.escape(separator)})"(?:[^"]|"")*"'
-    fields = (pl.when(lines.str.contains('"', literal=True))
-              .then(lines.str.replace_all(quoted_field, "${1}"))
-              .otherwise(lines)
-              .str.count_matches(separator, literal=True) + 1)
-    return bool(pl.select(fields == width).to_series().all())
+    in_values = 0
+    if b'"' in data:  # without a quote no value can hold a separator
+        counts = frame.select(pl.col(c).str.count_matches(separator, literal=True).sum() for c in frame.columns)
+        in_values = sum(name.count(separator) for name in header) + sum(v or 0 for v in counts.row(0))
+    return data.count(sep) - in_values == (frame.width - 1) * (frame.height + 1)
 
 
 def _read_csv_exact(text: str, separator: str) -> RawTable:
