@@ -70,3 +70,14 @@ if by_rule.height:
 orphans = quality.orphans(con)
 print({name: frame.height for name, frame in orphans.items()})
 orphans["complaint_items"].head(20)
+
+# %% [markdown]
+# ## Events before their item's submission
+# An outcome event that precedes its own complaint item's `submitted_at` is kept and counted as SPEC
+# defines the metrics (it may arrive in another file), but it usually means a wrong time zone or a
+# wrong submission time in one export. Largest gap first.
+
+# %%
+early_events = quality.events_before_submission(con)
+print(f"{early_events.height} event(s) before their item's submission")
+early_events.head(20)

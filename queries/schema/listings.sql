@@ -10,7 +10,7 @@ create table if not exists listings (
     seller_name       varchar,             -- untrusted seller text, verbatim
     brand             varchar   not null,  -- the brand infringed
     infringement_type varchar   not null,  -- counterfeit | lookalike | trademark_misuse | copyright | design | patent
-    price             decimal(18, 4),      -- in `currency`, >= 0
+    price             decimal(38, 10),     -- in `currency`, >= 0; digits as written (contract.DECIMAL_SCALE)
     currency          varchar,             -- ISO 4217, upper case
     units_sold        bigint,              -- >= 0
     seller_country    varchar,             -- ISO 3166 alpha-2, upper case

@@ -1,4 +1,5 @@
--- store_summary: one row per table of the store with its row count, and the orphan counts.
+-- store_summary: one row per table of the store with its row count, then the orphan counts and the
+-- count of outcome events that precede their item's submission.
 create or replace view store_summary as
 with counts as (
     select 'listings' as name, count(*) as row_count from listings
@@ -9,6 +10,7 @@ with counts as (
     union all select 'quarantined_rows', count(*) from quarantined_rows
     union all select 'orphan_complaint_items', count(*) from orphan_complaint_items
     union all select 'orphan_outcome_events', count(*) from orphan_outcome_events
+    union all select 'events_before_submission', count(*) from events_before_submission
 )
 
 select * from counts

@@ -65,6 +65,13 @@ STATUS_OF_EVENT = {
     "restored": "restored",
 }
 
+# A decimal column (price) is stored as DECIMAL(PRECISION, SCALE): 28 digits before the point hold
+# any price in any currency (the largest, in the weakest currencies, stay below 10^15), and 10 after
+# it hold every minor unit and crypto-style sub-unit an export writes. A value with more digits is
+# quarantined (rule decimal_precision), never rounded.
+DECIMAL_PRECISION = 38
+DECIMAL_SCALE = 10
+
 _SEPARATORS = re.compile(r"[\s\-]+")
 
 
@@ -117,6 +124,8 @@ class Column:
     minimum: float | None = None
     maximum: float | None = None
     untrusted: bool = False
+    # A timestamp that cannot come before another timestamp column of the same row.
+    not_before: str | None = None
 
 
 @dataclass(frozen=True)
@@ -183,7 +192,7 @@ COMPLAINTS = Kind(
         Column("account", required=True),
         Column("submitted_at", "timestamp", required=True),
         Column("status", "enum", enum=EVENTS),
-        Column("status_at", "timestamp", required_when=("status", None)),
+        Column("status_at", "timestamp", required_when=("status", None), not_before="submitted_at"),
     ),
 )
 

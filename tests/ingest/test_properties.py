@@ -90,6 +90,11 @@ TIMESTAMP_TEXT = st.one_of(
             f"{moment.year}-{moment.month}-{moment.day} {moment.hour}:{moment.minute:02d}",
         ])),
     st.text(alphabet="0123456789-:/ TZ+.", max_size=22),
+    # Offsets in and out of the range any zone uses (up to 14:00, minutes below 60).
+    st.builds(lambda moment, sign, hours, minutes, colon: moment.strftime("%Y-%m-%dT%H:%M:%S")
+              + f"{sign}{hours:02d}{colon}{minutes:02d}",
+              st.datetimes(min_value=dt.datetime(1990, 1, 1), max_value=dt.datetime(2040, 1, 1)),
+              st.sampled_from("+-"), st.integers(0, 99), st.integers(0, 99), st.sampled_from(["", ":"])),
 )
 
 
@@ -100,3 +105,16 @@ def test_the_fast_timestamp_path_reads_exactly_like_the_general_pattern(texts, t
     series = pl.Series("t", texts, dtype=pl.Utf8)
     general = pl.DataFrame({"t": series}).select(parse_timestamp(pl.col("t"), timezone)).to_series()
     assert parse_timestamp_series(series, timezone).to_list() == general.to_list()
+
+
+@settings(max_examples=200, deadline=None)
+@given(moment=st.datetimes(min_value=dt.datetime(1990, 1, 1), max_value=dt.datetime(2040, 1, 1)),
+       sign=st.sampled_from([1, -1]), hours=st.integers(0, 99), minutes=st.integers(0, 99))
+def test_an_offset_parses_only_when_a_zone_could_use_it(moment, sign, hours, minutes):
+    moment = moment.replace(microsecond=0)
+    text = moment.strftime("%Y-%m-%dT%H:%M:%S") + f"{'+' if sign > 0 else '-'}{hours:02d}:{minutes:02d}"
+    parsed = parse_timestamp_series(pl.Series("t", [text]), "UTC").item()
+    if minutes < 60 and hours * 60 + minutes <= 14 * 60:
+        assert parsed == moment - sign * dt.timedelta(hours=hours, minutes=minutes)
+    else:
+        assert parsed is None

@@ -2,8 +2,10 @@
 
 `prepare` builds the frame the Great Expectations suite checks: per contract column its trimmed
 text (`c`) and, for typed columns, the parsed value (`c__value`) and whether the text parsed
-(`c__parsed`, null when the cell is empty). `typed_rows` then turns the rows that passed into the
-columns of the store's table.
+(`c__parsed`, null when the cell is empty); for decimals and integers whether the value fits the
+store's type exactly (`c__exact`), and for a timestamp that cannot precede another whether it does
+not (`c__not_before_<other>`). `typed_rows` then turns the rows that passed into the columns of the
+store's table.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ import polars as pl
 
 from takedown.config import FUTURE_TOLERANCE_HOURS
 from takedown.contract import (
+    DECIMAL_PRECISION,
+    DECIMAL_SCALE,
     KIND_BY_NAME,
     PLATFORMS,
     Column,
@@ -26,6 +30,8 @@ from takedown.contract import (
 )
 from takedown.ingest.mapping import Mapping
 from takedown.ingest.parsing import (
+    decimal_fits,
+    is_integer_text,
     parse_date,
     parse_decimal_text,
     parse_integer,
@@ -166,14 +172,41 @@ def prepare(raw: RawTable, requested_kind: str | None, timezone: str, mapping: M
     )
     parsed_flags = [
         pl.when(pl.col(column.name).is_null()).then(None)
-        .otherwise(pl.col(f"{column.name}__value").is_not_null())
+        .otherwise(_parsed(column))
         .alias(f"{column.name}__parsed")
         for column in kind.columns
         if f"{column.name}__value" in checks.columns
     ]
-    checks = checks.with_columns(parsed_flags)
+    checks = checks.with_columns(parsed_flags).with_columns(
+        [_exact(column) for column in kind.columns if column.type in ("decimal", "integer")]
+        + [_not_before(column) for column in kind.columns if column.not_before]
+    )
     return Prepared(kind=kind, checks=checks, present=frozenset(source_names), extra_columns=extra_columns,
                     source_names=source_names, enums=enums, timezone=timezone, now=now)
+
+
+def _parsed(column: Column) -> pl.Expr:
+    if column.type == "integer":
+        # Written as a whole number, even one too large to store: that is its own rule (see _exact).
+        return is_integer_text(pl.col(column.name))
+    return pl.col(f"{column.name}__value").is_not_null()
+
+
+def _exact(column: Column) -> pl.Expr:
+    """Whether a parsed value fits the store's type without losing a digit (null when not parsed)."""
+    name, parsed = column.name, pl.col(f"{column.name}__parsed")
+    if column.type == "decimal":
+        fits = decimal_fits(pl.col(name), DECIMAL_PRECISION, DECIMAL_SCALE)
+    else:
+        fits = pl.col(f"{name}__value").is_not_null()
+    return pl.when(parsed).then(fits).alias(f"{name}__exact")
+
+
+def _not_before(column: Column) -> pl.Expr:
+    """Whether the timestamp is at or after its `not_before` column (null when either is missing)."""
+    other = column.not_before
+    return (pl.col(f"{column.name}__epoch_us") >= pl.col(f"{other}__epoch_us")).alias(
+        f"{column.name}__not_before_{other}")
 
 
 def typed_rows(prepared: Prepared, raw: RawTable, valid: pl.Series) -> pl.DataFrame:
@@ -184,8 +217,9 @@ def typed_rows(prepared: Prepared, raw: RawTable, valid: pl.Series) -> pl.DataFr
     for column in kind.columns:
         name = column.name
         if column.type == "decimal":
-            # From the text, not the float: a price is stored exactly as written.
-            out[name] = parse_decimal_text(pl.col(name)).cast(pl.Decimal(18, 4), strict=False)
+            # From the text, not the float: a price is stored exactly as written. Only rows whose
+            # digits fit got here (rule decimal_precision), so a failing cast is a bug, not data.
+            out[name] = parse_decimal_text(pl.col(name)).cast(pl.Decimal(DECIMAL_PRECISION, DECIMAL_SCALE))
         elif f"{name}__value" in checks.columns:
             out[name] = pl.col(f"{name}__value")
         else:

@@ -15,6 +15,8 @@ _TIMESTAMP = (
     r"(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?"
     r"\s*(Z|z|UTC|utc|GMT|[+-]\d{2}(?::?\d{2})?)?$"
 )
+# The widest UTC offset in use (Kiribati, +14:00; the lowest is -12:00).
+MAX_OFFSET_MINUTES = 14 * 60
 _DECIMAL = r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$"
 _THOUSANDS = r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$"
 _INTEGER = r"^[+-]?\d+(?:\.0*)?$"
@@ -44,13 +46,15 @@ def parse_timestamp(text: pl.Expr, timezone: str) -> pl.Expr:
         hour.str.zfill(2), pl.lit(":"), minute, pl.lit(":"), second.str.zfill(2), pl.lit("."), fraction,
     )
     naive = canonical.str.strptime(pl.Datetime("us"), "%Y-%m-%d %H:%M:%S%.f", strict=False)
-    # Offsets: "+08", "+0800", "+08:00"; Z/UTC/GMT are zero.
+    # Offsets: "+08", "+0800", "+08:00"; Z/UTC/GMT are zero. An offset past what any zone uses
+    # (more than 14 hours, or 60 minutes and more) is a typo, not a time: the cell does not parse.
     digits = offset.str.replace_all(":", "")
     sign = pl.when(digits.str.starts_with("-")).then(-1).otherwise(1)
-    offset_minutes = (
-        sign * (digits.str.slice(1, 2).cast(pl.Int64, strict=False) * 60
-                + digits.str.slice(3, 2).cast(pl.Int64, strict=False).fill_null(0))
-    )
+    offset_hours = digits.str.slice(1, 2).cast(pl.Int64, strict=False)
+    offset_part_minutes = digits.str.slice(3, 2).cast(pl.Int64, strict=False).fill_null(0)
+    total_minutes = offset_hours * 60 + offset_part_minutes
+    offset_minutes = pl.when((offset_part_minutes < 60) & (total_minutes <= MAX_OFFSET_MINUTES)).then(
+        sign * total_minutes)
     is_zulu = offset.str.to_uppercase().is_in(["Z", "UTC", "GMT"])
     with_offset = naive - pl.duration(minutes=pl.when(is_zulu).then(0).otherwise(offset_minutes))
     if timezone.upper() == "UTC":
@@ -75,13 +79,29 @@ def parse_decimal_text(text: pl.Expr) -> pl.Expr:
     return pl.when(without_thousands.str.contains(_DECIMAL)).then(without_thousands).otherwise(None)
 
 
+def decimal_fits(text: pl.Expr, precision: int, scale: int) -> pl.Expr:
+    """Whether a plain decimal's digits fit DECIMAL(precision, scale) exactly (null when not a decimal).
+
+    Leading zeros and trailing fraction zeros are not digits the value needs.
+    """
+    parts = parse_decimal_text(text).str.extract_groups(r"^[+-]?0*(\d*)(?:\.(\d*?)0*)?$")
+    whole = parts.struct.field("1").str.len_chars()
+    fraction = parts.struct.field("2").fill_null("").str.len_chars()
+    return pl.when(parts.struct.field("1").is_not_null()).then((whole <= precision - scale) & (fraction <= scale))
+
+
 def parse_number(text: pl.Expr) -> pl.Expr:
     """A finite float; null when the text is not a plain decimal (no exponents, inf or nan)."""
     return parse_decimal_text(text).cast(pl.Float64, strict=False)
 
 
+def is_integer_text(text: pl.Expr) -> pl.Expr:
+    """Whether the text is written as a whole number ("12", "12.0"), however large."""
+    return text.str.contains(_INTEGER)
+
+
 def parse_integer(text: pl.Expr) -> pl.Expr:
-    """A whole number ("12", "12.0"); null otherwise."""
+    """A whole number ("12", "12.0") that fits a 64-bit integer; null otherwise."""
     whole = pl.when(text.str.contains(_INTEGER)).then(text.str.replace(r"\.0*$", "")).otherwise(None)
     return whole.cast(pl.Int64, strict=False)
 

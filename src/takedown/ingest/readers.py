@@ -1,10 +1,11 @@
 """Read an export file (CSV, XLSX, JSON Lines, Parquet) into a frame of text columns.
 
 Every reader returns the same shape: a `RawTable` whose frame holds one Utf8 column per header
-name as written in the file, plus `_line`, the row's line in the file. Rows that cannot be split
-into the header's fields (a short or long CSV row, a JSON line that is not an object) are returned
-as structural rejects with their reason, never dropped. A file that is not a table at all raises
-`UnreadableFile`, and nothing of it is loaded.
+name as written in the file, plus the row's line in the file (column `LINE`, a name no header can
+have). Rows that cannot be split into the header's fields (a short or long CSV row, a JSON line that
+is not an object or names a key twice) or that hold a NUL character are returned as structural
+rejects with their reason, never dropped. A file that is not a table at all (binary, undecodable,
+two columns of the same name) raises `UnreadableFile`, and nothing of it is loaded.
 """
 
 from __future__ import annotations
@@ -15,13 +16,19 @@ import io
 import json
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 import polars as pl
 
 from takedown.ingest.reasons import Reason
 
-LINE = "_line"
+# The row's line number. A header holding a NUL refuses the file (see _column_names), so no user
+# column can take this name: a user's own `_line` column is data like any other.
+LINE = "\x00line"
+NUL = "\x00"
+# The first line break of a file: LF, CRLF, or a lone CR (old Mac exports).
+_LINE_BREAK = re.compile(rb"\r\n|\r|\n")
 # Excel writes "sep=;" as the first line of a CSV to name its separator.
 _SEPARATOR_HINT = re.compile(r"sep=([,;\t|])", re.IGNORECASE)
 # A column with no header name is called column_<position>; dropped when it holds no value at all.
@@ -55,6 +62,8 @@ class RawTable:
     file_format: str
     rejects: list[StructuralReject] = field(default_factory=list)
     encoding: str | None = None
+    may_hold_nul: bool = True  # False when the reader saw the file's bytes hold no NUL: nothing to look for
+
 
     @property
     def rows(self) -> int:
@@ -88,8 +97,27 @@ def read_table(path: Path) -> RawTable:
     table = reader(path)
     if not table.frame.columns or table.frame.columns == [LINE]:
         raise UnreadableFile("the file has no header row")
+    if table.may_hold_nul:
+        _reject_nul_rows(table)
     table.frame = _drop_empty(table.frame)
     return table
+
+
+def _reject_nul_rows(table: RawTable) -> None:
+    """A NUL character is no text anyone typed (a file with one near its start is refused as binary):
+    the row holding one is quarantined, so no store or screen has to carry it."""
+    values = [c for c in table.frame.columns if c != LINE]
+    has_nul = pl.any_horizontal([pl.col(c).str.contains(NUL, literal=True).fill_null(False) for c in values])
+    mask = table.frame.select(has_nul).to_series()
+    if not mask.any():
+        return
+    for row in table.frame.filter(mask).iter_rows(named=True):
+        line = row.pop(LINE)
+        column = next(c for c in values if row[c] is not None and NUL in row[c])
+        table.rejects.append(StructuralReject(line, row, Reason(
+            column, "control_character", "text_content",
+            f"{column}: the value holds a NUL character (byte 0), which is not text")))
+    table.frame = table.frame.filter(~mask)
 
 
 def _is_blank(name: str) -> pl.Expr:
@@ -149,22 +177,27 @@ def read_csv(path: Path) -> RawTable:
     else:
         text, encoding = decode_text(data)
         utf8 = text.encode("utf-8")
-    first_line = utf8.split(b"\n", 1)[0].decode("utf-8").strip()
+    first_break = _LINE_BREAK.search(utf8)
+    first_line = (utf8[:first_break.start()] if first_break else utf8).decode("utf-8").strip()
     hint = _SEPARATOR_HINT.fullmatch(first_line)
     skipped = 0
     if hint:
         # Excel's "sep=;" line names the separator; the header is the next line.
-        utf8, skipped, separator = utf8.partition(b"\n")[2], 1, hint.group(1)
+        utf8, skipped, separator = utf8[first_break.end():] if first_break else b"", 1, hint.group(1)
     else:
         separator = sniff_separator(first_line)
     if not utf8.strip():
         raise UnreadableFile("the file is empty")
-    table = _read_csv_fast(utf8, separator) or _read_csv_exact(utf8.decode("utf-8"), separator)
+    # Polars breaks lines at LF only: a file whose lines end in a lone CR (old Mac) goes to the
+    # exact reader, which breaks at CR, LF and CRLF alike.
+    cr_only = b"\n" not in utf8 and b"\r" in utf8
+    table = (None if cr_only else _read_csv_fast(utf8, separator)) or _read_csv_exact(utf8.decode("utf-8"), separator)
     if skipped:
         table.frame = table.frame.with_columns(pl.col(LINE) + skipped)
         for reject in table.rejects:
             reject.line += skipped
     table.encoding = encoding
+    table.may_hold_nul = b"\x00" in utf8
     return table
 
 
@@ -200,12 +233,28 @@ def _read_csv_fast(data: bytes, separator: str) -> RawTable | None:
     header = next(csv.reader([header_line], delimiter=separator, quotechar='"'), [])
     if len(header) != frame.width:
         return None
-    frame.columns = _unique_names(header)
-    short = frame.select(pl.any_horizontal(pl.all().is_null()).alias("short")).to_series()
-    if short.any():
+    frame.columns = _column_names(header)
+    # Polars fills a short row's missing fields with "", like an empty cell: count them.
+    if not _every_record_is_full(data, frame, header, separator):
         return None
     frame = frame.with_row_index(LINE, offset=2).with_columns(pl.col(LINE).cast(pl.Int64))
     return RawTable(frame=frame, file_format="csv")
+
+
+def _every_record_is_full(data: bytes, frame: pl.DataFrame, header: list[str], separator: str) -> bool:
+    """Whether every line Polars read (header and records, one record per line) had all its fields.
+
+    Polars has already refused any line with more fields than the header, and fills a short line's
+    missing fields with "". Every separator in the file either ends a field or sits inside a quoted
+    value (where it is part of the value): so the separators that end fields add up to
+    (width - 1) per line exactly when no line is short.
+    """
+    sep = separator.encode()
+    in_values = 0
+    if b'"' in data:  # without a quote no value can hold a separator
+        counts = frame.select(pl.col(c).str.count_matches(separator, literal=True).sum() for c in frame.columns)
+        in_values = sum(name.count(separator) for name in header) + sum(v or 0 for v in counts.row(0))
+    return data.count(sep) - in_values == (frame.width - 1) * (frame.height + 1)
 
 
 def _read_csv_exact(text: str, separator: str) -> RawTable:
@@ -249,21 +298,30 @@ def _read_csv_exact(text: str, separator: str) -> RawTable:
 
 
 def _frame_from_columns(header: list[str], columns: list[list[str | None]], lines: list[int]) -> pl.DataFrame:
-    names = _unique_names(header)
+    names = _column_names(header)
     data = {name: pl.Series(name, values, dtype=pl.Utf8) for name, values in zip(names, columns)}
     data[LINE] = pl.Series(LINE, lines, dtype=pl.Int64)
     return pl.DataFrame(data)
 
 
-def _unique_names(header: list[str]) -> list[str]:
-    """Name blank headers by position (`column_3`) and keep duplicates apart (`x`, `x__2`)."""
-    seen: dict[str, int] = {}
+def _column_names(header: list[str]) -> list[str]:
+    """Name blank headers by position (`column_3`); refuse a name given twice or holding a NUL.
+
+    Two columns of one name cannot both be kept under it, and which one is meant is a guess:
+    the file is refused with both positions named.
+    """
+    first_position: dict[str, int] = {}
     names = []
     for position, name in enumerate(header, start=1):
+        if NUL in name:
+            raise UnreadableFile(f"not a text table: the name of column {position} holds a NUL character")
         if not name.strip():
             name = f"{BLANK_HEADER}{position}"
-        seen[name] = seen.get(name, 0) + 1
-        names.append(name if seen[name] == 1 else f"{name}__{seen[name]}")
+        if name in first_position:
+            raise UnreadableFile(f"two columns are both named {name!r} (columns {first_position[name]} and "
+                                 f"{position}); keep one or rename one")
+        first_position[name] = position
+        names.append(name)
     return names
 
 
@@ -275,11 +333,16 @@ def read_xlsx(path: Path) -> RawTable:
     import fastexcel
 
     try:
-        sheet = fastexcel.read_excel(str(path)).load_sheet(0, dtypes="string")
+        # The header row is read as data: fastexcel would rename a repeated name (`x`, `x_1`).
+        sheet = fastexcel.read_excel(str(path)).load_sheet(0, header_row=None, dtypes="string")
         frame = sheet.to_polars()
     except Exception as error:  # fastexcel raises its own exception family for every bad workbook
         raise UnreadableFile(f"not a readable XLSX workbook: {error}") from error
-    frame = frame.rename(dict(zip(frame.columns, _unique_names([str(c) for c in frame.columns]))))
+    if frame.height == 0:
+        raise UnreadableFile("the file has no header row")
+    header = ["" if value is None else str(value) for value in frame.row(0)]
+    frame = frame.slice(1)
+    frame.columns = _column_names(header)
     frame = frame.with_row_index(LINE, offset=2).with_columns(pl.col(LINE).cast(pl.Int64))
     values = [c for c in frame.columns if c != LINE]
     if values:
@@ -290,6 +353,26 @@ def read_xlsx(path: Path) -> RawTable:
 # -------------------------------------------------------------------------------- JSON Lines
 
 
+class _DuplicateKey(ValueError):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _object_without_duplicates(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    """json.loads keeps the last of two equal keys without a word: refuse the object instead."""
+    result: dict[str, object] = {}
+    for key, value in pairs:
+        if key in result:
+            raise _DuplicateKey(key)
+        result[key] = value
+    return result
+
+
+def _nested_default(value: object) -> object:
+    return float(value) if isinstance(value, Decimal) else str(value)
+
+
 def _as_text(value: object) -> str | None:
     if value is None:
         return None
@@ -297,9 +380,11 @@ def _as_text(value: object) -> str | None:
         return value
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, Decimal):
+        return format(value, "f")  # the digits as written, without an exponent (1E20 -> 100000000000000000000)
     if isinstance(value, (int, float)):
         return repr(value)
-    return json.dumps(value, ensure_ascii=False)
+    return json.dumps(value, ensure_ascii=False, default=_nested_default)
 
 
 def read_jsonl(path: Path) -> RawTable:
@@ -313,14 +398,25 @@ def read_jsonl(path: Path) -> RawTable:
         if not line.strip():
             continue
         try:
-            value = json.loads(line)
+            # Decimals, not floats: a number keeps the digits it was written with.
+            value = json.loads(line, parse_float=Decimal, object_pairs_hook=_object_without_duplicates)
         except json.JSONDecodeError as error:
             rejects.append(StructuralReject(number, {"_line_text": line}, Reason(
                 "*", "json_syntax", "jsonl_structure", f"not valid JSON: {error.msg} at column {error.colno}")))
             continue
+        except _DuplicateKey as duplicate:
+            rejects.append(StructuralReject(number, {"_line_text": line}, Reason(
+                duplicate.key, "duplicate_key", "jsonl_structure",
+                f"the key {duplicate.key!r} appears twice in one object: which value is meant is unknown")))
+            continue
         if not isinstance(value, dict):
             rejects.append(StructuralReject(number, {"_line_text": line}, Reason(
                 "*", "json_object", "jsonl_structure", "the line is not a JSON object")))
+            continue
+        named_nul = next((str(key) for key in value if NUL in str(key)), None)
+        if named_nul is not None:
+            rejects.append(StructuralReject(number, {"_line_text": line}, Reason(
+                "*", "control_character", "text_content", "a key of the object holds a NUL character")))
             continue
         record = {str(key): _as_text(item) for key, item in value.items()}
         header.update(dict.fromkeys(record))
@@ -341,19 +437,53 @@ def read_parquet(path: Path) -> RawTable:
     """A Parquet file; typed columns are turned into text the normaliser parses like any other."""
     try:
         frame = pl.read_parquet(path)
+    except pl.exceptions.DuplicateError as error:
+        raise UnreadableFile(f"two columns have the same name: {str(error).splitlines()[0]}") from error
     except Exception as error:
         raise UnreadableFile(f"not a readable Parquet file: {error}") from error
-    converted = []
-    for name, dtype in frame.schema.items():
-        column = pl.col(name)
-        if isinstance(dtype, pl.Datetime):
-            pattern = "%Y-%m-%dT%H:%M:%S%.f%:z" if dtype.time_zone else "%Y-%m-%dT%H:%M:%S%.f"
-            converted.append(column.dt.strftime(pattern))
-        elif dtype == pl.Date:
-            converted.append(column.dt.strftime("%Y-%m-%d"))
-        elif isinstance(dtype, (pl.List, pl.Struct, pl.Array)):
-            converted.append(column.map_elements(_as_text, return_dtype=pl.Utf8))
-        else:
-            converted.append(column.cast(pl.Utf8))
-    frame = frame.select(converted).with_row_index(LINE, offset=1).with_columns(pl.col(LINE).cast(pl.Int64))
+    names = _column_names(frame.columns)
+    columns = [_parquet_text(frame.get_column(name)).alias(name) for name in names]
+    frame = pl.DataFrame(columns).with_row_index(LINE, offset=1).with_columns(pl.col(LINE).cast(pl.Int64))
     return RawTable(frame=frame, file_format="parquet")
+
+
+def _parquet_text(column: pl.Series) -> pl.Series:
+    """One typed Parquet column as the text an export would have held."""
+    dtype = column.dtype
+    if isinstance(dtype, pl.Datetime):
+        pattern = "%Y-%m-%dT%H:%M:%S%.f%:z" if dtype.time_zone else "%Y-%m-%dT%H:%M:%S%.f"
+        return column.dt.strftime(pattern)
+    if dtype == pl.Date:
+        return column.dt.strftime("%Y-%m-%d")
+    if isinstance(dtype, (pl.List, pl.Struct, pl.Array)):
+        # Nested values: JSON text (in `extra` when the column is unknown). Python per value, but
+        # only for nested columns, which no contract column is.
+        return pl.Series(column.name, [_nested_json(v) for v in column.to_list()], dtype=pl.Utf8)
+    if dtype == pl.Binary:
+        return pl.Series(column.name, [_binary_text(v) for v in column.to_list()], dtype=pl.Utf8)
+    try:
+        text = column.cast(pl.Utf8)
+    except pl.exceptions.PolarsError:
+        return pl.Series(column.name, [None if v is None else str(v) for v in column.to_list()], dtype=pl.Utf8)
+    if dtype.is_float():
+        # Polars writes 1e20 and 1e-7 with an exponent, which no price parser takes: write the same
+        # shortest digits out in full.
+        exponent = text.str.contains("e", literal=True).fill_null(False)
+        if exponent.any():
+            positions = exponent.arg_true()
+            text = text.scatter(positions, [format(Decimal(t), "f") for t in text.gather(positions).to_list()])
+    return text
+
+
+def _nested_json(value: object) -> str | None:
+    return None if value is None else json.dumps(value, ensure_ascii=False, default=str)
+
+
+def _binary_text(value: bytes | None) -> str | None:
+    """Bytes that are UTF-8 text are that text; other bytes are kept as 0x-prefixed hex."""
+    if value is None:
+        return None
+    try:
+        return value.decode("utf-8")
+    except UnicodeDecodeError:
+        return "0x" + value.hex()

@@ -16,7 +16,7 @@ from typing import Any
 
 import polars as pl
 
-from takedown.contract import Column, country_codes, currency_codes
+from takedown.contract import DECIMAL_PRECISION, DECIMAL_SCALE, Column, country_codes, currency_codes
 from takedown.ingest.normalize import Prepared
 from takedown.ingest.reasons import Reason
 
@@ -74,9 +74,10 @@ class Rule:
     rule: str
     expectation: str  # the Great Expectations class name
     kwargs: dict[str, Any]
-    message: str  # formatted with {value}; {column} and {other} are filled when built
+    message: str  # formatted with {value} (and {other_value}); {column} and {other} are filled when built
     value_column: str  # the check frame's column whose text goes into the message
     condition_column: str | None = None  # the column a row_condition reads, if any
+    other_column: str | None = None  # a second column whose text goes into the message, if any
 
 
 def rules_for(prepared: Prepared) -> list[Rule]:
@@ -120,9 +121,18 @@ def _column_rules(column: Column, prepared: Prepared) -> list[Rule]:
     elif column.type in ("decimal", "number"):
         rules.append(Rule(name, "number", "ExpectColumnValuesToBeInSet", {"column": parsed, "value_set": [True]},
                           f"{name}: {{value!r}} is not a number", name))
+        if column.type == "decimal":
+            rules.append(Rule(name, "decimal_precision", "ExpectColumnValuesToBeInSet",
+                              {"column": f"{name}__exact", "value_set": [True]},
+                              f"{name}: {{value!r}} has more digits than the store keeps exactly (at most "
+                              f"{DECIMAL_PRECISION - DECIMAL_SCALE} before the decimal point and "
+                              f"{DECIMAL_SCALE} after it)", name))
     elif column.type == "integer":
         rules.append(Rule(name, "integer", "ExpectColumnValuesToBeInSet", {"column": parsed, "value_set": [True]},
                           f"{name}: {{value!r}} is not a whole number", name))
+        rules.append(Rule(name, "integer_range", "ExpectColumnValuesToBeInSet",
+                          {"column": f"{name}__exact", "value_set": [True]},
+                          f"{name}: {{value!r}} is too large to store (at most {2**63 - 1})", name))
     elif column.type == "timestamp":
         rules.append(Rule(name, "timestamp", "ExpectColumnValuesToBeInSet", {"column": parsed, "value_set": [True]},
                           f"{name}: {{value!r}} is not a valid timestamp in {prepared.timezone} "
@@ -133,6 +143,12 @@ def _column_rules(column: Column, prepared: Prepared) -> list[Rule]:
                           {"column": f"{name}__epoch_us", "max_value": limit},
                           f"{name}: {{value!r}} is more than one day after the ingest "
                           f"({prepared.now:%Y-%m-%d %H:%M} UTC)", name))
+        if column.not_before:
+            other = column.not_before
+            rules.append(Rule(name, f"not_before_{other}", "ExpectColumnValuesToBeInSet",
+                              {"column": f"{name}__not_before_{other}", "value_set": [True]},
+                              f"{name}: {{value!r}} is before the row's {other} ({{other_value!r}})", name,
+                              other_column=other))
     elif column.type == "date":
         rules.append(Rule(name, "date", "ExpectColumnValuesToBeInSet", {"column": parsed, "value_set": [True]},
                           f"{name}: {{value!r}} is not a date (YYYY-MM-DD)", name))
@@ -199,9 +215,11 @@ def validate(prepared: Prepared) -> tuple[pl.Series, dict[int, list[Reason]]]:
     for index, positions in sorted(failing.items()):
         rule = rules[index]
         values = checks[rule.value_column].gather(positions).to_list() if positions else []
-        for position, value in zip(positions, values):
-            reasons.setdefault(int(position), []).append(
-                Reason(rule.column, rule.rule, rule.expectation, rule.message.format(value=value)))
+        others = (checks[rule.other_column].gather(positions).to_list() if rule.other_column and positions
+                  else [None] * len(values))
+        for position, value, other_value in zip(positions, values, others):
+            reasons.setdefault(int(position), []).append(Reason(
+                rule.column, rule.rule, rule.expectation, rule.message.format(value=value, other_value=other_value)))
     bad = pl.Series("bad", sorted(reasons), dtype=pl.Int64)
     valid = ~pl.int_range(checks.height, eager=True).is_in(bad.implode())
     return valid.alias("valid"), reasons
