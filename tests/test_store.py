@@ -203,3 +203,18 @@ def test_a_row_the_rules_now_accept_leaves_the_quarantine(write_file, ingest, qu
     [later] = ingest(path, now=dt.datetime(2026, 12, 20))
     assert (early.rejected, later.rejected, later.inserted) == (1, 0, 1)
     assert query("select count(*) from quarantined_rows").item() == 0
+
+
+def test_a_store_made_by_an_older_version_is_brought_up_to_the_current_schema(write_file, ingest, query, db_path):
+    ingest(write_file("first.csv", listings("L1")))
+    con = duckdb.connect(str(db_path))  # as an older version left it: prices with 4 decimals, no file_sha256
+    con.execute("alter table listings alter price type decimal(18, 4)")
+    con.execute("alter table quarantined_rows drop column file_sha256")
+    con.close()
+    path = write_file("priced.csv", HEADER.rstrip("\n") + ",price,currency\n"
+                      "alibaba,L2,https://a/2,S1,Acme,counterfeit,2026-03-01,0.00001,USD\n"
+                      "ebay,L3,https://a/3,S1,Acme,counterfeit,2026-03-01,1,USD\n")
+    ingest(path)
+    ingest(path)
+    assert str(query("select price from listings where listing_id = 'L2'").item()) == "0.0000100000"
+    assert query("select count(*) from quarantined_rows").item() == 1

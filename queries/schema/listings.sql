@@ -21,3 +21,6 @@ create table if not exists listings (
     batch_id          varchar   not null,  -- the ingest batch that last wrote the row
     line              bigint    not null   -- its line in that batch's file
 );
+
+-- Stores made when prices kept 4 decimals: widen the column (a no-op once it is wide).
+alter table listings alter price type decimal(38, 10);
