@@ -12,7 +12,14 @@ from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from takedown.escape import terminal_text
+
 STAGES = ("read", "validate", "load", "publish")
+
+
+def shown(value: object) -> str:
+    """Untrusted or file-derived text for a rich table: controls made visible, markup escaped."""
+    return escape(terminal_text(value))
 
 
 class StageProgress:
@@ -54,10 +61,10 @@ def print_ingest_summary(results: list, db_path: Path) -> None:
         table.add_column(name, justify="right" if name not in ("file", "kind", "batch") else "left")
     for result in results:
         if result.error:
-            table.add_row(escape(result.file), "[red]refused[/red]", "0", "0", "0", "0", "0", result.batch_id)
+            table.add_row(shown(result.file), "[red]refused[/red]", "0", "0", "0", "0", "0", shown(result.batch_id))
         else:
-            table.add_row(escape(result.file), result.kind, *(f"{getattr(result, n):,}" for n in
-                          ("rows", "inserted", "updated", "unchanged", "rejected")), result.batch_id)
+            table.add_row(shown(result.file), result.kind, *(f"{getattr(result, n):,}" for n in
+                          ("rows", "inserted", "updated", "unchanged", "rejected")), shown(result.batch_id))
     console.print(table)
     if any(result.rejected for result in results):
         console.print("Rejected rows are quarantined: [bold]takedown rejects[/bold] lists them with every reason.")
@@ -74,7 +81,7 @@ def print_store_summary(db_path: Path, console: Console | None = None) -> None:
         rows = con.sql("select name, row_count from store_summary").fetchall()
     finally:
         con.close()
-    table = Table(title=f"store {db_path}", title_justify="left")
+    table = Table(title=f"store {shown(db_path)}", title_justify="left")
     table.add_column("table")
     table.add_column("rows", justify="right")
     for name, count in rows:
@@ -89,7 +96,8 @@ def print_rejects(frame: pl.DataFrame) -> None:
         return
     for row in frame.iter_rows(named=True):
         for reason in json.loads(row["reasons"]):
-            print(f"{row['file']}:{row['line']}: {reason['column']} [{reason['rule']}] {reason['message']}"
-                  f"  (batch {row['batch_id']})")
+            # The file name, the column (a header) and the message (it quotes the value) come from the file.
+            print(terminal_text(f"{row['file']}:{row['line']}: {reason['column']} [{reason['rule']}] "
+                                f"{reason['message']}  (batch {row['batch_id']})"))
     print(f"{frame.height:,} quarantined row(s). Export them with: takedown rejects --out rejects.csv",
           file=sys.stderr)

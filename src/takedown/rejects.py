@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import duckdb
@@ -33,10 +34,21 @@ def flatten_reasons(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def export_rejects(frame: pl.DataFrame, out: Path) -> None:
-    """Write the flattened reasons as CSV (or XLSX by suffix), every text cell formula-escaped."""
+    """Write the flattened reasons as CSV (or XLSX by suffix), every text cell formula-escaped.
+
+    The file appears whole or not at all (written beside it, then renamed); a path that cannot be
+    written raises OSError.
+    """
     safe = escape_cells(flatten_reasons(frame))
     out.parent.mkdir(parents=True, exist_ok=True)
-    if out.suffix.lower() == ".xlsx":
-        safe.write_excel(out, worksheet="rejects")
-    else:
-        safe.write_csv(out)
+    temporary = out.with_name(f".{out.name}.{os.getpid()}.part")
+    try:
+        # Opened here so that every failure to write is an OSError, whichever writer runs.
+        with temporary.open("wb") as handle:
+            if out.suffix.lower() == ".xlsx":
+                safe.write_excel(handle, worksheet="rejects")
+            else:
+                safe.write_csv(handle)
+        os.replace(temporary, out)
+    finally:
+        temporary.unlink(missing_ok=True)

@@ -4,26 +4,37 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import datetime as dt
 import json
-import sys
+import math
 
-from takedown.cli import add_db_argument
+from takedown.cli import EXIT_FAILED, EXIT_USAGE, add_db_argument, fail, finite_number
 from takedown.config import DEFAULT_SETTINGS, Settings, resolve_db_path
 
 HELP = "compute the program's metrics for a month or a period (SPEC section 3), as a table or JSON"
 
-# Command-line flag -> the Settings field it overrides, its type, and what it means.
+# Command-line flag -> the Settings field it overrides, its type, what it means, and the range it
+# must lie in: wide enough for any real program, narrow enough that date arithmetic cannot overflow.
 SETTING_FLAGS = {
-    "--response-window-hours": ("response_window_hours", float, "hours the brand has to answer a counter-notice"),
+    "--response-window-hours": ("response_window_hours", float, "hours the brand has to answer a counter-notice",
+                                0, 8_760),  # at most a year
     "--repeat-offender-threshold": ("repeat_offender_threshold", int,
-                                    "removed listings that make a seller a repeat offender"),
-    "--repeat-offender-window-days": ("repeat_offender_window_days", int, "days the repeat-offender count looks back"),
+                                    "removed listings that make a seller a repeat offender", 1, 1_000_000),
+    "--repeat-offender-window-days": ("repeat_offender_window_days", int, "days the repeat-offender count looks back",
+                                      1, 3_660),  # at most ten years
     "--good-faith-min-takedown-rate": ("good_faith_min_takedown_rate", float,
-                                       "Good-Faith: lowest takedown rate in good standing (a fraction)"),
+                                       "Good-Faith: lowest takedown rate in good standing (a fraction)", 0, 1),
     "--good-faith-max-counter-notice-success-rate": ("good_faith_max_counter_notice_success_rate", float,
-                                                     "Good-Faith: highest counter-notice success rate (a fraction)"),
-    "--good-faith-months": ("good_faith_months", int, "Good-Faith: calendar months looked back"),
+                                                     "Good-Faith: highest counter-notice success rate (a fraction)",
+                                                     0, 1),
+    "--good-faith-months": ("good_faith_months", int, "Good-Faith: calendar months looked back", 1, 120),
 }
+FRACTIONS = ("good_faith_min_takedown_rate", "good_faith_max_counter_notice_success_rate")
+# --as-of may lie this little after now: another machine's clock may run a little ahead of this one's.
+AS_OF_CLOCK_SKEW = dt.timedelta(minutes=5)
+# Periods and --as-of must lie within these years (UTC), so that every look-back stays a valid date.
+EARLIEST = dt.datetime(1970, 1, 1)
+LATEST = dt.datetime(3000, 1, 1)
 
 
 class UsageError(ValueError):
@@ -35,46 +46,71 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     period.add_argument("--month", metavar="YYYY-MM", help="a calendar month in the report time zone")
     period.add_argument("--start", metavar="ISO", help="start of the period (inclusive); needs --end")
     parser.add_argument("--end", metavar="ISO", help="end of the period (exclusive)")
-    parser.add_argument("--as-of", metavar="ISO", help="see the store as it was known at this time (default: now)")
+    parser.add_argument("--as-of", metavar="ISO",
+                        help="see the store as it was known at this time (default: now); not in the future, "
+                             f"beyond {AS_OF_CLOCK_SKEW.seconds // 60} minutes of clock skew")
     parser.add_argument("--tz", metavar="ZONE", default=DEFAULT_SETTINGS.report_timezone,
                         help="report time zone: month boundaries, and times given without an offset (default UTC)")
     parser.add_argument("--json", action="store_true", help="print SPEC's JSON object instead of tables")
-    for flag, (field, kind, meaning) in SETTING_FLAGS.items():
+    for flag, (field, kind, meaning, low, high) in SETTING_FLAGS.items():
         default = getattr(DEFAULT_SETTINGS, field)
+        bounds = f"in [{low}, {high}]" if field in FRACTIONS else f"{'above' if kind is float else 'from'} {low} to {high:,}"
         parser.add_argument(flag, type=kind, dest=field, default=default, metavar="N",
-                            help=f"{meaning} (default {default})")
+                            help=f"{meaning} (default {default}, {bounds})")
     add_db_argument(parser)
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    values = {field: getattr(args, field) for field, _, _ in SETTING_FLAGS.values()}
-    for field in ("response_window_hours", "repeat_offender_threshold", "repeat_offender_window_days",
-                  "good_faith_months"):
-        if values[field] <= 0:
-            raise UsageError(f"--{field.replace('_', '-')} must be positive, not {values[field]}")
-    for field in ("good_faith_min_takedown_rate", "good_faith_max_counter_notice_success_rate"):
-        if not 0 <= values[field] <= 1:
-            raise UsageError(f"--{field.replace('_', '-')} is a fraction in [0, 1], not {values[field]}")
+    values = {}
+    for flag, (field, _, _, low, high) in SETTING_FLAGS.items():
+        value = getattr(args, field)
+        if field in FRACTIONS:
+            if not (math.isfinite(value) and low <= value <= high):
+                raise UsageError(f"{flag} is a fraction in [0, 1], not {value:g}")
+        elif problem := finite_number(flag, value, low, high, exclusive_minimum=isinstance(value, float)):
+            raise UsageError(problem)
+        values[field] = value
     return dataclasses.replace(DEFAULT_SETTINGS, report_timezone=args.tz, **values)
 
 
 def _period_and_as_of(args: argparse.Namespace):
-    from takedown.metrics.periods import Period, month_period, parse_instant, time_zone, utc_now
+    from takedown.metrics.periods import Period, month_period, parse_month, time_zone, utc_now
 
     try:
         time_zone(args.tz)
         if args.month:
             if args.end:
                 raise UsageError("--end goes with --start, not with --month")
+            year, _ = parse_month(args.month)
+            if not EARLIEST.year < year < LATEST.year:
+                raise UsageError(f"--month {args.month}: months lie between {EARLIEST.year + 1} and {LATEST.year - 1}")
             period = month_period(args.month, args.tz)
         else:
             if not args.end:
                 raise UsageError("--start needs --end")
-            period = Period(parse_instant(args.start, args.tz), parse_instant(args.end, args.tz))
-        as_of = parse_instant(args.as_of, args.tz) if args.as_of else utc_now()
-    except ValueError as error:
+            start, end = (_instant(flag, text, args.tz) for flag, text in (("--start", args.start), ("--end", args.end)))
+            period = Period(start, end)
+        now = utc_now()
+        as_of = _instant("--as-of", args.as_of, args.tz) if args.as_of else now
+    except (ValueError, OverflowError) as error:  # UsageError is a ValueError
         raise UsageError(str(error)) from error
+    if as_of > now + AS_OF_CLOCK_SKEW:
+        raise UsageError(f"--as-of {args.as_of} is in the future (now is {now:%Y-%m-%dT%H:%M}Z): the figures would "
+                         "count deadlines that have not passed yet")
     return period, as_of
+
+
+def _instant(flag: str, text: str, timezone: str) -> dt.datetime:
+    """An instant of the command line as naive UTC, within the years the metrics can look back from."""
+    from takedown.metrics.periods import parse_instant
+
+    try:
+        instant = parse_instant(text, timezone)
+    except OverflowError as error:  # e.g. 9999-12-31T23:00-05:00 is past the last representable UTC time
+        raise UsageError(f"{flag} {text}: out of range") from error
+    if not EARLIEST <= instant < LATEST:
+        raise UsageError(f"{flag} {text}: times lie between {EARLIEST:%Y-%m-%d} and {LATEST:%Y-%m-%d}")
+    return instant
 
 
 def run(args: argparse.Namespace) -> int:
@@ -87,18 +123,15 @@ def run(args: argparse.Namespace) -> int:
         settings = _settings(args)
         period, as_of = _period_and_as_of(args)
     except UsageError as error:
-        print(f"takedown metrics: {error}", file=sys.stderr)
-        return 2
+        return fail("metrics", str(error), EXIT_USAGE)
     try:
         con = connect_reader(resolve_db_path(args.db))
     except StoreError as error:
-        print(f"takedown metrics: {error}", file=sys.stderr)
-        return 1
+        return fail("metrics", str(error), EXIT_FAILED)
     try:
         metrics = metrics_from_store(con, period, as_of, args.tz, settings)
     except (duckdb.Error, OSError, ValueError) as error:
-        print(f"takedown metrics: cannot compute the metrics: {error}", file=sys.stderr)
-        return 1
+        return fail("metrics", f"cannot compute the metrics: {error}", EXIT_FAILED)
     finally:
         con.close()
     if args.json:
@@ -154,13 +187,14 @@ PLATFORM_COLUMNS = (
 def print_metrics(metrics: dict) -> None:
     """The headline figures, the platforms, repeat offenders and Good-Faith standing as rich tables."""
     from rich.console import Console
-    from rich.markup import escape
     from rich.table import Table
+
+    from takedown.display import shown as untrusted  # platforms, accounts and reasons come from the exports
 
     console = Console()
     period = metrics["period"]
     console.print(f"[bold]Takedown metrics[/bold] for {period['start']} to {period['end']} "
-                  f"(report time zone {escape(metrics['timezone'])}), as of {metrics['as_of']}")
+                  f"(report time zone {untrusted(metrics['timezone'])}), as of {metrics['as_of']}")
     headline = Table(title="headline figures", title_justify="left")
     headline.add_column("metric")
     headline.add_column("value", justify="right")
@@ -173,7 +207,7 @@ def print_metrics(metrics: dict) -> None:
     for label, _, _ in PLATFORM_COLUMNS:
         platforms.add_column(label, justify="right")
     for platform, figures in metrics["by_platform"].items():
-        platforms.add_row(escape(platform), *(shown(figures[key]) for _, key, shown in PLATFORM_COLUMNS))
+        platforms.add_row(untrusted(platform), *(shown(figures[key]) for _, key, shown in PLATFORM_COLUMNS))
     console.print(platforms)
 
     repeat = metrics["repeat_offenders"]
@@ -186,7 +220,7 @@ def print_metrics(metrics: dict) -> None:
         standing.add_column(label, justify="left" if label in ("account", "reasons at risk") else "right")
     for account, figures in good_faith["accounts"].items():
         risky = [reason for reason, by_reason in figures["by_reason"].items() if by_reason["at_risk"]]
-        standing.add_row(escape(account), _percent(figures["takedown_rate"]),
+        standing.add_row(untrusted(account), _percent(figures["takedown_rate"]),
                          _percent(figures["counter_notice_success_rate"]),
-                         "[red]yes[/red]" if figures["at_risk"] else "no", escape(", ".join(risky)))
+                         "[red]yes[/red]" if figures["at_risk"] else "no", untrusted(", ".join(risky)))
     console.print(standing)
