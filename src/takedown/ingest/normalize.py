@@ -24,7 +24,7 @@ from takedown.contract import (
     normalise_enum_value,
     normalise_name,
 )
-from takedown.ingest.mapping import Mapping
+from takedown.ingest.mapping import Mapping, extend_platforms
 from takedown.ingest.parsing import (
     parse_date,
     parse_decimal_text,
@@ -103,7 +103,7 @@ def enum_tables(kind: Kind, mapping: Mapping) -> dict[str, dict[str, str]]:
             continue
         enum = dict(column.enum)
         if column.enum is PLATFORMS:
-            enum.update(mapping.platforms)
+            enum = extend_platforms(enum, mapping.platforms)
         table = alias_table(enum)
         for spelling, target in mapping.values.get(column.name, {}).items():
             canonical = table.get(normalise_enum_value(target))
