@@ -31,7 +31,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     def scale(text: str) -> int:
         value = int(text.replace("_", ""))
         if not 1 <= value <= MAX_SCALE:
-            raise argparse.ArgumentTypeError(f"must be between 1 and {MAX_SCALE:,}")
+            raise argparse.ArgumentTypeError(f"--scale must be between 1 and {MAX_SCALE:,}")
         return value
 
     def seed(text: str) -> int:
