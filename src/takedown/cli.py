@@ -67,8 +67,12 @@ def finite_number(flag: str, value: float, minimum: float, maximum: float, *, ex
     low_ok = value > minimum if exclusive_minimum else value >= minimum
     if math.isfinite(value) and low_ok and value <= maximum:
         return None
-    low = "positive" if exclusive_minimum and minimum == 0 else f"at least {minimum:g}"
-    return f"{flag} must be {low} and at most {maximum:g}, not {value:g}"
+    low = "positive" if exclusive_minimum and minimum == 0 else f"at least {_number(minimum)}"
+    return f"{flag} must be {low} and at most {_number(maximum)}, not {_number(value)}"
+
+
+def _number(value: float) -> str:
+    return f"{value:,}" if isinstance(value, int) else f"{value:g}"
 
 
 def store_location_problem(db_path: Path) -> str | None:
