@@ -54,6 +54,7 @@ CASES = [
     ("ingest {root}/listings.csv --db /dev/null/x.duckdb", 1, "/dev/null is not a folder"),
     ("ingest {root}/listings.csv --db {root}/notes.txt/x.duckdb", 1, "notes.txt is not a folder"),
     ("ingest {root}/listings.csv --db {root}/folder", 1, "is a folder; name the store file"),
+    ("ingest {root}/listings.csv --db {root}/notes.txt", 1, "notes"),  # a file that is not a store
     # --- rejects
     ("rejects --db {root}/missing.duckdb", 1, "no store at"),
     ("rejects --db {root}/folder", 1, "cannot open the store"),
