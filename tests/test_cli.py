@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -123,3 +124,23 @@ def test_rejects_export_to_xlsx_keeps_hostile_text_as_text(write_file, tmp_path,
                         "counterfeit, design, lookalike, patent, trademark_misuse"]
     raw = sheet.filter(pl.col("line") == 4)["raw"].item()
     assert '"infringement_type":"=HYPERLINK(\\"http://evil\\")"' in raw
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_a_hostile_cell_that_reaches_the_rejects_export_is_escaped(tmp_path, db_path, monkeypatch, capsys, suffix):
+    import polars as pl
+
+    # Two cells of the export that begin with text the user controls: the file name as given, and
+    # the column of a short row (the header's name at the first missing field).
+    monkeypatch.chdir(tmp_path)
+    hostile = Path("=1+2.csv")
+    hostile.write_text(GOOD.replace("detected_at\n", "detected_at,@SUM(A1)\n", 1).replace(
+        "2026-03-01\n", "2026-03-01,x\n") + "alibaba,L9,https://a/9,S1,Acme,counterfeit,2026-03-01\n")
+    assert main(["ingest", "--db", str(db_path), str(hostile)]) == 0
+    out = tmp_path / f"rejects{suffix}"
+    assert main(["rejects", "--db", str(db_path), "--out", str(out)]) == 0
+    capsys.readouterr()
+    exported = pl.read_csv(out) if suffix == ".csv" else pl.read_excel(out)
+    short_row = exported.filter(pl.col("rule") == "field_count")
+    assert short_row["file"].to_list() == ["'=1+2.csv"] * 2  # the rows of L2 and L9 lack the last field
+    assert short_row["column"].to_list() == ["'@SUM(A1)"] * 2

@@ -76,14 +76,114 @@ def test_watch_loads_a_file_written_while_it_runs_fails_a_bad_one_and_ignores_ha
     assert sorted(files) == ["listings_new.csv", "notes.xlsx"]
 
 
-def test_ready_files_skip_temporary_names_folders_and_files_still_changing(tmp_path: Path):
+def test_ready_files_skip_temporary_names_folders_and_files_seen_only_once(tmp_path: Path):
     for name in ("a.csv", ".b.csv", "c.csv.part", "d.csv.tmp", "e.jsonl"):
         (tmp_path / name).write_text("x")
     (tmp_path / PROCESSED).mkdir()
     old = time.time() - 60
     os.utime(tmp_path / "a.csv", (old, old))
-    assert [p.name for p in ready_files(tmp_path, settle_seconds=5)] == ["a.csv"]  # e.jsonl is too fresh
-    assert [p.name for p in ready_files(tmp_path, settle_seconds=0, now=time.time() + 1)] == ["a.csv", "e.jsonl"]
+    seen: dict = {}
+    assert ready_files(tmp_path, seen, settle_seconds=5) == []  # first sight: nothing is known to be stable
+    assert [p.name for p in ready_files(tmp_path, seen, settle_seconds=5)] == ["a.csv"]  # e.jsonl is too fresh
+    assert [p.name for p in ready_files(tmp_path, seen, settle_seconds=0, now=time.time() + 1)] == ["a.csv", "e.jsonl"]
+
+
+def test_a_file_written_under_its_final_name_waits_until_it_stops_growing(tmp_path: Path):
+    """A producer that ignores the temporary-name rule: the watcher must not read half its rows."""
+    path = tmp_path / "listings.csv"
+    seen: dict = {}
+    later = time.time() + 3600  # old enough for the settle time: only stability across polls decides
+    path.write_bytes(listings_csv("G-1"))
+    assert ready_files(tmp_path, seen, settle_seconds=0, now=later) == []
+    with path.open("ab") as handle:  # the producer appends between two polls
+        handle.write(b"alibaba,G-2,https://www.alibaba.com/G-2.html,cn1,Acme,counterfeit,2026-05-01T08:00:00Z\n")
+    assert ready_files(tmp_path, seen, settle_seconds=0, now=later) == []  # it grew: not yet
+    # Same size, new modification time (rewritten in place): still not stable.
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+    assert ready_files(tmp_path, seen, settle_seconds=0, now=later) == []
+    assert ready_files(tmp_path, seen, settle_seconds=0, now=later) == [path]  # unchanged across two polls
+
+
+def test_the_watcher_loads_a_growing_file_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    db = tmp_path / "store.duckdb"
+    path = inbox / "listings.csv"
+    path.write_bytes(listings_csv("W-1"))
+    pauses = 0
+    real_sleep = time.sleep
+
+    def producer_writes_more_during_the_first_pause(seconds: float) -> None:
+        nonlocal pauses
+        pauses += 1
+        if pauses == 1:
+            with path.open("ab") as handle:
+                handle.write(listings_csv("W-2", "W-3")[len(HEADER):])
+        real_sleep(seconds)
+
+    monkeypatch.setattr(inbox_module.time, "sleep", producer_writes_more_during_the_first_pause)
+    handled = inbox_module.watch_folder(inbox, db, interval=0.01, max_files=1, timeout=20, settle_seconds=0)
+    assert [h.outcome for h in handled] == ["processed"]
+    assert {row[0] for row in store_rows(db, "select listing_id from listings")} == {"W-1", "W-2", "W-3"}
+
+
+def test_a_file_that_vanishes_while_it_is_handled_does_not_stop_the_watcher(tmp_path: Path,
+                                                                              monkeypatch: pytest.MonkeyPatch):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    db = tmp_path / "store.duckdb"
+    doomed, kept = inbox / "a_doomed.csv", inbox / "b_kept.csv"
+    doomed.write_bytes(listings_csv("D-1"))
+    kept.write_bytes(listings_csv("K-1"))
+    old = time.time() - 60
+    os.utime(doomed, (old, old))  # taken first
+    real_digest = inbox_module._digest
+
+    def delete_then_hash(path: Path) -> str:
+        if path.name == doomed.name:
+            path.unlink()  # another process took it away between the listing and the hashing
+        return real_digest(path)
+
+    monkeypatch.setattr(inbox_module, "_digest", delete_then_hash)
+    errors: list[tuple[str, str]] = []
+    handled = inbox_module.watch_folder(inbox, db, interval=0.01, max_files=1, timeout=20, settle_seconds=0,
+                                        on_file_error=lambda path, error: errors.append((path.name, type(error).__name__)))
+    assert errors == [("a_doomed.csv", "FileNotFoundError")]
+    assert [(h.name, h.outcome) for h in handled] == [("b_kept.csv", "processed")]
+
+
+def test_a_file_that_cannot_be_moved_is_reported_once_and_the_others_go_on(tmp_path: Path,
+                                                                            monkeypatch: pytest.MonkeyPatch):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    db = tmp_path / "store.duckdb"
+    stuck, kept = inbox / "a_stuck.csv", inbox / "b_kept.csv"
+    stuck.write_bytes(listings_csv("S-1"))
+    kept.write_bytes(listings_csv("K-2"))
+    old = time.time() - 60
+    os.utime(stuck, (old, old))
+    real_replace = os.replace
+
+    def refuse_stuck(source, target) -> None:
+        if Path(source).name == stuck.name:
+            raise PermissionError(13, "Permission denied", str(source))
+        real_replace(source, target)
+
+    monkeypatch.setattr(inbox_module.os, "replace", refuse_stuck)
+    errors: list[str] = []
+    polls = 0
+
+    def enough() -> bool:
+        nonlocal polls
+        polls += 1
+        return polls > 6
+
+    handled = inbox_module.watch_folder(inbox, db, interval=0.01, timeout=20, settle_seconds=0,
+                                        should_stop=enough, on_file_error=lambda path, error: errors.append(path.name))
+    assert errors == ["a_stuck.csv"]  # once, not on every poll: it is left alone until it changes
+    assert [(h.name, h.outcome) for h in handled] == [("b_kept.csv", "processed")]
+    assert stuck.exists()
 
 
 def test_unique_target_never_overwrites(tmp_path: Path):

@@ -12,7 +12,14 @@ from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from takedown.escape import terminal_text
+
 STAGES = ("read", "validate", "load", "publish")
+
+
+def shown(value: object) -> str:
+    """Untrusted or file-derived text for a rich table: controls made visible, markup escaped."""
+    return escape(terminal_text(value))
 
 
 class StageProgress:
@@ -54,10 +61,10 @@ def print_ingest_summary(results: list, db_path: Path) -> None:
         table.add_column(name, justify="right" if name not in ("file", "kind", "batch") else "left")
     for result in results:
         if result.error:
-            table.add_row(escape(result.file), "[red]refused[/red]", "0", "0", "0", "0", "0", result.batch_id)
+            table.add_row(shown(result.file), "[red]refused[/red]", "0", "0", "0", "0", "0", shown(result.batch_id))
         else:
-            table.add_row(escape(result.file), result.kind, *(f"{getattr(result, n):,}" for n in
-                          ("rows", "inserted", "updated", "unchanged", "rejected")), result.batch_id)
+            table.add_row(shown(result.file), result.kind, *(f"{getattr(result, n):,}" for n in
+                          ("rows", "inserted", "updated", "unchanged", "rejected")), shown(result.batch_id))
     console.print(table)
     if any(result.rejected for result in results):
         console.print("Rejected rows are quarantined: [bold]takedown rejects[/bold] lists them with every reason.")
@@ -74,7 +81,7 @@ def print_store_summary(db_path: Path, console: Console | None = None) -> None:
         rows = con.sql("select name, row_count from store_summary").fetchall()
     finally:
         con.close()
-    table = Table(title=f"store {db_path}", title_justify="left")
+    table = Table(title=f"store {shown(db_path)}", title_justify="left")
     table.add_column("table")
     table.add_column("rows", justify="right")
     for name, count in rows:
@@ -89,7 +96,86 @@ def print_rejects(frame: pl.DataFrame) -> None:
         return
     for row in frame.iter_rows(named=True):
         for reason in json.loads(row["reasons"]):
-            print(f"{row['file']}:{row['line']}: {reason['column']} [{reason['rule']}] {reason['message']}"
-                  f"  (batch {row['batch_id']})")
+            # The file name, the column (a header) and the message (it quotes the value) come from the file.
+            print(terminal_text(f"{row['file']}:{row['line']}: {reason['column']} [{reason['rule']}] "
+                                f"{reason['message']}  (batch {row['batch_id']})"))
     print(f"{frame.height:,} quarantined row(s). Export them with: takedown rejects --out rejects.csv",
           file=sys.stderr)
+
+
+# --- the metrics and the rows behind them -----------------------------------------------------
+
+# The headline table: every metric of the totals, labelled and formatted by the registry.
+HEADLINE_METRICS = (
+    "submitted", "removed", "rejected", "restored", "withdrawn", "pending", "takedown_rate",
+    "median_hours_to_removal", "handled_within_24h_rate", "counter_notices", "counter_notice_rate",
+    "successful_counter_notices", "counter_notice_success_rate", "missed_counter_notice_responses",
+    "value_removed_usd", "value_unknown_items",
+)
+# The per-platform table: short column headings (it must fit a terminal), the registry's formats.
+PLATFORM_COLUMNS = (
+    ("items", "submitted"), ("removed", "removed"), ("takedown", "takedown_rate"),
+    ("median", "median_hours_to_removal"), ("<= 24 h", "handled_within_24h_rate"),
+    ("CN", "counter_notices"), ("USD removed", "value_removed_usd"),
+)
+# The terminal shows this many rows behind a figure; --out or --json give them all.
+SHOWN_ITEM_ROWS = 50
+ITEM_ROW_COLUMNS = ("complaint_id", "listing_id", "platform", "account", "status", "submitted_at", "value_usd",
+                    "title")
+
+
+def print_metrics(metrics: dict) -> None:
+    """`takedown metrics`: headline figures, platforms, repeat offenders and Good-Faith standing as tables."""
+    from takedown.metrics.registry import format_percent, metric
+
+    console = Console()
+    period = metrics["period"]
+    console.print(f"[bold]Takedown metrics[/bold] for {period['start']} to {period['end']} "
+                  f"(report time zone {shown(metrics['timezone'])}), as of {metrics['as_of']}")
+    headline = Table(title="headline figures", title_justify="left")
+    headline.add_column("metric")
+    headline.add_column("value", justify="right")
+    for name in HEADLINE_METRICS:
+        entry = metric(name)
+        headline.add_row(entry.label, entry.format(metrics["totals"][name]))
+    console.print(headline)
+
+    platforms = Table(title="by platform (CN: counter-notices)", title_justify="left")
+    platforms.add_column("platform")
+    for heading, _ in PLATFORM_COLUMNS:
+        platforms.add_column(heading, justify="right")
+    for platform, figures in metrics["by_platform"].items():
+        # Platforms, accounts and reasons come from the exports: shown, never obeyed.
+        platforms.add_row(shown(platform), *(metric(name).format(figures[name]) for _, name in PLATFORM_COLUMNS))
+    console.print(platforms)
+
+    repeat = metrics["repeat_offenders"]
+    console.print(f"Repeat offenders (>= {repeat['threshold']} removed listings in {repeat['window_days']} days): "
+                  f"{repeat['count']:,}, {format_percent(repeat['share_of_removed'])} of removed listing items.")
+
+    good_faith = metrics["good_faith"]
+    standing = Table(title=f"Good-Faith standing {good_faith['start']} to {good_faith['end']}", title_justify="left")
+    for label in ("account", "takedown rate", "counter-notice success", "at risk", "reasons at risk"):
+        standing.add_column(label, justify="left" if label in ("account", "reasons at risk") else "right")
+    for account, figures in good_faith["accounts"].items():
+        risky = [reason for reason, by_reason in figures["by_reason"].items() if by_reason["at_risk"]]
+        standing.add_row(shown(account), format_percent(figures["takedown_rate"]),
+                         format_percent(figures["counter_notice_success_rate"]),
+                         "[red]yes[/red]" if figures["at_risk"] else "no", shown(", ".join(risky)))
+    console.print(standing)
+
+
+def print_item_rows(rows: pl.DataFrame, metric_name: str) -> None:
+    """`takedown items` on a terminal: how many rows, and the first SHOWN_ITEM_ROWS of them."""
+    more = (f" (the first {SHOWN_ITEM_ROWS}; --out FILE.xlsx or --json for all)"
+            if rows.height > SHOWN_ITEM_ROWS else "")
+    Console(stderr=True).print(f"{rows.height:,} rows behind {metric_name}{more}")
+    if not rows.height:
+        return
+    table = Table()
+    for name in ITEM_ROW_COLUMNS:
+        table.add_column(name, justify="right" if name == "value_usd" else "left")
+    for row in rows.head(SHOWN_ITEM_ROWS).select(ITEM_ROW_COLUMNS).iter_rows():
+        # Titles are untrusted seller text: markup and control characters must show as text.
+        table.add_row(*("" if value is None else shown(value) for value in row))
+    Console().print(table)

@@ -10,10 +10,36 @@ import polars as pl
 # A spreadsheet treats a cell starting with one of these as a formula (CSV/XLSX injection).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
+# Characters that reorder the text around them (bidi overrides, embeddings, isolates and marks):
+# "invoice\u202egpj.exe" shows as "invoiceexe.jpg". Shown as visible escapes, never obeyed.
+BIDI_CONTROLS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+_BIDI = re.compile(f"[{BIDI_CONTROLS}]")
+# What a terminal would act on instead of showing: C0 controls (ESC starts colour and cursor
+# sequences, \r and \n rewrite or add lines), DEL, C1 controls, the line/paragraph separators,
+# and the bidi controls above.
+_TERMINAL_CONTROLS = re.compile(f"[\x00-\x1f\x7f-\x9f\u2028\u2029{BIDI_CONTROLS}]")
+
+
+def _visible(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def terminal_text(value: object) -> str:
+    """Any value as text safe to print on a terminal, on one line (None -> '').
+
+    Each control, line-break or bidi character becomes its visible escape (ESC -> `\\x1b`,
+    U+202E -> `\\u202e`), so nothing is hidden and nothing is dropped.
+    """
+    return "" if value is None else _TERMINAL_CONTROLS.sub(_visible, str(value))
+
 
 def escape_html(text: object) -> str:
-    """HTML-escape any value for a page or report (None -> '')."""
-    return "" if text is None else html.escape(str(text), quote=True)
+    """HTML-escape any value for a page or report (None -> '').
+
+    Bidi controls become visible escapes too: a character reference would still reorder the text.
+    """
+    return "" if text is None else _BIDI.sub(_visible, html.escape(str(text), quote=True))
 
 
 def escape_cell(text: str | None) -> str | None:

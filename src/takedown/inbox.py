@@ -6,8 +6,8 @@ Write each file under a temporary name in the inbox itself -- a name starting wi
 ending in `.part` or `.tmp` -- and rename it to its final name when it is complete (a rename within
 one folder is atomic). The watcher ignores temporary names, so it never reads half a file. A file
 copied straight to its final name may be read while it is still being written; as a safety net
-the watcher also waits until a file has not changed for a moment, but only the rename is a
-guarantee. Run one watcher per inbox.
+the watcher also waits until a file's size and modification time are the same at two polls in a row
+(and a second old), but only the rename is a guarantee. Run one watcher per inbox.
 
 What the watcher does with each file
 ------------------------------------
@@ -18,7 +18,8 @@ whole (not a table, unreadable) or that crashes ingest is moved to `failed/` wit
 numbered suffix (`listings.1.csv`), so nothing is overwritten. A file whose exact bytes were
 already loaded from the same path (the watcher stopped between loading and moving it) is moved to
 `processed/` without loading it again. If the store itself cannot be opened the file stays in the
-inbox and is tried again on the next poll.
+inbox and is tried again on the next poll. A file that vanishes, or may not be read or moved, is
+reported and left alone until it changes; the watcher goes on with the others.
 """
 
 from __future__ import annotations
@@ -61,20 +62,34 @@ def is_temporary(path: Path) -> bool:
     return path.name.startswith(".") or path.name.endswith(TEMPORARY_SUFFIXES)
 
 
-def ready_files(folder: Path, settle_seconds: float = SETTLE_SECONDS, now: float | None = None) -> list[Path]:
-    """Complete files waiting in the folder, oldest first (temporary names and subfolders skipped)."""
+Signature = tuple[int, int]  # (size in bytes, modification time in ns)
+
+
+def ready_files(folder: Path, seen: dict[Path, Signature], settle_seconds: float = SETTLE_SECONDS,
+                now: float | None = None) -> list[Path]:
+    """Complete files waiting in the folder, oldest first (temporary names and subfolders skipped).
+
+    A file is complete once its size and modification time are the same as at the previous poll
+    (`seen`, updated in place to what this poll saw) and it has not changed for `settle_seconds`:
+    a producer that writes under the final name is still caught while it keeps writing.
+    """
     moment = time.time() if now is None else now
+    current: dict[Path, Signature] = {}
     waiting = []
     for entry in os.scandir(folder):
         path = Path(entry.path)
         if not entry.is_file(follow_symlinks=False) or is_temporary(path):
             continue
         try:
-            modified = entry.stat().st_mtime
+            stat = entry.stat()
         except FileNotFoundError:
             continue  # taken away since the listing
-        if moment - modified >= settle_seconds:
-            waiting.append((modified, path.name, path))
+        signature = (stat.st_size, stat.st_mtime_ns)
+        current[path] = signature
+        if seen.get(path) == signature and moment - stat.st_mtime >= settle_seconds:
+            waiting.append((stat.st_mtime, path.name, path))
+    seen.clear()
+    seen.update(current)
     return [path for _, _, path in sorted(waiting)]
 
 
@@ -124,7 +139,8 @@ def _write_reason(target: Path, original: str, reason: str, detail: str | None) 
 def handle_file(path: Path, db_path: Path, timezone: str | None = None, mapping_path: Path | None = None) -> Handled:
     """Ingest one inbox file and move it to processed/ or failed/ (with a reason file).
 
-    Raises StoreError when the store cannot be opened: the file is left where it is.
+    Raises StoreError when the store cannot be opened: the file is left where it is. Raises OSError
+    when the file itself cannot be read or moved (it vanished, permissions).
     """
     folder = path.parent
     digest = _digest(path)
@@ -140,14 +156,15 @@ def handle_file(path: Path, db_path: Path, timezone: str | None = None, mapping_
     except Exception as error:  # a crash on this file must not stop the watcher: file it with the reason
         target = unique_target(folder / FAILED, path.name)
         reason = f"ingest crashed: {type(error).__name__}: {error}"
-        _write_reason(target, path.name, reason, traceback.format_exc())
-        os.replace(path, target)
+        detail = traceback.format_exc()
+        os.replace(path, target)  # first: a file that vanished meanwhile leaves no reason without a file
+        _write_reason(target, path.name, reason, detail)
         return Handled(path.name, "failed", target, reason=reason)
     if result.error:
         target = unique_target(folder / FAILED, path.name)
+        os.replace(path, target)
         _write_reason(target, path.name, f"refused, nothing loaded: {result.error}",
                       f"ingest batch: {result.batch_id}\n")
-        os.replace(path, target)
         return Handled(path.name, "failed", target, result, result.error)
     target = unique_target(folder / PROCESSED, path.name)
     os.replace(path, target)
@@ -158,18 +175,25 @@ def watch_folder(folder: Path, db_path: Path, interval: float = POLL_SECONDS, ma
                  timeout: float | None = None, timezone: str | None = None, mapping_path: Path | None = None,
                  settle_seconds: float = SETTLE_SECONDS, on_file: Callable[[Handled], None] | None = None,
                  on_store_error: Callable[[Path, StoreError], None] | None = None,
-                 should_stop: Callable[[], bool] | None = None) -> list[Handled]:
+                 should_stop: Callable[[], bool] | None = None,
+                 on_file_error: Callable[[Path, OSError], None] | None = None) -> list[Handled]:
     """Poll `folder`, handling each complete file, until max_files are handled, timeout seconds pass,
-    or should_stop() is true. Returns what became of each file."""
+    or should_stop() is true. Returns what became of each file.
+
+    A file that cannot be handled for a reason of its own (it vanished, it may not be read or moved)
+    is reported through on_file_error and left alone until it changes; the watcher goes on.
+    """
     for sub in (PROCESSED, FAILED):
         (folder / sub).mkdir(parents=True, exist_ok=True)
     deadline = None if timeout is None else time.monotonic() + timeout
     handled: list[Handled] = []
+    seen: dict[Path, Signature] = {}
+    troubled: dict[Path, Signature] = {}  # files an OSError stopped, as they were then
     while True:
-        for path in ready_files(folder, settle_seconds):
+        for path in ready_files(folder, seen, settle_seconds):
             if should_stop and should_stop():
                 return handled
-            if not path.exists():
+            if not path.exists() or troubled.get(path) == seen.get(path):
                 continue
             try:
                 outcome = handle_file(path, db_path, timezone, mapping_path)
@@ -177,6 +201,11 @@ def watch_folder(folder: Path, db_path: Path, interval: float = POLL_SECONDS, ma
                 if on_store_error:
                     on_store_error(path, error)
                 break  # the store is busy or broken: try again on the next poll
+            except OSError as error:
+                troubled[path] = seen[path]
+                if on_file_error:
+                    on_file_error(path, error)
+                continue
             handled.append(outcome)
             if on_file:
                 on_file(outcome)

@@ -1,7 +1,7 @@
 """Data quality of the store: what was loaded, what was quarantined and why, what is orphaned, and
 which events contradict their item's submission time.
 
-Each function reads one query of queries/reports or queries/views and returns a Polars frame; the
+Each function reads one query of queries/quality or queries/views and returns a Polars frame; the
 notebooks, the CLI and (later) the dashboard all use these.
 """
 
@@ -15,12 +15,17 @@ from takedown.sql import load_query
 
 def ingest_batches(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     """One row per file loaded or refused, newest first: rows, inserted, updated, unchanged, rejected."""
-    return con.sql(load_query("reports/ingest_batches")).pl()
+    return con.sql(load_query("quality/ingest_batches")).pl()
+
+
+def quarantined_rows(con: duckdb.DuckDBPyConnection, batch_id: str | None = None) -> pl.DataFrame:
+    """One row per quarantined row (file, line, kind, raw JSON, reasons JSON), oldest batch first."""
+    return con.sql(load_query("quality/quarantined_rows"), params={"batch_id": batch_id}).pl()
 
 
 def quarantine_by_rule(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     """One row per (kind, column, rule): rows broken, files, an example message."""
-    return con.sql(load_query("reports/quarantine_by_rule")).pl()
+    return con.sql(load_query("quality/quarantine_by_rule")).pl()
 
 
 def orphans(con: duckdb.DuckDBPyConnection) -> dict[str, pl.DataFrame]:

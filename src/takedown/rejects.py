@@ -1,20 +1,16 @@
-"""The quarantine: list and export the rows ingest rejected, with every reason."""
+"""The quarantine as a person reads it: one row per reason, exported as CSV or XLSX, escaped.
+
+The quarantine itself is read by takedown.quality.quarantined_rows.
+"""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
-import duckdb
 import polars as pl
 
-from takedown.escape import escape_cells
-from takedown.sql import load_query
-
-
-def quarantined_rows(con: duckdb.DuckDBPyConnection, batch_id: str | None = None) -> pl.DataFrame:
-    """One row per quarantined row (file, line, kind, raw JSON, reasons JSON), oldest batch first."""
-    return con.sql(load_query("reports/quarantined_rows"), params={"batch_id": batch_id}).pl()
+from takedown.export import write_table
 
 
 def flatten_reasons(frame: pl.DataFrame) -> pl.DataFrame:
@@ -33,10 +29,5 @@ def flatten_reasons(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def export_rejects(frame: pl.DataFrame, out: Path) -> None:
-    """Write the flattened reasons as CSV (or XLSX by suffix), every text cell formula-escaped."""
-    safe = escape_cells(flatten_reasons(frame))
-    out.parent.mkdir(parents=True, exist_ok=True)
-    if out.suffix.lower() == ".xlsx":
-        safe.write_excel(out, worksheet="rejects")
-    else:
-        safe.write_csv(out)
+    """Write the flattened reasons as CSV (or XLSX by suffix), formula-escaped and atomically."""
+    write_table(flatten_reasons(frame), out, sheet="rejects")

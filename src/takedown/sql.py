@@ -22,7 +22,7 @@ def queries_root() -> Traversable:
 
 @cache
 def load_query(name: str) -> str:
-    """The text of `queries/<name>.sql`, e.g. load_query("views/complaint_item_status")."""
+    """The text of `queries/<name>.sql`, e.g. load_query("views/orphan_complaint_items")."""
     node = queries_root()
     for part in f"{name}.sql".split("/"):
         node = node.joinpath(part)

@@ -97,3 +97,15 @@ def test_a_period_is_required():
     with pytest.raises(SystemExit) as stopped:
         main(["metrics"])
     assert stopped.value.code == 2
+
+
+def test_as_of_may_run_a_few_minutes_ahead_for_clock_skew_but_not_more(program_store, capsys):
+    import datetime as dt
+
+    now = dt.datetime.now(dt.UTC)
+    ahead = (now + dt.timedelta(minutes=2)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert main(["metrics", "--month", "2026-09", "--as-of", ahead, "--json", "--db", str(program_store)]) == 0
+    capsys.readouterr()
+    future = (now + dt.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert main(["metrics", "--month", "2026-09", "--as-of", future, "--db", str(program_store)]) == 2
+    assert "is in the future" in capsys.readouterr().err

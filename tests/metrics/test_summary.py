@@ -6,7 +6,6 @@ import datetime as dt
 import json
 import math
 
-import polars as pl
 import pytest
 from metric_frames import event, hours, inputs, item, listing
 

@@ -10,12 +10,19 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import sys
 from pathlib import Path
 
-from takedown.cli import add_db_argument
+from takedown.cli import EXIT_FAILED, EXIT_USAGE, add_db_argument, fail, finite_number, store_location_problem
 from takedown.config import PROGRESS_MIN_ROWS, resolve_db_path
 from takedown.demo.settings import CATCH_UP_HOURS, DEFAULT_SCALE, DEFAULT_SEED, INTERVAL_SECONDS, MAX_SCALE
+
+# numpy seeds are non-negative; 64 bits is more than any seed a person types.
+MAX_SEED = 2**63 - 1
+# The program's history runs 18 months before --end: keep every generated date a valid one.
+EARLIEST_END = dt.datetime(2000, 1, 1)
+LATEST_END = dt.datetime(2999, 12, 31)
+# More than an hour between live files is a typo, not a feed.
+MAX_INTERVAL_SECONDS = 3600.0
 
 HELP = "generate a realistic demo program, ingest it, and show it (--live: keep feeding an inbox)"
 
@@ -27,7 +34,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
             raise argparse.ArgumentTypeError(f"--scale must be between 1 and {MAX_SCALE:,}")
         return value
 
-    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"random seed (default {DEFAULT_SEED})")
+    def seed(text: str) -> int:
+        value = int(text)
+        if not 0 <= value <= MAX_SEED:
+            raise argparse.ArgumentTypeError(f"must be between 0 and {MAX_SEED}")
+        return value
+
+    parser.add_argument("--seed", type=seed, default=DEFAULT_SEED, help=f"random seed (default {DEFAULT_SEED})")
     parser.add_argument("--scale", type=scale, default=DEFAULT_SCALE,
                         help=f"complaint items to generate (default {DEFAULT_SCALE:,}, at most {MAX_SCALE:,})")
     parser.add_argument("--end", type=_moment, help="the program's last moment, ISO 8601 (default: now)")
@@ -46,6 +59,8 @@ def _moment(text: str) -> dt.datetime:
         moment = dt.datetime.fromisoformat(text)
     except ValueError as error:
         raise argparse.ArgumentTypeError(f"not an ISO 8601 time: {text!r}") from error
+    if not EARLIEST_END.year <= moment.year <= LATEST_END.year:
+        raise argparse.ArgumentTypeError(f"must lie between {EARLIEST_END.year} and {LATEST_END.year}")
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
@@ -54,7 +69,7 @@ def serve_or_summarise(db_path: Path, end: dt.datetime) -> None:
 
     The figures come from the same function as `takedown metrics` (the dashboard is not built yet).
     """
-    from takedown.commands.metrics import print_metrics
+    from takedown.display import print_metrics
     from takedown.display import print_store_summary
     from takedown.metrics.periods import month_label, month_period, shift_month, to_utc
     from takedown.metrics.summary import metrics_from_store
@@ -78,13 +93,20 @@ def run(args: argparse.Namespace) -> int:
 
     from takedown.demo.live import LiveFeed
     from takedown.demo.pipeline import DemoError, build_demo, default_exports_dir, default_inbox_dir
-    from takedown.display import StageProgress, print_store_summary
+    from takedown.display import StageProgress, print_store_summary, shown
     from takedown.store import StoreError
 
     console = Console(stderr=True)
     db_path = resolve_db_path(args.db)
     out_dir = args.out or default_exports_dir()
     inbox = args.inbox or default_inbox_dir()
+    if problem := finite_number("--interval", args.interval, 0, MAX_INTERVAL_SECONDS, exclusive_minimum=True):
+        return fail("demo", problem, EXIT_USAGE)
+    for flag, folder in (("--out", out_dir), ("--inbox", inbox)):
+        if folder.exists() and not folder.is_dir():
+            return fail("demo", f"{flag} {folder} is a file, not a folder", EXIT_USAGE)
+    if problem := store_location_problem(db_path):
+        return fail("demo", problem, EXIT_FAILED)
     now = dt.datetime.now(dt.UTC).replace(microsecond=0)
     end = args.end or now
     if args.live:
@@ -98,8 +120,7 @@ def run(args: argparse.Namespace) -> int:
                            progress=reporter,
                            on_chunk=lambda done, total: console.print(f"  wrote chunk {done} of {total}"))
     except (DemoError, StoreError) as error:
-        print(f"takedown demo: {error}", file=sys.stderr)
-        return 1
+        return fail("demo", str(error), EXIT_FAILED)
     finally:
         reporter.close()
     console.print(f"Wrote {len(build.program.files)} export files in {build.generate_seconds:.1f} s; "
@@ -107,9 +128,9 @@ def run(args: argparse.Namespace) -> int:
     for result in build.results:
         name = Path(result.file).name
         if result.error:
-            console.print(f"  {name}: [red]refused[/red]: {result.error}")
+            console.print(f"  {shown(name)}: [red]refused[/red]: {shown(result.error)}")
         else:
-            console.print(f"  {name}: {result.rows:,} rows, {result.rejected:,} quarantined")
+            console.print(f"  {shown(name)}: {result.rows:,} rows, {result.rejected:,} quarantined")
     quarantined = sum(result.rejected for result in build.results)
     if quarantined:
         console.print(f"{quarantined:,} deliberately bad rows are quarantined: `takedown rejects` lists them.")

@@ -4,10 +4,17 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 
-from takedown.cli import add_db_argument
+from takedown.cli import (
+    EXIT_FAILED,
+    EXIT_INTERRUPTED,
+    EXIT_USAGE,
+    add_db_argument,
+    describe_os_error,
+    fail,
+    store_location_problem,
+)
 from takedown.config import PROGRESS_MIN_ROWS, resolve_db_path
 from takedown.contract import KINDS
 
@@ -23,31 +30,69 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_db_argument(parser)
 
 
+class FileTracker:
+    """Which file ingest is on, from its progress calls, so that Ctrl-C can say what was loaded."""
+
+    def __init__(self, paths: list[Path], forward=None) -> None:
+        self.paths = paths
+        self.forward = forward
+        self.finished = 0  # files loaded and published
+        self.committed = False  # the current file's rows are committed but not yet published
+
+    def __call__(self, stage: str, rows: int) -> None:
+        if stage == "done":
+            self.finished += 1
+            self.committed = False
+        elif stage == "load":
+            self.committed = True
+        if self.forward:
+            self.forward(stage, rows)
+
+    def interrupted(self) -> str:
+        """What Ctrl-C left behind, in one sentence."""
+        if self.finished >= len(self.paths):
+            return "interrupted: every file was loaded"
+        current = self.paths[self.finished]
+        before = "files before it were" if self.finished else "no file before it"
+        if self.committed:
+            return (f"interrupted: {current} was loaded but not yet published (the next ingest publishes it); "
+                    f"{before}")
+        return f"interrupted: nothing of {current} was loaded; {before}"
+
+
 def run(args: argparse.Namespace) -> int:
     from takedown.display import StageProgress, print_ingest_summary
     from takedown.ingest import UsageError, ingest_files
     from takedown.store import StoreError
 
     db_path = resolve_db_path(args.db)
+    problem = store_location_problem(db_path)
+    if problem:
+        return fail("ingest", problem, EXIT_FAILED)
     reporter = None if args.json else StageProgress(min_rows=PROGRESS_MIN_ROWS)
+    paths = [Path(f) for f in args.files]
+    tracker = FileTracker(paths, reporter)
     try:
-        results = ingest_files([Path(f) for f in args.files], db_path, kind=args.kind, timezone=args.tz,
-                               mapping_path=args.mapping, progress=reporter)
+        results = ingest_files(paths, db_path, kind=args.kind, timezone=args.tz, mapping_path=args.mapping,
+                               progress=tracker)
+    except KeyboardInterrupt:
+        # The pipeline rolled the open transaction back: say exactly what is in the store.
+        return fail("ingest", tracker.interrupted(), EXIT_INTERRUPTED)
     except UsageError as error:
-        print(f"takedown ingest: {error}", file=sys.stderr)
-        return 2
+        return fail("ingest", str(error), EXIT_USAGE)
     except StoreError as error:
-        print(f"takedown ingest: {error}", file=sys.stderr)
-        return 1
+        return fail("ingest", str(error), EXIT_FAILED)
+    except OSError as error:
+        return fail("ingest", f"cannot use the store {db_path}: {describe_os_error(error)}", EXIT_FAILED)
     finally:
         if reporter:
             reporter.close()
     for result in results:
         if result.error:
-            print(f"takedown ingest: {result.file}: refused, nothing loaded: {result.error}", file=sys.stderr)
+            fail("ingest", f"{result.file}: refused, nothing loaded: {result.error}", EXIT_FAILED)
     if args.json:
         for result in results:
             print(json.dumps(result.as_json(), ensure_ascii=False))
     else:
         print_ingest_summary(results, db_path)
-    return 1 if any(result.error for result in results) else 0
+    return EXIT_FAILED if any(result.error for result in results) else 0

@@ -14,7 +14,7 @@ import json
 import sys
 from pathlib import Path
 
-from takedown.cli import add_db_argument
+from takedown.cli import EXIT_FAILED, EXIT_USAGE, add_db_argument, describe_os_error, fail
 from takedown.commands._period_args import (
     UsageError,
     add_filter_arguments,
@@ -23,11 +23,9 @@ from takedown.commands._period_args import (
     period_and_as_of,
 )
 from takedown.config import resolve_db_path
+from takedown.escape import terminal_text
 
 HELP = "list the complaint items behind a figure of `takedown metrics` (JSON Lines, CSV or XLSX)"
-# The terminal shows this many rows; --out or --json give them all.
-SHOWN_ROWS = 50
-OUT_FORMATS = (".csv", ".xlsx")
 
 
 def _row_metrics() -> tuple[str, ...]:
@@ -48,13 +46,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _check_output(args: argparse.Namespace) -> None:
+    from takedown.export import out_problem
     from takedown.metrics.registry import METRIC_NAMES
 
     if args.metric not in _row_metrics():
         problem = "has no rows behind it (a rate or a median)" if args.metric in METRIC_NAMES else "is not a metric"
         raise UsageError(f"--metric {args.metric!r} {problem}; choose one of: {', '.join(_row_metrics())}")
-    if args.out is not None and args.out.suffix.lower() not in OUT_FORMATS:
-        raise UsageError(f"--out {args.out} must end in .csv or .xlsx")
+    if args.out is not None and (problem := out_problem("--out", args.out)):
+        raise UsageError(problem)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -69,34 +68,34 @@ def run(args: argparse.Namespace) -> int:
         filters = filters_from_args(args)
         _check_output(args)
     except UsageError as error:
-        print(f"takedown items: {error}", file=sys.stderr)
-        return 2
+        return fail("items", str(error), EXIT_USAGE)
     try:
         con = connect_reader(resolve_db_path(args.db))
     except StoreError as error:
-        print(f"takedown items: {error}", file=sys.stderr)
-        return 1
+        return fail("items", str(error), EXIT_FAILED)
     settings = dataclasses.replace(DEFAULT_SETTINGS, report_timezone=args.tz)
     try:
         # The rows are the period's cohort: the snapshot needs no item submitted before it.
         snapshot = load_snapshot(con, as_of, filters, since=period.start, settings=settings)
         rows = snapshot.rows(period, args.metric)
     except (duckdb.Error, OSError, ValueError) as error:
-        print(f"takedown items: cannot list the items: {error}", file=sys.stderr)
-        return 1
+        return fail("items", f"cannot list the items: {error}", EXIT_FAILED)
     finally:
         con.close()
     if args.json:
         _print_json_lines(rows)
     elif args.out is not None:
+        from takedown.export import write_table
+
         try:
-            _write(rows, args.out)
+            write_table(rows, args.out, sheet="items")
         except OSError as error:
-            print(f"takedown items: cannot write {args.out}: {error}", file=sys.stderr)
-            return 1
-        print(f"{rows.height:,} rows written to {args.out}", file=sys.stderr)
+            return fail("items", f"cannot write --out {args.out}: {describe_os_error(error)}", EXIT_FAILED)
+        print(f"{rows.height:,} rows written to {terminal_text(args.out)}", file=sys.stderr)
     else:
-        _print_table(rows, args.metric)
+        from takedown.display import print_item_rows
+
+        print_item_rows(rows, args.metric)
     return 0
 
 
@@ -112,34 +111,3 @@ def _print_json_lines(rows) -> None:
     out = sys.stdout
     for row in rows.iter_rows(named=True):
         out.write(json.dumps({name: _jsonable(value) for name, value in row.items()}, ensure_ascii=False) + "\n")
-
-
-def _write(rows, path: Path) -> None:
-    """CSV or XLSX with every text cell a spreadsheet would run as a formula escaped (SPEC 2)."""
-    from takedown.escape import escape_cells
-
-    safe = escape_cells(rows)
-    if path.suffix.lower() == ".csv":
-        safe.write_csv(path)
-    else:
-        safe.write_excel(path, worksheet="items", autofit=True)
-
-
-def _print_table(rows, metric: str) -> None:
-    from rich.console import Console
-    from rich.markup import escape
-    from rich.table import Table
-
-    more = f" (the first {SHOWN_ROWS}; --out FILE.xlsx or --json for all)" if rows.height > SHOWN_ROWS else ""
-    Console(stderr=True).print(f"{rows.height:,} rows behind {metric}{more}")
-    if not rows.height:
-        return
-    console = Console()
-    columns = ("complaint_id", "listing_id", "platform", "account", "status", "submitted_at", "value_usd", "title")
-    table = Table()
-    for name in columns:
-        table.add_column(name, justify="right" if name == "value_usd" else "left")
-    for row in rows.head(SHOWN_ROWS).select(columns).iter_rows():
-        # Titles are untrusted seller text: rich markup in them must show as text.
-        table.add_row(*("" if value is None else escape(str(value)) for value in row))
-    console.print(table)

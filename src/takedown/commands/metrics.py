@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
-import sys
+import math
 
-from takedown.cli import add_db_argument
+from takedown.cli import EXIT_FAILED, EXIT_USAGE, add_db_argument, fail, finite_number
 from takedown.commands._period_args import (
     UsageError,
     add_filter_arguments,
@@ -19,40 +19,47 @@ from takedown.config import DEFAULT_SETTINGS, Settings, resolve_db_path
 
 HELP = "compute the program's metrics for a month or a period (SPEC section 3), as a table or JSON"
 
-# Command-line flag -> the Settings field it overrides, its type, and what it means.
+# Command-line flag -> the Settings field it overrides, its type, what it means, and the range it
+# must lie in: wide enough for any real program, narrow enough that date arithmetic cannot overflow.
 SETTING_FLAGS = {
-    "--response-window-hours": ("response_window_hours", float, "hours the brand has to answer a counter-notice"),
+    "--response-window-hours": ("response_window_hours", float, "hours the brand has to answer a counter-notice",
+                                0, 8_760),  # at most a year
     "--repeat-offender-threshold": ("repeat_offender_threshold", int,
-                                    "removed listings that make a seller a repeat offender"),
-    "--repeat-offender-window-days": ("repeat_offender_window_days", int, "days the repeat-offender count looks back"),
+                                    "removed listings that make a seller a repeat offender", 1, 1_000_000),
+    "--repeat-offender-window-days": ("repeat_offender_window_days", int, "days the repeat-offender count looks back",
+                                      1, 3_660),  # at most ten years
     "--good-faith-min-takedown-rate": ("good_faith_min_takedown_rate", float,
-                                       "Good-Faith: lowest takedown rate in good standing (a fraction)"),
+                                       "Good-Faith: lowest takedown rate in good standing (a fraction)", 0, 1),
     "--good-faith-max-counter-notice-success-rate": ("good_faith_max_counter_notice_success_rate", float,
-                                                     "Good-Faith: highest counter-notice success rate (a fraction)"),
-    "--good-faith-months": ("good_faith_months", int, "Good-Faith: calendar months looked back"),
+                                                     "Good-Faith: highest counter-notice success rate (a fraction)",
+                                                     0, 1),
+    "--good-faith-months": ("good_faith_months", int, "Good-Faith: calendar months looked back", 1, 120),
 }
+FRACTIONS = ("good_faith_min_takedown_rate", "good_faith_max_counter_notice_success_rate")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_period_arguments(parser)
     add_filter_arguments(parser)
     parser.add_argument("--json", action="store_true", help="print SPEC's JSON object instead of tables")
-    for flag, (field, kind, meaning) in SETTING_FLAGS.items():
+    for flag, (field, kind, meaning, low, high) in SETTING_FLAGS.items():
         default = getattr(DEFAULT_SETTINGS, field)
+        bounds = f"in [{low}, {high}]" if field in FRACTIONS else f"{'above' if kind is float else 'from'} {low} to {high:,}"
         parser.add_argument(flag, type=kind, dest=field, default=default, metavar="N",
-                            help=f"{meaning} (default {default})")
+                            help=f"{meaning} (default {default}, {bounds})")
     add_db_argument(parser)
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    values = {field: getattr(args, field) for field, _, _ in SETTING_FLAGS.values()}
-    for field in ("response_window_hours", "repeat_offender_threshold", "repeat_offender_window_days",
-                  "good_faith_months"):
-        if values[field] <= 0:
-            raise UsageError(f"--{field.replace('_', '-')} must be positive, not {values[field]}")
-    for field in ("good_faith_min_takedown_rate", "good_faith_max_counter_notice_success_rate"):
-        if not 0 <= values[field] <= 1:
-            raise UsageError(f"--{field.replace('_', '-')} is a fraction in [0, 1], not {values[field]}")
+    values = {}
+    for flag, (field, _, _, low, high) in SETTING_FLAGS.items():
+        value = getattr(args, field)
+        if field in FRACTIONS:
+            if not (math.isfinite(value) and low <= value <= high):
+                raise UsageError(f"{flag} is a fraction in [0, 1], not {value:g}")
+        elif problem := finite_number(flag, value, low, high, exclusive_minimum=isinstance(value, float)):
+            raise UsageError(problem)
+        values[field] = value
     return dataclasses.replace(DEFAULT_SETTINGS, report_timezone=args.tz, **values)
 
 
@@ -67,106 +74,21 @@ def run(args: argparse.Namespace) -> int:
         period, as_of = period_and_as_of(args)
         filters = filters_from_args(args)
     except UsageError as error:
-        print(f"takedown metrics: {error}", file=sys.stderr)
-        return 2
+        return fail("metrics", str(error), EXIT_USAGE)
     try:
         con = connect_reader(resolve_db_path(args.db))
     except StoreError as error:
-        print(f"takedown metrics: {error}", file=sys.stderr)
-        return 1
+        return fail("metrics", str(error), EXIT_FAILED)
     try:
         metrics = metrics_from_store(con, period, as_of, args.tz, settings, filters=filters)
     except (duckdb.Error, OSError, ValueError) as error:
-        print(f"takedown metrics: cannot compute the metrics: {error}", file=sys.stderr)
-        return 1
+        return fail("metrics", f"cannot compute the metrics: {error}", EXIT_FAILED)
     finally:
         con.close()
     if args.json:
         print(json.dumps(metrics, ensure_ascii=False))
     else:
+        from takedown.display import print_metrics
+
         print_metrics(metrics)
     return 0
-
-
-# --- human output: the headline figures as tables ---
-
-def _percent(rate: object) -> str:
-    return "-" if rate is None else f"{float(rate):.1%}"  # type: ignore[arg-type]
-
-
-def _hours(hours: object) -> str:
-    return "-" if hours is None else f"{float(hours):.1f} h"  # type: ignore[arg-type]
-
-
-def _count(value: object) -> str:
-    return f"{int(value):,}"  # type: ignore[call-overload]
-
-
-def _usd(value: object) -> str:
-    return f"${float(value):,.0f}"  # type: ignore[arg-type]
-
-
-HEADLINE_ROWS = (
-    ("complaint items submitted", "submitted", _count),
-    ("removed", "removed", _count),
-    ("rejected", "rejected", _count),
-    ("restored", "restored", _count),
-    ("withdrawn", "withdrawn", _count),
-    ("pending", "pending", _count),
-    ("takedown rate", "takedown_rate", _percent),
-    ("median time to removal", "median_hours_to_removal", _hours),
-    ("handled within 24 h", "handled_within_24h_rate", _percent),
-    ("counter-notices", "counter_notices", _count),
-    ("counter-notice rate", "counter_notice_rate", _percent),
-    ("successful counter-notices", "successful_counter_notices", _count),
-    ("counter-notice success rate", "counter_notice_success_rate", _percent),
-    ("missed counter-notice responses", "missed_counter_notice_responses", _count),
-    ("value removed (USD)", "value_removed_usd", _usd),
-    ("removed items of unknown value", "value_unknown_items", _count),
-)
-PLATFORM_COLUMNS = (
-    ("items", "submitted", _count), ("removed", "removed", _count), ("takedown", "takedown_rate", _percent),
-    ("median", "median_hours_to_removal", _hours), ("<= 24 h", "handled_within_24h_rate", _percent),
-    ("CN", "counter_notices", _count), ("USD removed", "value_removed_usd", _usd),
-)
-
-
-def print_metrics(metrics: dict) -> None:
-    """The headline figures, the platforms, repeat offenders and Good-Faith standing as rich tables."""
-    from rich.console import Console
-    from rich.markup import escape
-    from rich.table import Table
-
-    console = Console()
-    period = metrics["period"]
-    console.print(f"[bold]Takedown metrics[/bold] for {period['start']} to {period['end']} "
-                  f"(report time zone {escape(metrics['timezone'])}), as of {metrics['as_of']}")
-    headline = Table(title="headline figures", title_justify="left")
-    headline.add_column("metric")
-    headline.add_column("value", justify="right")
-    for label, key, shown in HEADLINE_ROWS:
-        headline.add_row(label, shown(metrics["totals"][key]))
-    console.print(headline)
-
-    platforms = Table(title="by platform (CN: counter-notices)", title_justify="left")
-    platforms.add_column("platform")
-    for label, _, _ in PLATFORM_COLUMNS:
-        platforms.add_column(label, justify="right")
-    for platform, figures in metrics["by_platform"].items():
-        platforms.add_row(escape(platform), *(shown(figures[key]) for _, key, shown in PLATFORM_COLUMNS))
-    console.print(platforms)
-
-    repeat = metrics["repeat_offenders"]
-    console.print(f"Repeat offenders (>= {repeat['threshold']} removed listings in {repeat['window_days']} days): "
-                  f"{repeat['count']:,}, {_percent(repeat['share_of_removed'])} of removed listing items.")
-
-    good_faith = metrics["good_faith"]
-    standing = Table(title=f"Good-Faith standing {good_faith['start']} to {good_faith['end']}", title_justify="left")
-    for label in ("account", "takedown rate", "counter-notice success", "at risk", "reasons at risk"):
-        standing.add_column(label, justify="left" if label in ("account", "reasons at risk") else "right")
-    for account, figures in good_faith["accounts"].items():
-        risky = [reason for reason, by_reason in figures["by_reason"].items() if by_reason["at_risk"]]
-        standing.add_row(escape(account), _percent(figures["takedown_rate"]),
-                         _percent(figures["counter_notice_success_rate"]),
-                         "[red]yes[/red]" if figures["at_risk"] else "no", escape(", ".join(risky)))
-    console.print(standing)

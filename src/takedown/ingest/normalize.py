@@ -28,7 +28,7 @@ from takedown.contract import (
     normalise_enum_value,
     normalise_name,
 )
-from takedown.ingest.mapping import Mapping
+from takedown.ingest.mapping import Mapping, extend_platforms
 from takedown.ingest.parsing import (
     decimal_fits,
     is_integer_text,
@@ -109,7 +109,7 @@ def enum_tables(kind: Kind, mapping: Mapping) -> dict[str, dict[str, str]]:
             continue
         enum = dict(column.enum)
         if column.enum is PLATFORMS:
-            enum.update(mapping.platforms)
+            enum = extend_platforms(enum, mapping.platforms)
         table = alias_table(enum)
         for spelling, target in mapping.values.get(column.name, {}).items():
             canonical = table.get(normalise_enum_value(target))

@@ -1,4 +1,4 @@
--- quarantined_rows (report): one row per quarantined input row, optionally of one batch,
+-- quarantined_rows (data quality): one row per quarantined input row, optionally of one batch,
 -- in the order the files were loaded and then by line.
 with source as (
     select quarantine.*, batches.loaded_at

@@ -1,4 +1,4 @@
--- quarantine_by_rule (report): one row per (kind, column, rule) with how many quarantined rows broke
+-- quarantine_by_rule (data quality): one row per (kind, column, rule) with how many quarantined rows broke
 -- it, in how many files, and one example message; the most frequent first.
 with reasons as (
     select

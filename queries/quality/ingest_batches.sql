@@ -1,4 +1,4 @@
--- ingest_batches (report): one row per file loaded or refused, newest first, with its accounting.
+-- ingest_batches (data quality): one row per file loaded or refused, newest first, with its accounting.
 with source as (
     select * from ingest_batches
 ),

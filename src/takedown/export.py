@@ -1,0 +1,46 @@
+"""Write a table the project exports (rejects, the rows behind a figure) as CSV or XLSX, safely.
+
+Every text cell a spreadsheet would run as a formula is escaped (SPEC 2), and the file appears whole
+or not at all: it is written beside its final name, then renamed.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import polars as pl
+
+from takedown.escape import escape_cells
+
+# The formats an export may take, by the file name's suffix.
+EXPORT_SUFFIXES = (".csv", ".xlsx")
+
+
+def out_problem(flag: str, out: Path) -> str | None:
+    """Why `out` cannot name an export (a folder, or neither .csv nor .xlsx), or None."""
+    if out.is_dir():
+        return f"{flag} {out} is a folder; name a .csv or .xlsx file in it"
+    if out.suffix.lower() not in EXPORT_SUFFIXES:
+        return f"{flag} {out}: the export is CSV or XLSX, so its name must end in .csv or .xlsx"
+    return None
+
+
+def write_table(frame: pl.DataFrame, out: Path, sheet: str) -> None:
+    """`frame` as CSV (or XLSX by suffix, one sheet named `sheet`), formula-escaped, written atomically.
+
+    A path that cannot be written raises OSError.
+    """
+    safe = escape_cells(frame)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    temporary = out.with_name(f".{out.name}.{os.getpid()}.part")
+    try:
+        # Opened here so that every failure to write is an OSError, whichever writer runs.
+        with temporary.open("wb") as handle:
+            if out.suffix.lower() == ".xlsx":
+                safe.write_excel(handle, worksheet=sheet, autofit=True)
+            else:
+                safe.write_csv(handle)
+        os.replace(temporary, out)
+    finally:
+        temporary.unlink(missing_ok=True)
