@@ -19,27 +19,45 @@ from takedown.metrics.exchange_rates import check_exchange_rates
 from takedown.metrics.filters import Filters
 from takedown.sql import load_query
 
+# Text columns with few distinct values are loaded as categoricals: a few bytes per row instead of
+# a string, in DuckDB's result and in Polars. Hand-made frames may hold them as strings: every
+# function takes either, and every frame a Snapshot gives back holds strings (see snapshot.plain).
+_CATEGORY = pl.Categorical()
 # One row per complaint item (SPEC 1.2); key (complaint_id, listing_id), listing_id '' for a storefront.
 # item_id is any integer unique per item (the store's row id): events refer to their item by it.
 ITEM_SCHEMA: dict[str, pl.DataType] = {
-    "item_id": pl.Int64(), "complaint_id": pl.String(), "listing_id": pl.String(), "platform": pl.String(),
-    "seller_id": pl.String(), "enforcement_type": pl.String(), "ipr_type": pl.String(),
-    "ipr_registration": pl.String(), "reason": pl.String(), "account": pl.String(), "submitted_at": pl.Datetime("us"),
+    "item_id": pl.Int64(), "complaint_id": pl.String(), "listing_id": pl.String(), "platform": _CATEGORY,
+    "seller_id": pl.String(), "enforcement_type": _CATEGORY, "ipr_type": _CATEGORY,
+    "ipr_registration": pl.String(), "reason": _CATEGORY, "account": _CATEGORY, "submitted_at": pl.Datetime("us"),
 }
 # A complaint item with its listing's brand and value columns (null when it has no listing).
 LISTED_ITEM_SCHEMA: dict[str, pl.DataType] = {
-    **ITEM_SCHEMA, "brand": pl.String(), "price": pl.Float64(), "currency": pl.String(), "units_sold": pl.Int64(),
+    **ITEM_SCHEMA, "brand": _CATEGORY, "price": pl.Float64(), "currency": _CATEGORY, "units_sold": pl.Int64(),
 }
 # One row per outcome event (SPEC 1.3) of a known item, keyed by that item's item_id.
 EVENT_SCHEMA: dict[str, pl.DataType] = {
-    "item_id": pl.Int64(), "event": pl.String(), "occurred_at": pl.Datetime("us"),
+    "item_id": pl.Int64(), "event": _CATEGORY, "occurred_at": pl.Datetime("us"),
 }
-# One row per detected listing (SPEC 1.1); key (platform, listing_id).
+# One row per detected listing (SPEC 1.1); key (platform, listing_id). The free text a person
+# reads (url, title, seller_name) is LISTING_TEXT_SCHEMA: loaded apart, only for the rows shown.
 LISTING_SCHEMA: dict[str, pl.DataType] = {
-    "platform": pl.String(), "listing_id": pl.String(), "url": pl.String(), "title": pl.String(),
-    "seller_id": pl.String(), "seller_name": pl.String(), "brand": pl.String(), "infringement_type": pl.String(),
-    "price": pl.Float64(), "currency": pl.String(), "units_sold": pl.Int64(), "risk_score": pl.Float64(),
+    "platform": _CATEGORY, "listing_id": pl.String(), "url": pl.String(), "title": pl.String(),
+    "seller_id": pl.String(), "seller_name": pl.String(), "brand": _CATEGORY, "infringement_type": _CATEGORY,
+    "price": pl.Float64(), "currency": _CATEGORY, "units_sold": pl.Int64(), "risk_score": pl.Float64(),
     "detected_at": pl.Datetime("us"),
+}
+# The low-variety text columns of each query, and the store's columns their values come from.
+_CATEGORIES: dict[str, dict[str, str]] = {
+    "metrics/complaint_items": {
+        "platform": "complaint_items.platform", "enforcement_type": "complaint_items.enforcement_type",
+        "ipr_type": "complaint_items.ipr_type", "reason": "complaint_items.reason",
+        "account": "complaint_items.account", "brand": "listings.brand", "currency": "listings.currency",
+    },
+    "metrics/outcome_events": {"event": "outcome_events.event"},
+    "metrics/listings": {
+        "platform": "listings.platform", "brand": "listings.brand", "infringement_type": "listings.infringement_type",
+        "currency": "listings.currency",
+    },
 }
 # One row per registered right (SPEC 1.4); key registration.
 RIGHT_SCHEMA: dict[str, pl.DataType] = {
@@ -164,5 +182,40 @@ def _events_of(con: duckdb.DuckDBPyConnection, items: pl.DataFrame, as_of: dt.da
 
 def _query(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, object],
            schema: dict[str, pl.DataType]) -> pl.DataFrame:
-    frame = con.sql(load_query(name), params=params).pl()
+    query = load_query(name)
+    categories = _CATEGORIES.get(name)
+    if categories:
+        query = _as_categories(con, query, categories)
+    frame = con.sql(query, params=params).pl()
     return frame.cast(schema)  # type: ignore[arg-type]
+
+
+def _as_categories(con: duckdb.DuckDBPyConnection, query: str, columns: dict[str, str]) -> str:
+    """`query` with each of `columns` cast to a DuckDB ENUM of the values its store column holds.
+
+    An ENUM reaches Polars as a categorical, so DuckDB's result and the frame hold a small integer
+    per row. DuckDB cannot bind a type, and a read-only store cannot create one, so the values are
+    written into the SQL as string literals (quotes doubled: the values are untrusted text).
+    """
+    values: dict[str, list[str] | None] = {}
+    tables: dict[str, list[str]] = {}
+    for source in columns.values():
+        table, column = source.split(".")
+        tables.setdefault(table, []).append(column)
+    for table, names in tables.items():
+        lists = ", ".join(f"list(distinct {name}) filter ({name} is not null)" for name in names)
+        row = con.sql(f"select {lists} from {table}").fetchall()[0]
+        values.update({f"{table}.{name}": found for name, found in zip(names, row, strict=True)})
+    casts = ", ".join(f"cast({column} as {_enum_type(values[source])}) as {column}"
+                      for column, source in columns.items())
+    return f"select * replace ({casts}) from ({query})"
+
+
+def _enum_type(values: list[str] | None) -> str:
+    # An ENUM needs a value: a column of nulls only (which any ENUM holds) gets a stand-in.
+    literals = [_sql_string(value) for value in sorted(values or [])] or ["''"]
+    return f"enum({', '.join(literals)})"
+
+
+def _sql_string(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"

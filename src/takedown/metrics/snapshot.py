@@ -117,7 +117,7 @@ class Snapshot:
 
     def totals(self, period: Period) -> pl.DataFrame:
         """One row: every metric (registry.METRIC_NAMES) of the period's cohort."""
-        return cohort_metrics(self.cohort(period))
+        return plain(cohort_metrics(self.cohort(period)))
 
     def breakdown(self, period: Period, by: str) -> pl.DataFrame:
         """One row per value of `by` (platform, account, reason, ipr_type or brand): its key, then every metric.
@@ -125,7 +125,7 @@ class Snapshot:
         Keys sorted, a null brand (an item without a known listing) last.
         """
         _check_breakdown(by)
-        return cohort_metrics(self.cohort(period), by=by)
+        return plain(cohort_metrics(self.cohort(period), by=by))
 
     def trend(self, last_month: str, months: int = 12, metrics: Sequence[str] = HEADLINE_METRICS,
               by: str | None = None) -> pl.DataFrame:
@@ -137,7 +137,7 @@ class Snapshot:
             _check_breakdown(by)
         window = trend_window(last_month, months, self.timezone)
         self.require(window.start, f"a {months}-month trend to {last_month}")
-        return monthly_trend(self.facts, last_month, months, self.timezone, metrics, by)
+        return plain(monthly_trend(self.facts, last_month, months, self.timezone, metrics, by))
 
     # --- Good-Faith standing and repeat offenders (over the snapshot: filtered when it is) ---
 
@@ -150,53 +150,53 @@ class Snapshot:
         reasons_at_risk, at_risk."""
         window = self.good_faith_window(period)
         self.require(window.start, "Good-Faith standing")
-        return good_faith_module.good_faith_standing(self.facts, window, self.settings)
+        return plain(good_faith_module.good_faith_standing(self.facts, window, self.settings))
 
     def good_faith_by_reason(self, period: Period) -> pl.DataFrame:
         """One row per (account, reason) with items in the window: the two rates and at_risk."""
         window = self.good_faith_window(period)
         self.require(window.start, "Good-Faith standing")
-        return good_faith_module.good_faith_by_reason(self.facts, window, self.settings)
+        return plain(good_faith_module.good_faith_by_reason(self.facts, window, self.settings))
 
     def repeat_offenders(self) -> pl.DataFrame:
         """The repeat offenders at as_of: platform, seller_id, removed_listings, removed_items, most first."""
         self.require(repeat_module.repeat_window_start(self.as_of, self.settings), "repeat offenders")
-        return repeat_module.repeat_offender_sellers(self.facts, self.as_of, self.settings)
+        return plain(repeat_module.repeat_offender_sellers(self.facts, self.as_of, self.settings))
 
     def repeat_offender_figures(self) -> pl.DataFrame:
         """One row: count, share_of_removed, threshold, window_days (SPEC 4 `repeat_offenders`)."""
         self.require(repeat_module.repeat_window_start(self.as_of, self.settings), "repeat offenders")
-        return repeat_module.repeat_offender_figures(self.facts, self.as_of, self.settings)
+        return plain(repeat_module.repeat_offender_figures(self.facts, self.as_of, self.settings))
 
     # --- work queues (the whole store) ---
 
     def counter_notices_awaiting_response(self) -> pl.DataFrame:
         """Items whose last event is a counter-notice the brand has not answered, the earliest deadline first."""
         self.require_whole_store("the counter-notices awaiting a response")
-        return queues_module.counter_notices_awaiting_response(self.facts, self.as_of, self.settings)
+        return plain(queues_module.counter_notices_awaiting_response(self.facts, self.as_of, self.settings))
 
     def high_risk_backlog(self) -> pl.DataFrame:
         """Listings detected and not reported yet, the riskiest first."""
         self.require_whole_store("the high-risk backlog", listings=True)
-        return queues_module.high_risk_backlog(self.listings, self.facts, self.exchange_rates,  # type: ignore[arg-type]
-                                               self.as_of, self.settings)
+        return plain(queues_module.high_risk_backlog(
+            self.listings, self.facts, self.exchange_rates, self.as_of, self.settings))  # type: ignore[arg-type]
 
     def repeat_offenders_queue(self) -> pl.DataFrame:
         """The repeat offenders with their history, storefront candidates flagged."""
         self.require_whole_store("the repeat-offender queue", listings=True)
-        return repeat_module.repeat_offenders_queue(self.facts, self.listings,  # type: ignore[arg-type]
-                                                    self.as_of, self.settings)
+        return plain(repeat_module.repeat_offenders_queue(
+            self.facts, self.listings, self.as_of, self.settings))  # type: ignore[arg-type]
 
     def expiring_rights(self) -> pl.DataFrame:
         """Rights expiring within settings.rights_expiry_warning_days, with the items relying on them."""
         self.require_whole_store("the rights expiring", listings=True)
-        return rights_module.expiring_rights(self.rights, self.facts, self.as_of,  # type: ignore[arg-type]
-                                             self.settings)
+        return plain(rights_module.expiring_rights(
+            self.rights, self.facts, self.as_of, self.settings))  # type: ignore[arg-type]
 
     def complaint_items_on_weak_rights(self) -> pl.DataFrame:
         """Items filed on a right that was expired, not verified or not in the register, newest first."""
         self.require_whole_store("the complaints on weak rights", listings=True)
-        return rights_module.complaint_items_on_weak_rights(self.facts, self.rights)  # type: ignore[arg-type]
+        return plain(rights_module.complaint_items_on_weak_rights(self.facts, self.rights))  # type: ignore[arg-type]
 
     # --- the rows behind a figure ---
 
@@ -214,7 +214,17 @@ class Snapshot:
             column, value = by
             _check_breakdown(column)
             facts = facts.filter(pl.col(column).is_null() if value is None else pl.col(column) == value)
-        return rows_behind(facts, metric, self.listings, self.missed_counter_notices)  # type: ignore[arg-type]
+        return plain(rows_behind(facts, metric, self.listings, self.missed_counter_notices))  # type: ignore[arg-type]
+
+
+def plain(frame: pl.DataFrame) -> pl.DataFrame:
+    """`frame` with its categorical columns as strings: what every view of a Snapshot returns.
+
+    The snapshot keeps low-variety text as categoricals (inputs._CATEGORIES); what leaves it is
+    plain text, so callers compare, join and escape it (escape.escape_cells) as text.
+    """
+    categorical = [name for name, dtype in frame.schema.items() if isinstance(dtype, pl.Categorical)]
+    return frame.with_columns(pl.col(categorical).cast(pl.String)) if categorical else frame
 
 
 def _check_breakdown(by: str) -> None:
