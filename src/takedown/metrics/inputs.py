@@ -17,6 +17,13 @@ import polars as pl
 from takedown.config import exchange_rates_path
 from takedown.metrics.exchange_rates import check_exchange_rates
 from takedown.metrics.filters import Filters
+from takedown.metrics.status import (
+    MILESTONE_COLUMNS,
+    last_event,
+    milestone_parameters,
+    milestones_query,
+    typed_milestones,
+)
 from takedown.sql import load_query
 
 # Text columns with few distinct values are loaded as categoricals: a few bytes per row instead of
@@ -154,17 +161,73 @@ def load_metric_inputs(con: duckdb.DuckDBPyConnection, as_of: dt.datetime, since
     """
     item_filters = filters.parameters()
     bounds = {"as_of": as_of, "since": since or _EARLIEST, "until": until or _LATEST}
-    items = _query(con, "metrics/complaint_items", {**bounds, **item_filters}, LISTED_ITEM_SCHEMA)
-    events = _events_of(con, items, as_of)
+    items = load_items(con, as_of, since, filters) if until is None else _query(
+        con, "metrics/complaint_items", {**bounds, **item_filters}, LISTED_ITEM_SCHEMA)
     if listings if listings is not None else (since is None and until is None):
-        listing_frame = _query(con, "metrics/listings",
-                               {"platform": item_filters["platform"], "brand": item_filters["brand"]}, LISTING_SCHEMA)
-        rights = _query(con, "metrics/ip_rights",
-                        {"brand": item_filters["brand"], "ipr_type": item_filters["ipr_type"]}, RIGHT_SCHEMA)
+        listing_frame, rights = load_listings_and_rights(con, filters)
     else:
         listing_frame, rights = empty_frame(LISTING_SCHEMA), empty_frame(RIGHT_SCHEMA)
-    return MetricInputs(items, events, listing_frame, rights, read_exchange_rates(rates_path), as_of, since, until,
-                        filters)
+    return MetricInputs(items, _events_of(con, items, as_of), listing_frame, rights, read_exchange_rates(rates_path),
+                        as_of, since, until, filters)
+
+
+def load_listings_and_rights(con: duckdb.DuckDBPyConnection,
+                             filters: Filters = Filters()) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The listings (LISTING_SCHEMA) of the filters' platform and brand, and the rights (RIGHT_SCHEMA)
+    of their brand and ipr_type."""
+    item_filters = filters.parameters()
+    listing_frame = _query(con, "metrics/listings",
+                           {"platform": item_filters["platform"], "brand": item_filters["brand"]}, LISTING_SCHEMA)
+    rights = _query(con, "metrics/ip_rights",
+                    {"brand": item_filters["brand"], "ipr_type": item_filters["ipr_type"]}, RIGHT_SCHEMA)
+    return listing_frame, rights
+
+
+def load_items(con: duckdb.DuckDBPyConnection, as_of: dt.datetime, since: dt.datetime | None = None,
+               filters: Filters = Filters()) -> pl.DataFrame:
+    """The items of load_metric_inputs (LISTED_ITEM_SCHEMA): submitted by `as_of`, from `since`, matching `filters`."""
+    bounds = {"as_of": as_of, "since": since or _EARLIEST, "until": _LATEST}
+    return _query(con, "metrics/complaint_items", {**bounds, **filters.parameters()}, LISTED_ITEM_SCHEMA)
+
+
+# The columns of a listing item the repeat-offender rule reads (repeat_offenders.removed_listing_items),
+# and those that find its events.
+REPEAT_ITEM_COLUMNS = ("item_id", "complaint_id", "listing_id", "platform", "seller_id", "enforcement_type",
+                       "submitted_at")
+
+
+def load_listing_items(con: duckdb.DuckDBPyConnection, as_of: dt.datetime, since: dt.datetime,
+                       filters: Filters = Filters()) -> pl.DataFrame:
+    """The listing items (enforcement_type listing) of load_items, with REPEAT_ITEM_COLUMNS only.
+
+    What the repeat-offender figures read of the items older than a period's cohort: a few
+    columns of a year of listing items instead of every column of every item.
+    """
+    bounds = {"as_of": as_of, "since": since, "until": _LATEST}
+    items = _as_categories(con, load_query("metrics/complaint_items"), _CATEGORIES["metrics/complaint_items"])
+    query = f"select {', '.join(REPEAT_ITEM_COLUMNS)} from ({items}) where enforcement_type = 'listing'"
+    frame = con.sql(query, params={**bounds, **filters.parameters()}).pl()
+    return frame.cast({name: LISTED_ITEM_SCHEMA[name] for name in REPEAT_ITEM_COLUMNS})  # type: ignore[arg-type]
+
+
+def load_item_milestones(con: duckdb.DuckDBPyConnection, items: pl.DataFrame, as_of: dt.datetime,
+                         response_window_hours: float, status_only: bool = False) -> pl.DataFrame:
+    """status.event_milestones of `items` as of `as_of`, computed inside the store by the same query
+    (item_milestones.sql): the events never leave DuckDB, one row per item with events does.
+
+    `status_only`: item_id and last_event only (DuckDB then skips the rest).
+    """
+    con.register(_LOADED_ITEMS, items.select("item_id", "complaint_id", "listing_id"))
+    try:
+        query = milestones_query(known_events=load_query("metrics/outcome_events"))
+        if status_only:
+            query = f"select item_id, last_rank from ({query})"
+        raw = con.sql(query, params=milestone_parameters(as_of, response_window_hours)).pl()
+    finally:
+        con.unregister(_LOADED_ITEMS)
+    if status_only:
+        return raw.select(pl.col("item_id").cast(pl.Int64), last_event(pl.col("last_rank")).alias("last_event"))
+    return typed_milestones(raw).select(MILESTONE_COLUMNS)
 
 
 # The name under which the loader shows DuckDB the item_ids it loaded (metrics/outcome_events).
@@ -173,7 +236,7 @@ _LOADED_ITEMS = "loaded_items"
 
 def _events_of(con: duckdb.DuckDBPyConnection, items: pl.DataFrame, as_of: dt.datetime) -> pl.DataFrame:
     # The events query reads the items already chosen, so their bounds and filters live in one file.
-    con.register(_LOADED_ITEMS, items.select("item_id"))
+    con.register(_LOADED_ITEMS, items.select("item_id", "complaint_id", "listing_id"))
     try:
         return _query(con, "metrics/outcome_events", {"as_of": as_of}, EVENT_SCHEMA)
     finally:
