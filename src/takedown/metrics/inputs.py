@@ -161,8 +161,7 @@ def load_metric_inputs(con: duckdb.DuckDBPyConnection, as_of: dt.datetime, since
     """
     item_filters = filters.parameters()
     bounds = {"as_of": as_of, "since": since or _EARLIEST, "until": until or _LATEST}
-    items = load_items(con, as_of, since, filters) if until is None else _query(
-        con, "metrics/complaint_items", {**bounds, **item_filters}, LISTED_ITEM_SCHEMA)
+    items = load_items(con, as_of, since, filters, until)
     if listings if listings is not None else (since is None and until is None):
         listing_frame, rights = load_listings_and_rights(con, filters)
     else:
@@ -184,9 +183,10 @@ def load_listings_and_rights(con: duckdb.DuckDBPyConnection,
 
 
 def load_items(con: duckdb.DuckDBPyConnection, as_of: dt.datetime, since: dt.datetime | None = None,
-               filters: Filters = Filters()) -> pl.DataFrame:
-    """The items of load_metric_inputs (LISTED_ITEM_SCHEMA): submitted by `as_of`, from `since`, matching `filters`."""
-    bounds = {"as_of": as_of, "since": since or _EARLIEST, "until": _LATEST}
+               filters: Filters = Filters(), until: dt.datetime | None = None) -> pl.DataFrame:
+    """The items of load_metric_inputs (LISTED_ITEM_SCHEMA): submitted by `as_of`, in [since, until),
+    matching `filters`."""
+    bounds = {"as_of": as_of, "since": since or _EARLIEST, "until": until or _LATEST}
     return _query(con, "metrics/complaint_items", {**bounds, **filters.parameters()}, LISTED_ITEM_SCHEMA)
 
 
@@ -196,14 +196,20 @@ REPEAT_ITEM_COLUMNS = ("item_id", "complaint_id", "listing_id", "platform", "sel
                        "submitted_at")
 
 
+def first_submitted_at(con: duckdb.DuckDBPyConnection) -> dt.datetime | None:
+    """When the store's first complaint item was submitted (None: no item)."""
+    return con.sql("select min(submitted_at) from complaint_items").fetchall()[0][0]
+
+
 def load_listing_items(con: duckdb.DuckDBPyConnection, as_of: dt.datetime, since: dt.datetime,
-                       filters: Filters = Filters()) -> pl.DataFrame:
-    """The listing items (enforcement_type listing) of load_items, with REPEAT_ITEM_COLUMNS only.
+                       until: dt.datetime | None = None, filters: Filters = Filters()) -> pl.DataFrame:
+    """The listing items (enforcement_type listing) of load_items (submitted before `until` too, when
+    given), with REPEAT_ITEM_COLUMNS only.
 
     What the repeat-offender figures read of the items older than a period's cohort: a few
     columns of a year of listing items instead of every column of every item.
     """
-    bounds = {"as_of": as_of, "since": since, "until": _LATEST}
+    bounds = {"as_of": as_of, "since": since, "until": until or _LATEST}
     items = _as_categories(con, load_query("metrics/complaint_items"), _CATEGORIES["metrics/complaint_items"])
     query = f"select {', '.join(REPEAT_ITEM_COLUMNS)} from ({items}) where enforcement_type = 'listing'"
     frame = con.sql(query, params={**bounds, **filters.parameters()}).pl()

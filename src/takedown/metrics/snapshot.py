@@ -32,6 +32,7 @@ from takedown.metrics.facts import facts_from_milestones
 from takedown.metrics.filters import FILTER_COLUMNS, Filters
 from takedown.metrics.inputs import (
     MetricInputs,
+    first_submitted_at,
     load_item_milestones,
     load_items,
     load_listing_items,
@@ -321,12 +322,15 @@ def load_snapshot(con: duckdb.DuckDBPyConnection, as_of: dt.datetime, filters: F
     item's status and milestones are computed inside DuckDB (status.event_milestones' query): no
     event reaches Polars.
     """
-    items = load_items(con, as_of, since, filters)
-    milestones = load_item_milestones(con, items, as_of, settings.response_window_hours)
     exchange_rates = read_exchange_rates(rates_path)
-    facts = facts_from_milestones(items, milestones, exchange_rates, as_of, settings)
-    missed = _missed_counter_notices(milestones, facts, settings)
-    del items, milestones
+    facts_slices, missed_slices = [], []
+    for start, until in _slices(con, since, as_of):
+        items = load_items(con, as_of, start, filters, until)
+        milestones = load_item_milestones(con, items, as_of, settings.response_window_hours)
+        facts_slices.append(facts_from_milestones(items, milestones, exchange_rates, as_of, settings))
+        missed_slices.append(_missed_counter_notices(milestones, facts_slices[-1], settings))
+    facts = pl.concat(facts_slices, rechunk=False)
+    missed = pl.concat(missed_slices).sort("item_id", "counter_noticed_at")
     repeat_start = repeat_module.repeat_window_start(as_of, settings)
     repeat_items = None
     if repeat_offenders and since is not None and since > repeat_start:
@@ -337,13 +341,33 @@ def load_snapshot(con: duckdb.DuckDBPyConnection, as_of: dt.datetime, filters: F
                     version=version, repeat_items=repeat_items)
 
 
+def _slices(con: duckdb.DuckDBPyConnection, since: dt.datetime | None,
+            as_of: dt.datetime) -> list[tuple[dt.datetime | None, dt.datetime | None]]:
+    # [since, as_of] cut into _SLICES spans of submitted_at, read one after the other so that
+    # DuckDB's working memory is a slice's, not the whole load's. The first starts at `since`
+    # (None: the first item), the last has no end.
+    first = since if since is not None else first_submitted_at(con)
+    if first is None or first >= as_of:
+        return [(since, None)]
+    step = (as_of - first) / _SLICES
+    bounds = [first + step * index for index in range(1, _SLICES)]
+    return list(zip([since, *bounds], [*bounds, None], strict=True))
+
+
 def _load_repeat_items(con: duckdb.DuckDBPyConnection, as_of: dt.datetime, since: dt.datetime, filters: Filters,
                        settings: Settings) -> pl.DataFrame:
     # The listing items from `since`, each with its status at as_of (the one status rule).
-    items = load_listing_items(con, as_of, since, filters)
-    milestones = load_item_milestones(con, items, as_of, settings.response_window_hours, status_only=True)
-    last_event = (items.select("item_id")
-                  .join(milestones.select("item_id", "last_event"), on="item_id", how="left", maintain_order="left")
-                  .get_column("last_event"))
-    return items.select("platform", "seller_id", "listing_id", "enforcement_type", "submitted_at").with_columns(
-        status_of_last_event(pl.lit(last_event)).alias("status"))
+    slices = []
+    for start, until in _slices(con, since, as_of):
+        items = load_listing_items(con, as_of, start, until, filters)  # type: ignore[arg-type]
+        milestones = load_item_milestones(con, items, as_of, settings.response_window_hours, status_only=True)
+        last_event = (items.select("item_id")
+                      .join(milestones, on="item_id", how="left", maintain_order="left")
+                      .get_column("last_event"))
+        slices.append(items.select("platform", "seller_id", "listing_id", "enforcement_type", "submitted_at")
+                      .with_columns(status_of_last_event(pl.lit(last_event)).alias("status")))
+    return pl.concat(slices, rechunk=False)
+
+
+# How many spans of submitted_at a load reads one after the other (see _slices).
+_SLICES = 4
