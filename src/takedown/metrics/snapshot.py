@@ -16,7 +16,8 @@ that needs earlier items raises NarrowSnapshotError instead of returning too lit
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -322,6 +323,28 @@ def load_snapshot(con: duckdb.DuckDBPyConnection, as_of: dt.datetime, filters: F
     item's status and milestones are computed inside DuckDB (status.event_milestones' query): no
     event reaches Polars.
     """
+    with _bounded_memory(con):
+        return _load_snapshot(con, as_of, filters, since, settings, listings, rates_path, version, repeat_offenders)
+
+
+# DuckDB's memory while a snapshot loads: the blocks of the store it caches are what it holds after
+# a query, and left unbounded (80% of RAM) they grow with the store (half a GB at 10M items).
+LOAD_MEMORY_LIMIT = "512MB"
+
+
+@contextmanager
+def _bounded_memory(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    previous = con.sql("select current_setting('memory_limit')").fetchall()[0][0]
+    con.execute(f"set memory_limit = '{LOAD_MEMORY_LIMIT}'")
+    try:
+        yield
+    finally:
+        con.execute("set memory_limit = ?", [previous])
+
+
+def _load_snapshot(con: duckdb.DuckDBPyConnection, as_of: dt.datetime, filters: Filters, since: dt.datetime | None,
+                   settings: Settings, listings: bool, rates_path: Path | None, version: str | None,
+                   repeat_offenders: bool) -> Snapshot:
     exchange_rates = read_exchange_rates(rates_path)
     facts_slices, missed_slices = [], []
     for start, until in _slices(con, since, as_of):
@@ -364,8 +387,10 @@ def _load_repeat_items(con: duckdb.DuckDBPyConnection, as_of: dt.datetime, since
         last_event = (items.select("item_id")
                       .join(milestones, on="item_id", how="left", maintain_order="left")
                       .get_column("last_event"))
-        slices.append(items.select("platform", "seller_id", "listing_id", "enforcement_type", "submitted_at")
-                      .with_columns(status_of_last_event(pl.lit(last_event)).alias("status")))
+        with_status = (items.select("platform", "seller_id", "listing_id", "enforcement_type", "submitted_at")
+                       .with_columns(status_of_last_event(pl.lit(last_event)).alias("status")))
+        # Only the rows the rule counts (its own row condition), so a slice's other items are let go.
+        slices.append(repeat_module.removed_listing_items(with_status, as_of, settings))
     return pl.concat(slices, rechunk=False)
 
 
