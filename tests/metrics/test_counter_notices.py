@@ -8,10 +8,9 @@ import pytest
 from metric_frames import T0, event, events_frame, facts, hours, item, items_frame
 
 from takedown.config import DEFAULT_SETTINGS, Settings
-from takedown.metrics.counter_notices import counter_notices_due
 from takedown.metrics.kpis import cohort_metrics
 from takedown.metrics.summary import metrics_record
-from takedown.metrics.status import events_of_items, known_events
+from takedown.metrics.status import event_milestones, events_of_items, known_events
 
 NOTICE = T0 + hours(1)
 MICROSECOND = dt.timedelta(microseconds=1)
@@ -76,7 +75,7 @@ def test_the_response_window_is_a_setting():
     assert missed(events, settings=Settings(response_window_hours=24.0)) == 1
 
 
-def test_counter_notices_due_marks_each_notice_answered_or_not():
+def test_each_missed_notice_is_listed_and_an_answered_one_is_not():
     events = events_frame(
         event("C1", "L1", "counter_notice", NOTICE),
         event("C1", "L1", "counter_notice_accepted", NOTICE + hours(5)),
@@ -84,5 +83,5 @@ def test_counter_notices_due_marks_each_notice_answered_or_not():
     )
     as_of = NOTICE + hours(102)  # the second notice's deadline is exactly now
     items = items_frame(item())
-    due = counter_notices_due(known_events(events_of_items(items, events), items, as_of), as_of, 72.0)
-    assert sorted(due.select("noticed_at", "answered").rows()) == [(NOTICE, True), (NOTICE + hours(30), False)]
+    milestones = event_milestones(known_events(events_of_items(items, events), items, as_of), as_of, 72.0)
+    assert milestones.get_column("missed_notices").to_list() == [[NOTICE + hours(30)]]

@@ -119,3 +119,31 @@ def test_the_terminal_table_escapes_rich_markup(store, capsys, monkeypatch):
                         lambda *a, **k: real(*a, **k).with_columns(pl.lit("[red]boom[/red]").alias("title")))
     assert main(["items", *SEPTEMBER, "--metric", "removed", *store]) == 0
     assert "[red]boom[/red]" in capsys.readouterr().out
+
+
+def test_hostile_text_held_as_a_category_is_escaped_too(tmp_path, capsys):
+    # The snapshot keeps account, reason and brand as categoricals; the rows it gives back must be
+    # text again, or the CSV/XLSX escaping (which escapes text columns) would pass them through.
+    import conftest
+
+    hostile = "=HYPERLINK(\"http://evil\")"
+    listings = [row if index == 0 else [*row[:6], hostile, *row[7:]] for index, row in enumerate(conftest.LISTINGS)]
+    complaints = [row if index == 0 else [*row[:7], hostile, hostile, *row[9:]]
+                  for index, row in enumerate(conftest.COMPLAINTS)]
+    paths = []
+    for name, rows in (("ip_rights", conftest.IP_RIGHTS), ("listings", listings), ("complaints", complaints),
+                       ("outcomes", conftest.OUTCOMES)):
+        path = tmp_path / f"{name}.csv"
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            csv.writer(handle).writerows(rows)
+        paths.append(path)
+    db_path = tmp_path / "hostile.duckdb"
+    assert [result.rejected for result in conftest.ingest_files(paths, db_path, timezone="UTC")] == [0, 0, 0, 0]
+    out = tmp_path / "items.csv"
+    assert main(["items", *SEPTEMBER, "--out", str(out), "--db", str(db_path)]) == 0
+    with out.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == 4
+    for column in ("account", "reason", "brand"):
+        assert {row[column] for row in rows} <= {"'" + hostile.lower() if column == "reason" else "'" + hostile, ""}
+        assert any(row[column] for row in rows)

@@ -31,7 +31,9 @@ def with_value_usd(frame: pl.DataFrame, rates: pl.DataFrame, priced_at: str, ali
 
     The new column `alias` is null when the price, the units or the month's rate is missing.
     """
-    month_rates = rates.select(pl.col("month").alias(_RATE_MONTH), "currency", "usd_per_unit")
+    # The frame's currency may be a categorical (the loader's) or a string (a hand-made frame).
+    month_rates = rates.select(pl.col("month").alias(_RATE_MONTH), pl.col("currency").cast(frame.schema["currency"]),
+                               "usd_per_unit")
     usd_per_unit = (pl.when(pl.col("currency") == "USD").then(pl.lit(1.0))
                     .otherwise(pl.col("usd_per_unit")))
     return (

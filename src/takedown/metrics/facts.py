@@ -12,7 +12,6 @@ import datetime as dt
 import polars as pl
 
 from takedown.config import DEFAULT_SETTINGS, Settings
-from takedown.metrics.counter_notices import missed_responses_per_item
 from takedown.metrics.exchange_rates import with_value_usd
 from takedown.metrics.status import (
     COUNTER_NOTICE_SUCCESS_STATUSES,
@@ -81,21 +80,33 @@ def complaint_item_facts(items: pl.DataFrame, events: pl.DataFrame, exchange_rat
     """
     items_known = known_items(items, as_of)
     events_known_at = events if events_known else known_events(events, items_known, as_of)
-    events_known_at = events_known_at.select("item_id", "event", "occurred_at")
+    milestones = event_milestones(events_known_at.select("item_id", "event", "occurred_at"), as_of,
+                                  settings.response_window_hours)
+    return facts_from_milestones(items_known, milestones, exchange_rates, as_of, settings)
+
+
+def facts_from_milestones(items: pl.DataFrame, milestones: pl.DataFrame, exchange_rates: pl.DataFrame,
+                          as_of: dt.datetime, settings: Settings = DEFAULT_SETTINGS) -> pl.DataFrame:
+    """complaint_item_facts from the items and their status.event_milestones (as of `as_of`, computed
+    with settings.response_window_hours). Rows keep the order of `items`."""
+    items_known = known_items(items, as_of)
     # Per-item results are aligned to the items' rows and added beside their columns, so the
     # items' own (string) columns are shared, never copied by a join.
-    aligned = (items_known.select("item_id")
-               .join(event_milestones(events_known_at), on="item_id", how="left", maintain_order="left")
-               .join(missed_responses_per_item(events_known_at, as_of, settings.response_window_hours),
-                     on="item_id", how="left", maintain_order="left")
-               .drop("item_id"))
-    value_usd = with_value_usd(items_known.select("submitted_at", "price", "currency", "units_sold"),
+    aligned = items_known.select("item_id").join(milestones, on="item_id", how="left", maintain_order="left")
+    return facts_of_items_with_milestones(items_known.hstack(aligned.drop("item_id").get_columns()),
+                                          exchange_rates, settings)
+
+
+def facts_of_items_with_milestones(frame: pl.DataFrame, exchange_rates: pl.DataFrame,
+                                   settings: Settings = DEFAULT_SETTINGS) -> pl.DataFrame:
+    """complaint_item_facts from items known at T that carry their status.MILESTONE_COLUMNS beside their
+    own (null when an item has no event), as inputs.load_items_with_milestones returns them."""
+    value_usd = with_value_usd(frame.select("submitted_at", "price", "currency", "units_sold"),
                                exchange_rates, priced_at="submitted_at").get_column("value_usd")
-    facts = items_known.hstack([*aligned.get_columns(), value_usd])
     hours_to_decision = _hours_since_submitted("first_decision_at")
     status = status_of_last_event(pl.col("last_event"))
     has_counter_notice = pl.col("has_counter_notice").fill_null(False)
-    return facts.with_columns(
+    return frame.with_columns(value_usd).with_columns(
         status.alias("status"),
         _hours_since_submitted("first_removed_at").alias("hours_to_removal"),
         hours_to_decision.alias("hours_to_decision"),
@@ -104,5 +115,5 @@ def complaint_item_facts(items: pl.DataFrame, events: pl.DataFrame, exchange_rat
          <= dt.timedelta(hours=settings.handled_within_hours)).alias("handled_in_time"),
         has_counter_notice.alias("has_counter_notice"),
         (has_counter_notice & status.is_in(COUNTER_NOTICE_SUCCESS_STATUSES)).alias("successful_counter_notice"),
-        pl.col("missed_counter_notice_responses").fill_null(0),
+        pl.col("missed_notices").list.len().fill_null(0).cast(pl.Int64).alias("missed_counter_notice_responses"),
     ).select(FACT_COLUMNS)

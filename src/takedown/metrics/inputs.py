@@ -17,29 +17,54 @@ import polars as pl
 from takedown.config import exchange_rates_path
 from takedown.metrics.exchange_rates import check_exchange_rates
 from takedown.metrics.filters import Filters
+from takedown.metrics.status import (
+    MILESTONE_COLUMNS,
+    last_event,
+    milestone_parameters,
+    milestones_query,
+    typed_milestones,
+)
 from takedown.sql import load_query
 
+# Text columns with few distinct values are loaded as categoricals: a few bytes per row instead of
+# a string, in DuckDB's result and in Polars. Hand-made frames may hold them as strings: every
+# function takes either, and every frame a Snapshot gives back holds strings (see snapshot.plain).
+_CATEGORY = pl.Categorical()
 # One row per complaint item (SPEC 1.2); key (complaint_id, listing_id), listing_id '' for a storefront.
 # item_id is any integer unique per item (the store's row id): events refer to their item by it.
 ITEM_SCHEMA: dict[str, pl.DataType] = {
-    "item_id": pl.Int64(), "complaint_id": pl.String(), "listing_id": pl.String(), "platform": pl.String(),
-    "seller_id": pl.String(), "enforcement_type": pl.String(), "ipr_type": pl.String(),
-    "ipr_registration": pl.String(), "reason": pl.String(), "account": pl.String(), "submitted_at": pl.Datetime("us"),
+    "item_id": pl.Int64(), "complaint_id": pl.String(), "listing_id": pl.String(), "platform": _CATEGORY,
+    "seller_id": pl.String(), "enforcement_type": _CATEGORY, "ipr_type": _CATEGORY,
+    "ipr_registration": pl.String(), "reason": _CATEGORY, "account": _CATEGORY, "submitted_at": pl.Datetime("us"),
 }
 # A complaint item with its listing's brand and value columns (null when it has no listing).
 LISTED_ITEM_SCHEMA: dict[str, pl.DataType] = {
-    **ITEM_SCHEMA, "brand": pl.String(), "price": pl.Float64(), "currency": pl.String(), "units_sold": pl.Int64(),
+    **ITEM_SCHEMA, "brand": _CATEGORY, "price": pl.Float64(), "currency": _CATEGORY, "units_sold": pl.Int64(),
 }
 # One row per outcome event (SPEC 1.3) of a known item, keyed by that item's item_id.
 EVENT_SCHEMA: dict[str, pl.DataType] = {
-    "item_id": pl.Int64(), "event": pl.String(), "occurred_at": pl.Datetime("us"),
+    "item_id": pl.Int64(), "event": _CATEGORY, "occurred_at": pl.Datetime("us"),
 }
-# One row per detected listing (SPEC 1.1); key (platform, listing_id).
+# One row per detected listing (SPEC 1.1); key (platform, listing_id). The free text a person
+# reads (url, title, seller_name) is LISTING_TEXT_SCHEMA: loaded apart, only for the rows shown.
 LISTING_SCHEMA: dict[str, pl.DataType] = {
-    "platform": pl.String(), "listing_id": pl.String(), "url": pl.String(), "title": pl.String(),
-    "seller_id": pl.String(), "seller_name": pl.String(), "brand": pl.String(), "infringement_type": pl.String(),
-    "price": pl.Float64(), "currency": pl.String(), "units_sold": pl.Int64(), "risk_score": pl.Float64(),
+    "platform": _CATEGORY, "listing_id": pl.String(), "url": pl.String(), "title": pl.String(),
+    "seller_id": pl.String(), "seller_name": pl.String(), "brand": _CATEGORY, "infringement_type": _CATEGORY,
+    "price": pl.Float64(), "currency": _CATEGORY, "units_sold": pl.Int64(), "risk_score": pl.Float64(),
     "detected_at": pl.Datetime("us"),
+}
+# The low-variety text columns of each query, and the store's columns their values come from.
+_CATEGORIES: dict[str, dict[str, str]] = {
+    "metrics/complaint_items": {
+        "platform": "complaint_items.platform", "enforcement_type": "complaint_items.enforcement_type",
+        "ipr_type": "complaint_items.ipr_type", "reason": "complaint_items.reason",
+        "account": "complaint_items.account", "brand": "listings.brand", "currency": "listings.currency",
+    },
+    "metrics/outcome_events": {"event": "outcome_events.event"},
+    "metrics/listings": {
+        "platform": "listings.platform", "brand": "listings.brand", "infringement_type": "listings.infringement_type",
+        "currency": "listings.currency",
+    },
 }
 # One row per registered right (SPEC 1.4); key registration.
 RIGHT_SCHEMA: dict[str, pl.DataType] = {
@@ -136,17 +161,79 @@ def load_metric_inputs(con: duckdb.DuckDBPyConnection, as_of: dt.datetime, since
     """
     item_filters = filters.parameters()
     bounds = {"as_of": as_of, "since": since or _EARLIEST, "until": until or _LATEST}
-    items = _query(con, "metrics/complaint_items", {**bounds, **item_filters}, LISTED_ITEM_SCHEMA)
-    events = _events_of(con, items, as_of)
+    items = load_items(con, as_of, since, filters, until)
     if listings if listings is not None else (since is None and until is None):
-        listing_frame = _query(con, "metrics/listings",
-                               {"platform": item_filters["platform"], "brand": item_filters["brand"]}, LISTING_SCHEMA)
-        rights = _query(con, "metrics/ip_rights",
-                        {"brand": item_filters["brand"], "ipr_type": item_filters["ipr_type"]}, RIGHT_SCHEMA)
+        listing_frame, rights = load_listings_and_rights(con, filters)
     else:
         listing_frame, rights = empty_frame(LISTING_SCHEMA), empty_frame(RIGHT_SCHEMA)
-    return MetricInputs(items, events, listing_frame, rights, read_exchange_rates(rates_path), as_of, since, until,
-                        filters)
+    return MetricInputs(items, _events_of(con, items, as_of), listing_frame, rights, read_exchange_rates(rates_path),
+                        as_of, since, until, filters)
+
+
+def load_listings_and_rights(con: duckdb.DuckDBPyConnection,
+                             filters: Filters = Filters()) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The listings (LISTING_SCHEMA) of the filters' platform and brand, and the rights (RIGHT_SCHEMA)
+    of their brand and ipr_type."""
+    item_filters = filters.parameters()
+    listing_frame = _query(con, "metrics/listings",
+                           {"platform": item_filters["platform"], "brand": item_filters["brand"]}, LISTING_SCHEMA)
+    rights = _query(con, "metrics/ip_rights",
+                    {"brand": item_filters["brand"], "ipr_type": item_filters["ipr_type"]}, RIGHT_SCHEMA)
+    return listing_frame, rights
+
+
+def load_items(con: duckdb.DuckDBPyConnection, as_of: dt.datetime, since: dt.datetime | None = None,
+               filters: Filters = Filters(), until: dt.datetime | None = None) -> pl.DataFrame:
+    """The items of load_metric_inputs (LISTED_ITEM_SCHEMA): submitted by `as_of`, in [since, until),
+    matching `filters`."""
+    bounds = {"as_of": as_of, "since": since or _EARLIEST, "until": until or _LATEST}
+    return _query(con, "metrics/complaint_items", {**bounds, **filters.parameters()}, LISTED_ITEM_SCHEMA)
+
+
+# The columns of a listing item the repeat-offender rule reads (repeat_offenders.removed_listing_items),
+# and those that find its events.
+REPEAT_ITEM_COLUMNS = ("item_id", "complaint_id", "listing_id", "platform", "seller_id", "enforcement_type",
+                       "submitted_at")
+
+
+def first_submitted_at(con: duckdb.DuckDBPyConnection) -> dt.datetime | None:
+    """When the store's first complaint item was submitted (None: no item)."""
+    return con.sql("select min(submitted_at) from complaint_items").fetchall()[0][0]
+
+
+def load_listing_items(con: duckdb.DuckDBPyConnection, as_of: dt.datetime, since: dt.datetime,
+                       until: dt.datetime | None = None, filters: Filters = Filters()) -> pl.DataFrame:
+    """The listing items (enforcement_type listing) of load_items (submitted before `until` too, when
+    given), with REPEAT_ITEM_COLUMNS only.
+
+    What the repeat-offender figures read of the items older than a period's cohort: a few
+    columns of a year of listing items instead of every column of every item.
+    """
+    bounds = {"as_of": as_of, "since": since, "until": until or _LATEST}
+    items = _as_categories(con, load_query("metrics/complaint_items"), _CATEGORIES["metrics/complaint_items"])
+    query = f"select {', '.join(REPEAT_ITEM_COLUMNS)} from ({items}) where enforcement_type = 'listing'"
+    frame = con.sql(query, params={**bounds, **filters.parameters()}).pl()
+    return frame.cast({name: LISTED_ITEM_SCHEMA[name] for name in REPEAT_ITEM_COLUMNS})  # type: ignore[arg-type]
+
+
+def load_item_milestones(con: duckdb.DuckDBPyConnection, items: pl.DataFrame, as_of: dt.datetime,
+                         response_window_hours: float, status_only: bool = False) -> pl.DataFrame:
+    """status.event_milestones of `items` as of `as_of`, computed inside the store by the same query
+    (item_milestones.sql): the events never leave DuckDB, one row per item with events does.
+
+    `status_only`: item_id and last_event only (DuckDB then skips the rest).
+    """
+    con.register(_LOADED_ITEMS, items.select("item_id", "complaint_id", "listing_id"))
+    try:
+        query = milestones_query(known_events=load_query("metrics/outcome_events"))
+        if status_only:
+            query = f"select item_id, last_rank from ({query})"
+        raw = con.sql(query, params=milestone_parameters(as_of, response_window_hours)).pl()
+    finally:
+        con.unregister(_LOADED_ITEMS)
+    if status_only:
+        return raw.select(pl.col("item_id").cast(pl.Int64), last_event(pl.col("last_rank")).alias("last_event"))
+    return typed_milestones(raw).select(MILESTONE_COLUMNS)
 
 
 # The name under which the loader shows DuckDB the item_ids it loaded (metrics/outcome_events).
@@ -155,7 +242,7 @@ _LOADED_ITEMS = "loaded_items"
 
 def _events_of(con: duckdb.DuckDBPyConnection, items: pl.DataFrame, as_of: dt.datetime) -> pl.DataFrame:
     # The events query reads the items already chosen, so their bounds and filters live in one file.
-    con.register(_LOADED_ITEMS, items.select("item_id"))
+    con.register(_LOADED_ITEMS, items.select("item_id", "complaint_id", "listing_id"))
     try:
         return _query(con, "metrics/outcome_events", {"as_of": as_of}, EVENT_SCHEMA)
     finally:
@@ -164,5 +251,40 @@ def _events_of(con: duckdb.DuckDBPyConnection, items: pl.DataFrame, as_of: dt.da
 
 def _query(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, object],
            schema: dict[str, pl.DataType]) -> pl.DataFrame:
-    frame = con.sql(load_query(name), params=params).pl()
+    query = load_query(name)
+    categories = _CATEGORIES.get(name)
+    if categories:
+        query = _as_categories(con, query, categories)
+    frame = con.sql(query, params=params).pl()
     return frame.cast(schema)  # type: ignore[arg-type]
+
+
+def _as_categories(con: duckdb.DuckDBPyConnection, query: str, columns: dict[str, str]) -> str:
+    """`query` with each of `columns` cast to a DuckDB ENUM of the values its store column holds.
+
+    An ENUM reaches Polars as a categorical, so DuckDB's result and the frame hold a small integer
+    per row. DuckDB cannot bind a type, and a read-only store cannot create one, so the values are
+    written into the SQL as string literals (quotes doubled: the values are untrusted text).
+    """
+    values: dict[str, list[str] | None] = {}
+    tables: dict[str, list[str]] = {}
+    for source in columns.values():
+        table, column = source.split(".")
+        tables.setdefault(table, []).append(column)
+    for table, names in tables.items():
+        lists = ", ".join(f"list(distinct {name}) filter ({name} is not null)" for name in names)
+        row = con.sql(f"select {lists} from {table}").fetchall()[0]
+        values.update({f"{table}.{name}": found for name, found in zip(names, row, strict=True)})
+    casts = ", ".join(f"cast({column} as {_enum_type(values[source])}) as {column}"
+                      for column, source in columns.items())
+    return f"select * replace ({casts}) from ({query})"
+
+
+def _enum_type(values: list[str] | None) -> str:
+    # An ENUM needs a value: a column of nulls only (which any ENUM holds) gets a stand-in.
+    literals = [_sql_string(value) for value in sorted(values or [])] or ["''"]
+    return f"enum({', '.join(literals)})"
+
+
+def _sql_string(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"

@@ -95,9 +95,13 @@ def repeat_offenders_queue(facts: pl.DataFrame, listings: pl.DataFrame, as_of: d
     Needs the facts and listings of the whole store.
     """
     offenders = repeat_offender_sellers(facts, as_of, settings)
+    # Only the offenders' own rows are summed up: the same figures, over a fraction of the rows.
+    keys = offenders.select(SELLER)
+    facts = facts.join(keys, on=SELLER, how="semi")
     sightings = pl.concat([
         facts.select(*SELLER, pl.col("submitted_at").alias("seen_at")),
-        listings.filter(pl.col("detected_at") <= as_of).select(*SELLER, pl.col("detected_at").alias("seen_at")),
+        listings.filter(pl.col("detected_at") <= as_of).join(keys, on=SELLER, how="semi")
+        .select(*SELLER, pl.col("detected_at").alias("seen_at")),
     ])
     seen = sightings.group_by(SELLER).agg(pl.col("seen_at").min().alias("first_seen"),
                                           pl.col("seen_at").max().alias("last_seen"))

@@ -16,7 +16,8 @@ that needs earlier items raises NarrowSnapshotError instead of returning too lit
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,14 +29,21 @@ from takedown.metrics import good_faith as good_faith_module
 from takedown.metrics import queues as queues_module
 from takedown.metrics import repeat_offenders as repeat_module
 from takedown.metrics import rights as rights_module
-from takedown.metrics.counter_notices import counter_notices_due
-from takedown.metrics.facts import complaint_item_facts
+from takedown.metrics.facts import facts_from_milestones
 from takedown.metrics.filters import FILTER_COLUMNS, Filters
-from takedown.metrics.inputs import MetricInputs, load_metric_inputs
+from takedown.metrics.inputs import (
+    MetricInputs,
+    first_submitted_at,
+    load_item_milestones,
+    load_items,
+    load_listing_items,
+    load_listings_and_rights,
+    read_exchange_rates,
+)
 from takedown.metrics.item_rows import rows_behind
 from takedown.metrics.kpis import cohort, cohort_metrics
 from takedown.metrics.periods import Period, good_faith_window
-from takedown.metrics.status import RESPONSE_EVENTS, known_events
+from takedown.metrics.status import event_milestones, known_events, known_items, status_of_last_event
 from takedown.metrics.trends import HEADLINE_METRICS, monthly_trend, trend_window
 
 # The breakdowns of SPEC 3: a fact column each (the filters compare the same columns).
@@ -79,6 +87,10 @@ class Snapshot:
     filters: Filters = Filters()
     settings: Settings = DEFAULT_SETTINGS
     version: str | None = None
+    # The listing items of the repeat-offender window with the columns its rule reads (platform,
+    # seller_id, listing_id, enforcement_type, status, submitted_at), when `facts` start later
+    # (load_snapshot(..., repeat_offenders=True)); None otherwise.
+    repeat_items: pl.DataFrame | None = None
 
     @property
     def timezone(self) -> str:
@@ -117,7 +129,7 @@ class Snapshot:
 
     def totals(self, period: Period) -> pl.DataFrame:
         """One row: every metric (registry.METRIC_NAMES) of the period's cohort."""
-        return cohort_metrics(self.cohort(period))
+        return plain(cohort_metrics(self.cohort(period)))
 
     def breakdown(self, period: Period, by: str) -> pl.DataFrame:
         """One row per value of `by` (platform, account, reason, ipr_type or brand): its key, then every metric.
@@ -125,7 +137,7 @@ class Snapshot:
         Keys sorted, a null brand (an item without a known listing) last.
         """
         _check_breakdown(by)
-        return cohort_metrics(self.cohort(period), by=by)
+        return plain(cohort_metrics(self.cohort(period), by=by))
 
     def trend(self, last_month: str, months: int = 12, metrics: Sequence[str] = HEADLINE_METRICS,
               by: str | None = None) -> pl.DataFrame:
@@ -137,7 +149,7 @@ class Snapshot:
             _check_breakdown(by)
         window = trend_window(last_month, months, self.timezone)
         self.require(window.start, f"a {months}-month trend to {last_month}")
-        return monthly_trend(self.facts, last_month, months, self.timezone, metrics, by)
+        return plain(monthly_trend(self.facts, last_month, months, self.timezone, metrics, by))
 
     # --- Good-Faith standing and repeat offenders (over the snapshot: filtered when it is) ---
 
@@ -150,53 +162,59 @@ class Snapshot:
         reasons_at_risk, at_risk."""
         window = self.good_faith_window(period)
         self.require(window.start, "Good-Faith standing")
-        return good_faith_module.good_faith_standing(self.facts, window, self.settings)
+        return plain(good_faith_module.good_faith_standing(self.facts, window, self.settings))
 
     def good_faith_by_reason(self, period: Period) -> pl.DataFrame:
         """One row per (account, reason) with items in the window: the two rates and at_risk."""
         window = self.good_faith_window(period)
         self.require(window.start, "Good-Faith standing")
-        return good_faith_module.good_faith_by_reason(self.facts, window, self.settings)
+        return plain(good_faith_module.good_faith_by_reason(self.facts, window, self.settings))
+
+    def _repeat_window_items(self) -> pl.DataFrame:
+        # The facts when they reach back to the window's start, else the listing items loaded for it.
+        start = repeat_module.repeat_window_start(self.as_of, self.settings)
+        if self.repeat_items is not None and (self.since is not None and self.since > start):
+            return self.repeat_items
+        self.require(start, "repeat offenders")
+        return self.facts
 
     def repeat_offenders(self) -> pl.DataFrame:
         """The repeat offenders at as_of: platform, seller_id, removed_listings, removed_items, most first."""
-        self.require(repeat_module.repeat_window_start(self.as_of, self.settings), "repeat offenders")
-        return repeat_module.repeat_offender_sellers(self.facts, self.as_of, self.settings)
+        return plain(repeat_module.repeat_offender_sellers(self._repeat_window_items(), self.as_of, self.settings))
 
     def repeat_offender_figures(self) -> pl.DataFrame:
         """One row: count, share_of_removed, threshold, window_days (SPEC 4 `repeat_offenders`)."""
-        self.require(repeat_module.repeat_window_start(self.as_of, self.settings), "repeat offenders")
-        return repeat_module.repeat_offender_figures(self.facts, self.as_of, self.settings)
+        return plain(repeat_module.repeat_offender_figures(self._repeat_window_items(), self.as_of, self.settings))
 
     # --- work queues (the whole store) ---
 
     def counter_notices_awaiting_response(self) -> pl.DataFrame:
         """Items whose last event is a counter-notice the brand has not answered, the earliest deadline first."""
         self.require_whole_store("the counter-notices awaiting a response")
-        return queues_module.counter_notices_awaiting_response(self.facts, self.as_of, self.settings)
+        return plain(queues_module.counter_notices_awaiting_response(self.facts, self.as_of, self.settings))
 
     def high_risk_backlog(self) -> pl.DataFrame:
         """Listings detected and not reported yet, the riskiest first."""
         self.require_whole_store("the high-risk backlog", listings=True)
-        return queues_module.high_risk_backlog(self.listings, self.facts, self.exchange_rates,  # type: ignore[arg-type]
-                                               self.as_of, self.settings)
+        return plain(queues_module.high_risk_backlog(
+            self.listings, self.facts, self.exchange_rates, self.as_of, self.settings))  # type: ignore[arg-type]
 
     def repeat_offenders_queue(self) -> pl.DataFrame:
         """The repeat offenders with their history, storefront candidates flagged."""
         self.require_whole_store("the repeat-offender queue", listings=True)
-        return repeat_module.repeat_offenders_queue(self.facts, self.listings,  # type: ignore[arg-type]
-                                                    self.as_of, self.settings)
+        return plain(repeat_module.repeat_offenders_queue(
+            self.facts, self.listings, self.as_of, self.settings))  # type: ignore[arg-type]
 
     def expiring_rights(self) -> pl.DataFrame:
         """Rights expiring within settings.rights_expiry_warning_days, with the items relying on them."""
         self.require_whole_store("the rights expiring", listings=True)
-        return rights_module.expiring_rights(self.rights, self.facts, self.as_of,  # type: ignore[arg-type]
-                                             self.settings)
+        return plain(rights_module.expiring_rights(
+            self.rights, self.facts, self.as_of, self.settings))  # type: ignore[arg-type]
 
     def complaint_items_on_weak_rights(self) -> pl.DataFrame:
         """Items filed on a right that was expired, not verified or not in the register, newest first."""
         self.require_whole_store("the complaints on weak rights", listings=True)
-        return rights_module.complaint_items_on_weak_rights(self.facts, self.rights)  # type: ignore[arg-type]
+        return plain(rights_module.complaint_items_on_weak_rights(self.facts, self.rights))  # type: ignore[arg-type]
 
     # --- the rows behind a figure ---
 
@@ -214,7 +232,17 @@ class Snapshot:
             column, value = by
             _check_breakdown(column)
             facts = facts.filter(pl.col(column).is_null() if value is None else pl.col(column) == value)
-        return rows_behind(facts, metric, self.listings, self.missed_counter_notices)  # type: ignore[arg-type]
+        return plain(rows_behind(facts, metric, self.listings, self.missed_counter_notices))  # type: ignore[arg-type]
+
+
+def plain(frame: pl.DataFrame) -> pl.DataFrame:
+    """`frame` with its categorical columns as strings: what every view of a Snapshot returns.
+
+    The snapshot keeps low-variety text as categoricals (inputs._CATEGORIES); what leaves it is
+    plain text, so callers compare, join and escape it (escape.escape_cells) as text.
+    """
+    categorical = [name for name, dtype in frame.schema.items() if isinstance(dtype, pl.Categorical)]
+    return frame.with_columns(pl.col(categorical).cast(pl.String)) if categorical else frame
 
 
 def _check_breakdown(by: str) -> None:
@@ -233,31 +261,32 @@ def snapshot_from_inputs(inputs: MetricInputs, as_of: dt.datetime, settings: Set
     before as_of, raise NarrowSnapshotError.
     """
     filters = inputs.filters if filters is None else filters
-    listings_loaded = listings
     if inputs.as_of is not None and inputs.as_of < as_of:
         raise NarrowSnapshotError(f"the inputs were loaded as of {inputs.as_of}; a snapshot as of {as_of} needs "
                                   "the events up to then")
     if inputs.until is not None and inputs.until <= as_of:
         raise NarrowSnapshotError(f"the inputs hold the items submitted before {inputs.until} only; a snapshot as "
                                   f"of {as_of} needs every item submitted by then")
+    items = known_items(inputs.items, as_of)
     # The loader already kept only the events by its as_of of the items it loaded.
-    loaded_at_as_of = inputs.as_of == as_of
-    facts = complaint_item_facts(inputs.items, inputs.events, inputs.exchange_rates, as_of, settings,
-                                 events_known=loaded_at_as_of)
-    listings, rights = inputs.listings, inputs.rights
+    events = inputs.events if inputs.as_of == as_of else known_events(inputs.events, items, as_of)
+    milestones = event_milestones(events.select("item_id", "event", "occurred_at"), as_of,
+                                  settings.response_window_hours)
+    facts = facts_from_milestones(items, milestones, inputs.exchange_rates, as_of, settings)
+    listing_frame, rights = inputs.listings, inputs.rights
     if filters != inputs.filters:
         if inputs.filters.active:
             raise ValueError(f"the inputs were loaded with the filters {inputs.filters.active}; they cannot be "
                              f"filtered again with {filters.active}")
         facts = facts.filter(filters.expression())
         listing_filters = Filters(platform=filters.platform, brand=filters.brand)
-        listings = listings.filter(listing_filters.expression())
+        listing_frame = listing_frame.filter(listing_filters.expression())
         rights = rights.filter(Filters(brand=filters.brand, ipr_type=filters.ipr_type).expression())
     return Snapshot(
         facts=facts,
-        missed_counter_notices=_missed_counter_notices(inputs.events, facts, as_of, settings),
-        listings=listings if listings_loaded else None,
-        rights=rights if listings_loaded else None,
+        missed_counter_notices=_missed_counter_notices(milestones, facts, settings),
+        listings=listing_frame if listings else None,
+        rights=rights if listings else None,
         exchange_rates=inputs.exchange_rates,
         as_of=as_of,
         since=inputs.since,
@@ -267,28 +296,108 @@ def snapshot_from_inputs(inputs: MetricInputs, as_of: dt.datetime, settings: Set
     )
 
 
-def _missed_counter_notices(events: pl.DataFrame, facts: pl.DataFrame, as_of: dt.datetime,
-                            settings: Settings) -> pl.DataFrame:
+def _missed_counter_notices(milestones: pl.DataFrame, facts: pl.DataFrame, settings: Settings) -> pl.DataFrame:
     # The events behind missed_counter_notice_responses, with the deadline each one missed: the
-    # same counter_notices_due that counts them per item in the facts.
+    # same milestones (missed_notices) that count them per item in the facts.
     window = dt.timedelta(hours=settings.response_window_hours)
-    relevant = events.filter(pl.col("event").is_in(("counter_notice", *RESPONSE_EVENTS)))
-    due = counter_notices_due(known_events(relevant, facts, as_of), as_of, settings.response_window_hours)
-    return (due.filter(~pl.col("answered"))
-            .select("item_id", pl.col("noticed_at").alias("counter_noticed_at"),
-                    (pl.col("noticed_at") + window).alias("response_deadline"))
+    return (milestones.select("item_id", pl.col("missed_notices").alias("counter_noticed_at"))
+            .filter(pl.col("counter_noticed_at").list.len() > 0)
+            .join(facts.select("item_id"), on="item_id", how="semi")
+            .explode("counter_noticed_at")
+            .with_columns((pl.col("counter_noticed_at") + window).alias("response_deadline"))
             .sort("item_id", "counter_noticed_at"))
 
 
 def load_snapshot(con: duckdb.DuckDBPyConnection, as_of: dt.datetime, filters: Filters = Filters(),
                   since: dt.datetime | None = None, settings: Settings = DEFAULT_SETTINGS, listings: bool = True,
-                  rates_path: Path | None = None, version: str | None = None) -> Snapshot:
+                  rates_path: Path | None = None, version: str | None = None,
+                  repeat_offenders: bool = False) -> Snapshot:
     """Read the store behind `con` as known at `as_of` (naive UTC) into a Snapshot.
 
     `filters` are pushed into the SQL as bound parameters. `since` (None: the whole store) loads
     only the items submitted from then on: enough for a period's figures (summary.metrics_since
     says how far back SPEC's JSON reaches), too little for the queues. `listings=False` skips the
-    listings and rights (the rows behind a figure and the queues need them).
+    listings and rights (the rows behind a figure and the queues need them). `repeat_offenders`
+    (with a `since` later than the repeat-offender window's start) also loads the few columns the
+    repeat-offender figures read of that window's listing items, so they are answered too. Each
+    item's status and milestones are computed inside DuckDB (status.event_milestones' query): no
+    event reaches Polars.
     """
-    inputs = load_metric_inputs(con, as_of, since=since, rates_path=rates_path, filters=filters, listings=listings)
-    return snapshot_from_inputs(inputs, as_of, settings, listings=listings, version=version)
+    with _bounded_memory(con):
+        return _load_snapshot(con, as_of, filters, since, settings, listings, rates_path, version, repeat_offenders)
+
+
+# DuckDB's memory while a snapshot loads: the blocks of the store it caches are what it holds after
+# a query, and left unbounded (80% of RAM) they grow with the store (half a GB at 10M items).
+LOAD_MEMORY_LIMIT = "512MB"
+
+
+@contextmanager
+def _bounded_memory(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    previous = con.sql("select current_setting('memory_limit')").fetchall()[0][0]
+    con.execute(f"set memory_limit = '{LOAD_MEMORY_LIMIT}'")
+    try:
+        yield
+    finally:
+        con.execute("set memory_limit = ?", [previous])
+
+
+def _load_snapshot(con: duckdb.DuckDBPyConnection, as_of: dt.datetime, filters: Filters, since: dt.datetime | None,
+                   settings: Settings, listings: bool, rates_path: Path | None, version: str | None,
+                   repeat_offenders: bool) -> Snapshot:
+    exchange_rates = read_exchange_rates(rates_path)
+    facts_slices, missed_slices = [], []
+    for start, until in _slices(con, since, as_of, _ITEM_SLICES):
+        items = load_items(con, as_of, start, filters, until)
+        milestones = load_item_milestones(con, items, as_of, settings.response_window_hours)
+        facts_slices.append(facts_from_milestones(items, milestones, exchange_rates, as_of, settings))
+        missed_slices.append(_missed_counter_notices(milestones, facts_slices[-1], settings))
+    facts = pl.concat(facts_slices)
+    missed = pl.concat(missed_slices).sort("item_id", "counter_noticed_at")
+    repeat_start = repeat_module.repeat_window_start(as_of, settings)
+    repeat_items = None
+    if repeat_offenders and since is not None and since > repeat_start:
+        repeat_items = _load_repeat_items(con, as_of, repeat_start, filters, settings)
+    listing_frame, rights = load_listings_and_rights(con, filters) if listings else (None, None)
+    return Snapshot(facts=facts, missed_counter_notices=missed, listings=listing_frame, rights=rights,
+                    exchange_rates=exchange_rates, as_of=as_of, since=since, filters=filters, settings=settings,
+                    version=version, repeat_items=repeat_items)
+
+
+def _slices(con: duckdb.DuckDBPyConnection, since: dt.datetime | None, as_of: dt.datetime,
+            count: int) -> list[tuple[dt.datetime | None, dt.datetime | None]]:
+    # [since, as_of] cut into `count` spans of submitted_at, read one after the other so that
+    # DuckDB's working memory is a slice's, not the whole load's. The first starts at `since`
+    # (None: the first item), the last has no end.
+    if count == 1:
+        return [(since, None)]
+    first = since if since is not None else first_submitted_at(con)
+    if first is None or first >= as_of:
+        return [(since, None)]
+    step = (as_of - first) / count
+    bounds = [first + step * index for index in range(1, count)]
+    return list(zip([since, *bounds], [*bounds, None], strict=True))
+
+
+def _load_repeat_items(con: duckdb.DuckDBPyConnection, as_of: dt.datetime, since: dt.datetime, filters: Filters,
+                       settings: Settings) -> pl.DataFrame:
+    # The listing items from `since`, each with its status at as_of (the one status rule).
+    slices = []
+    for start, until in _slices(con, since, as_of, _REPEAT_SLICES):
+        items = load_listing_items(con, as_of, start, until, filters)  # type: ignore[arg-type]
+        milestones = load_item_milestones(con, items, as_of, settings.response_window_hours, status_only=True)
+        last_event = (items.select("item_id")
+                      .join(milestones, on="item_id", how="left", maintain_order="left")
+                      .get_column("last_event"))
+        with_status = (items.select("platform", "seller_id", "listing_id", "enforcement_type", "submitted_at")
+                       .with_columns(status_of_last_event(pl.lit(last_event)).alias("status")))
+        # Only the rows the rule counts (its own row condition), so a slice's other items are let go.
+        slices.append(repeat_module.removed_listing_items(with_status, as_of, settings))
+    return pl.concat(slices, rechunk=False)
+
+
+# How many spans of submitted_at a load reads one after the other (see _slices): the items whole
+# (their facts are kept whole, in one chunk, which the views read fastest); the repeat window's
+# listing items in quarters, each cut to the rows the rule counts before the next is read.
+_ITEM_SLICES = 1
+_REPEAT_SLICES = 4

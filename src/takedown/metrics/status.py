@@ -2,7 +2,9 @@
 
 Only what was known at T counts: items submitted by T and events that occurred by T. An item's
 status comes from its last event; events on the same instant are ordered by EVENT_TIE_ORDER (the
-later in that order wins). An item without events is `submitted`.
+later in that order wins). An item without events is `submitted`. The rule is written once, in
+queries/metrics/item_milestones.sql: the loader runs it inside the store, so events never reach
+Polars, and event_milestones runs it over frames (hand-made inputs, tests).
 
 Items and events meet on `item_id`, an integer that stands for the item's key (complaint_id,
 listing_id): the loader takes it from the store, events_of_items assigns it to exported events.
@@ -13,9 +15,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
+import duckdb
 import polars as pl
 
+from takedown.config import DEFAULT_SETTINGS
 from takedown.contract import EVENT_TIE_ORDER, STATUS_OF_EVENT
+from takedown.sql import load_query
 
 ITEM_KEY = ("complaint_id", "listing_id")
 ITEM_ID = ("item_id",)
@@ -33,13 +38,17 @@ EVENT_ENUM = pl.Enum(list(EVENT_TIE_ORDER))
 STATUS_ENUM = pl.Enum(list(STATUSES))
 # The status each event gives, in tie order (indexed by tie rank).
 _STATUS_BY_RANK = pl.Series([STATUS_OF_EVENT[event] for event in EVENT_TIE_ORDER], dtype=STATUS_ENUM)
-# The tie rank packs into the low bits of an event's order: occurred_at in microseconds x 8 + rank.
-_RANK_SLOTS = 8
-assert len(EVENT_TIE_ORDER) < _RANK_SLOTS
+# item_milestones.sql packs the tie rank into the low bits of an event's order: microseconds x 8 + rank.
+assert len(EVENT_TIE_ORDER) < 8
+MILESTONE_COLUMNS = ("item_id", "last_event", "status_at", "first_removed_at", "first_decision_at",
+                     "has_counter_notice", "missed_notices")
 
 
 def known_items(items: pl.DataFrame, as_of: dt.datetime) -> pl.DataFrame:
-    """The complaint items submitted by `as_of`."""
+    """The complaint items submitted by `as_of` (`items` itself when they all were: no copy)."""
+    latest = items.get_column("submitted_at").max()
+    if latest is None or latest <= as_of:  # type: ignore[operator]
+        return items
     return items.filter(pl.col("submitted_at") <= as_of)
 
 
@@ -58,43 +67,64 @@ def known_events(events: pl.DataFrame, items: pl.DataFrame, as_of: dt.datetime) 
             .join(items.select("item_id"), on="item_id", how="semi"))
 
 
-def with_tie_rank(events: pl.DataFrame) -> pl.DataFrame:
-    """`events` plus `tie_rank`, each event's position in EVENT_TIE_ORDER; a ValueError names unknown events."""
-    try:
-        return events.with_columns(pl.col("event").cast(EVENT_ENUM).to_physical().cast(pl.Int64).alias("tie_rank"))
-    except pl.exceptions.InvalidOperationError:
-        unknown = events.filter(~pl.col("event").is_in(EVENT_TIE_ORDER)).get_column("event").unique().to_list()
-        raise ValueError(f"unknown event name(s) {sorted(map(str, unknown))}; expected one of "
-                         f"{list(EVENT_TIE_ORDER)}") from None
+def check_event_names(events: pl.DataFrame) -> None:
+    """A ValueError naming the events of `events` that are not in EVENT_TIE_ORDER (none: nothing)."""
+    names = events.get_column("event").cast(pl.String).unique().drop_nulls().to_list()
+    unknown = sorted(name for name in names if name not in EVENT_TIE_ORDER)
+    if unknown:
+        raise ValueError(f"unknown event name(s) {unknown}; expected one of {list(EVENT_TIE_ORDER)}")
 
 
-def event_milestones(events: pl.DataFrame, key: Sequence[str] = ITEM_ID) -> pl.DataFrame:
+def milestone_parameters(as_of: dt.datetime, response_window_hours: float) -> dict[str, object]:
+    """The parameters of queries/metrics/item_milestones.sql: T, the tie order, the event groups, the window."""
+    return {"as_of": as_of, "tie_order": list(EVENT_TIE_ORDER), "response_events": list(RESPONSE_EVENTS),
+            "decision_events": list(DECISION_EVENTS),
+            "response_window": dt.timedelta(hours=response_window_hours)}
+
+
+def milestones_query(known_events: str | None = None) -> str:
+    """queries/metrics/item_milestones.sql, reading `known_events` as the SQL `known_events` (None: a
+    relation of that name the caller registered)."""
+    query = load_query("metrics/item_milestones")
+    return query if known_events is None else f"with known_events as ({known_events}) select * from ({query})"
+
+
+def last_event(last_rank: pl.Expr) -> pl.Expr:
+    """The event (an EVENT_ENUM) at item_milestones.sql's last_rank (a position in EVENT_TIE_ORDER)."""
+    return pl.lit(pl.Series(list(EVENT_TIE_ORDER), dtype=EVENT_ENUM)).gather(last_rank)
+
+
+def typed_milestones(raw: pl.DataFrame) -> pl.DataFrame:
+    """A frame with item_milestones.sql's columns (and any others) typed: last_rank becomes
+    last_event (an EVENT_ENUM), instants microseconds, missed_notices a list of instants."""
+    return raw.with_columns(
+        last_event(pl.col("last_rank")).alias("last_event"),
+        pl.col("status_at", "first_removed_at", "first_decision_at").cast(pl.Datetime("us")),
+        pl.col("has_counter_notice").cast(pl.Boolean),
+        pl.col("missed_notices").cast(pl.List(pl.Datetime("us"))),
+    ).drop("last_rank")
+
+
+def event_milestones(events: pl.DataFrame, as_of: dt.datetime,
+                     response_window_hours: float = DEFAULT_SETTINGS.response_window_hours) -> pl.DataFrame:
     """One row per item that has events: its last event (tie order applied), when, and its milestones.
 
-    Columns: the `key` columns, last_event (an EVENT_ENUM), status_at, first_removed_at,
-    first_decision_at, has_counter_notice. Pass events already limited to what was known at T (see
-    known_events).
+    Columns MILESTONE_COLUMNS: item_id, last_event (an EVENT_ENUM), status_at, first_removed_at,
+    first_decision_at, has_counter_notice, missed_notices (the counter-notices whose response was
+    missed by as_of). Pass events (item_id, event, occurred_at) already limited to what was known
+    at `as_of` (see known_events). Computed by queries/metrics/item_milestones.sql, the one
+    definition, in a private in-memory DuckDB; the loader runs the same query inside the store.
     """
-    # One integer orders an item's events by (occurred_at, tie rank): the last event is its maximum.
-    order = pl.col("occurred_at").dt.epoch("us") * _RANK_SLOTS + pl.col("tie_rank")
-    summary = (
-        with_tie_rank(events)
-        .group_by(key)
-        .agg(
-            order.max().alias("_last_order"),
-            pl.col("occurred_at").filter(pl.col("event") == "removed").min().alias("first_removed_at"),
-            pl.col("occurred_at").filter(pl.col("event").is_in(DECISION_EVENTS)).min().alias("first_decision_at"),
-            (pl.col("event") == "counter_notice").any().alias("has_counter_notice"),
-        )
-    )
-    # Floor division keeps the rank in [0, 8) for instants before 1970 too.
-    last_rank = pl.col("_last_order") - (pl.col("_last_order") // _RANK_SLOTS) * _RANK_SLOTS
-    return summary.select(
-        *key,
-        pl.lit(pl.Series(list(EVENT_TIE_ORDER), dtype=EVENT_ENUM)).gather(last_rank).alias("last_event"),
-        pl.from_epoch(pl.col("_last_order") // _RANK_SLOTS, time_unit="us").alias("status_at"),
-        "first_removed_at", "first_decision_at", "has_counter_notice",
-    )
+    check_event_names(events)
+    known = events.select(pl.col("item_id").cast(pl.Int64), pl.col("event").cast(pl.String),
+                          pl.col("occurred_at").cast(pl.Datetime("us")))
+    con = duckdb.connect()
+    try:
+        con.register("known_events", known)
+        raw = con.sql(milestones_query(), params=milestone_parameters(as_of, response_window_hours)).pl()
+    finally:
+        con.close()
+    return typed_milestones(raw).select(MILESTONE_COLUMNS)
 
 
 def status_of_last_event(last_event: pl.Expr) -> pl.Expr:
@@ -109,7 +139,7 @@ def status_as_of(items: pl.DataFrame, events: pl.DataFrame, as_of: dt.datetime) 
     Rows keep the order of `items`.
     """
     items_known = known_items(items, as_of)
-    milestones = event_milestones(known_events(events, items_known, as_of))
+    milestones = event_milestones(known_events(events, items_known, as_of), as_of)
     # Aligned to the items' rows and added beside them: the items' columns are shared, not copied.
     aligned = (items_known.select("item_id")
                .join(milestones.select("item_id", "last_event", "status_at"), on="item_id", how="left",
