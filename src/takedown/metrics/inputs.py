@@ -159,8 +159,6 @@ def load_metric_inputs(con: duckdb.DuckDBPyConnection, as_of: dt.datetime, since
     brand and ipr_type. Filters, bounds and the item-listing join run in DuckDB as bound
     parameters; only the rows the metrics need reach Polars.
     """
-    item_filters = filters.parameters()
-    bounds = {"as_of": as_of, "since": since or _EARLIEST, "until": until or _LATEST}
     items = load_items(con, as_of, since, filters, until)
     if listings if listings is not None else (since is None and until is None):
         listing_frame, rights = load_listings_and_rights(con, filters)

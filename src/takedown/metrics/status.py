@@ -13,7 +13,6 @@ listing_id): the loader takes it from the store, events_of_items assigns it to e
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 
 import duckdb
 import polars as pl
