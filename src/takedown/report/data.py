@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
 
 import duckdb
 import polars as pl
@@ -38,6 +40,14 @@ class ReportData:
     decision_details: pl.DataFrame
     # The listings with an image URL among their export's extra columns (may be empty).
     listing_images: pl.DataFrame
+    # Sections already computed, by name: the page and the workbook share them.
+    computed: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def once(self, name: str, compute: Callable[[], Any]) -> Any:
+        """`compute()`, computed the first time `name` is asked for and remembered after."""
+        if name not in self.computed:
+            self.computed[name] = compute()
+        return self.computed[name]
 
     @property
     def window(self) -> Period:

@@ -19,6 +19,8 @@ from takedown.report.data import ReportData
 # Items waiting longer than this are chased on the call.
 PENDING_DAYS = 7
 _ITEM = ["complaint_id", "listing_id"]
+# The storefront candidates an agenda can hold: the ones with most removals (a big program has tens of thousands).
+STOREFRONT_ROWS = 2_000
 # The widest a column gets, in characters: long titles wrap off-screen instead of hiding the rest.
 MAX_WIDTH = 60
 
@@ -83,10 +85,11 @@ def _pending_columns() -> list[str]:
 
 
 def storefront_action(data: ReportData) -> pl.DataFrame:
-    """Repeat offenders never hit by a storefront complaint: the next step up, most removed listings first."""
+    """Repeat offenders never hit by a storefront complaint: the next step up, the STOREFRONT_ROWS with most
+    removed listings."""
     return sections.repeat_offenders(data).filter(pl.col("storefront_candidate")).select(
         "platform", "seller_id", "seller_name", "removed_listings", "removed_items", "complaint_items",
-        "first_seen", "last_seen")
+        "first_seen", "last_seen").head(STOREFRONT_ROWS)
 
 
 def good_faith_risk(data: ReportData) -> pl.DataFrame:
@@ -117,44 +120,52 @@ def escalation_sheets(data: ReportData) -> dict[str, pl.DataFrame]:
     return {name: build(data) for name, build in SHEETS.items()}
 
 
-def _text(value: object) -> str:
-    if isinstance(value, dt.datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
-    return "" if value is None else str(value)
+def _column_cells(series: pl.Series) -> tuple[list[object], bool]:
+    """The cells of one column and whether they are numbers (written as numbers, the rest as text)."""
+    dtype = series.dtype
+    if dtype.is_numeric():
+        return series.to_list(), True
+    if dtype == pl.Boolean:
+        texts = series.replace_strict({True: "yes", False: "no"}, default=None, return_dtype=pl.String)
+    elif dtype == pl.Datetime:
+        texts = series.dt.strftime("%Y-%m-%d %H:%M")
+    else:
+        texts = series.cast(pl.String)
+    return texts.fill_null("").to_list(), False
 
 
 def write_escalations(sheets: dict[str, pl.DataFrame], path: Path) -> None:
     """escalations.xlsx: one sheet per frame, a frozen header row, filters, widths fitted to the text.
 
-    Times are written as UTC text (`YYYY-MM-DD HH:MM`), numbers as numbers, everything else as text.
+    Times are written as UTC text (`YYYY-MM-DD HH:MM`), numbers as numbers (rates as percentages),
+    everything else as text: never a formula or a link, whatever a cell starts with.
     """
     import xlsxwriter
 
     workbook = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
-                                               "strings_to_numbers": False})
+                                               "strings_to_numbers": False, "constant_memory": True})
     header = workbook.add_format({"bold": True, "bg_color": "#E8EEF4", "bottom": 1})
     percent = workbook.add_format({"num_format": "0.0%"})
     try:
         for name, frame in sheets.items():
             sheet = workbook.add_worksheet(name)
             safe = escape_cells(frame)
-            columns = safe.columns
-            widths = [len(column) for column in columns]
-            for index, column in enumerate(columns):
-                sheet.write_string(0, index, column, header)
-            for row_number, row in enumerate(safe.iter_rows(), start=1):
-                for index, value in enumerate(row):
-                    if isinstance(value, bool) or value is None or isinstance(value, str | dt.datetime | dt.date):
-                        text = "yes" if value is True else "no" if value is False else _text(value)
-                        sheet.write_string(row_number, index, text)
-                    else:
-                        rate = columns[index].endswith("_rate")
-                        sheet.write_number(row_number, index, value, percent if rate else None)
-                        text = f"{value:.1%}" if rate else f"{value:,}"
-                    widths[index] = max(widths[index], len(text))
-            for index, width in enumerate(widths):
-                sheet.set_column(index, index, min(width + 2, MAX_WIDTH))
+            columns = [_column_cells(safe.get_column(column)) for column in safe.columns]
+            formats = [percent if column.endswith("_rate") else None for column in safe.columns]
+            widths = []
+            for index, (column, (cells, numeric)) in enumerate(zip(safe.columns, columns, strict=True)):
+                shown = (len(f"{value:,}") for value in cells if value is not None) if numeric else map(len, cells)
+                widths.append(min(max(len(column), *shown, 0) + 2, MAX_WIDTH))
+                sheet.set_column(index, index, widths[-1])
+            sheet.write_row(0, 0, safe.columns, header)
+            for row_number in range(safe.height):
+                for index, (cells, numeric) in enumerate(columns):
+                    value = cells[row_number]
+                    if not numeric:
+                        sheet.write_string(row_number + 1, index, value)  # type: ignore[arg-type]
+                    elif value is not None:
+                        sheet.write_number(row_number + 1, index, value, formats[index])  # type: ignore[arg-type]
             sheet.freeze_panes(1, 0)
-            sheet.autofilter(0, 0, max(safe.height, 1), max(len(columns) - 1, 0))
+            sheet.autofilter(0, 0, max(safe.height, 1), max(safe.width - 1, 0))
     finally:
         workbook.close()

@@ -82,7 +82,8 @@ def good_faith_reasons(data: ReportData) -> pl.DataFrame:
 
 def projection(data: ReportData) -> pl.DataFrame:
     """The Good-Faith projection per account over the month's window (projection.good_faith_projection)."""
-    return good_faith_projection(data.snapshot.facts, data.window, data.snapshot.settings)
+    return data.once("projection", lambda: good_faith_projection(data.snapshot.facts, data.window,
+                                                                 data.snapshot.settings))
 
 
 def trend(data: ReportData) -> pl.DataFrame:
@@ -107,14 +108,16 @@ def seller_names(data: ReportData) -> pl.DataFrame:
 
 def repeat_offenders(data: ReportData) -> pl.DataFrame:
     """The repeat offenders (snapshot.repeat_offenders_queue) with their seller name, most removed first."""
-    return (data.snapshot.repeat_offenders_queue()
-            .join(seller_names(data), on=["platform", "seller_id"], how="left", maintain_order="left"))
+    return data.once("repeat_offenders", lambda: data.snapshot.repeat_offenders_queue().join(
+        seller_names(data), on=["platform", "seller_id"], how="left", maintain_order="left"))
 
 
 def networks(data: ReportData) -> pl.DataFrame:
     """Seller networks (networks.seller_networks) over the store's listings as of the report."""
-    listings = data.listings_with_images().filter(pl.col("detected_at") <= data.snapshot.as_of)
-    return seller_networks(listings, data.snapshot.facts)
+    def compute() -> pl.DataFrame:
+        listings = data.listings_with_images().filter(pl.col("detected_at") <= data.snapshot.as_of)
+        return seller_networks(listings, data.snapshot.facts)
+    return data.once("networks", compute)
 
 
 def effectiveness(data: ReportData) -> pl.DataFrame:
