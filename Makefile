@@ -13,7 +13,7 @@ ifeq ($(UV),)
 UV := .tools/bin/uv
 endif
 
-.PHONY: demo test bench notebook install clean
+.PHONY: demo test bench notebook install clean report
 
 .tools/bin/uv:
 	python3 -m venv .tools
@@ -40,3 +40,9 @@ bench: .venv/.installed  ## the ingest and metrics benchmarks (1M-row files, 1M 
 
 clean:
 	rm -rf .venv .tools data/*.duckdb data/*.duckdb.* data/.*.tmp
+
+# Last month (UTC): the 15th of this month, one month back, is always in the previous month.
+LAST_MONTH = $(shell date -u -d "$$(date -u +%Y-%m-15) -1 month" +%Y-%m)
+
+report: .venv/.installed  ## last month's Good-Faith call report from the current store, into data/report/
+	$(UV) run --frozen takedown report --month $(LAST_MONTH) --out data/report

@@ -14,6 +14,12 @@ from nbclient import NotebookClient
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 SAMPLES = ["ip_rights.xlsx", "listings.csv", "complaints_portal_gb18030.csv", "outcomes.jsonl"]
+# What each notebook must show, beyond running: the section a reader opens it for.
+SHOWS = {
+    "repeat_offenders": ["networks of two or more sellers", "storefront_candidate"],
+    "effectiveness": ["markedly_worse", "Good-Faith window 2026-07-01 to 2026-10-01"],
+    "monthly_report": ["report of 2026-09 in UTC", "takedown rate", "Rejected to contest"],
+}
 
 
 @pytest.fixture
@@ -37,6 +43,8 @@ def test_notebook_runs_on_the_sample_store(sample_store, name):
     assert str(sample_store) in text
     # untrusted text from the exports is shown escaped, never as live HTML
     assert "<script>alert" not in text
+    for shown in SHOWS.get(name, []):
+        assert shown in text, shown
     if name == "program_overview":
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text  # the unreported listing tops the backlog
 

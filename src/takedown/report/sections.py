@@ -1,0 +1,125 @@
+"""One function per report section: each returns tidy frames from the report's one snapshot.
+
+Figures that `takedown metrics --json` also prints are read from `data.metrics` (that JSON, built
+from the same snapshot), never recomputed; the rest come from the snapshot's own functions and
+the metrics library (projection, networks, effectiveness).
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from takedown.metrics.effectiveness import complaint_effectiveness
+from takedown.metrics.networks import seller_networks
+from takedown.metrics.periods import month_period, parse_month, shift_month, month_label
+from takedown.metrics.projection import good_faith_projection
+from takedown.metrics.registry import metric
+from takedown.report.data import ReportData
+
+# The headline figures of the report's first page, in the order shown.
+HEADLINE = (
+    "submitted", "removed", "rejected", "restored", "pending", "takedown_rate", "median_hours_to_removal",
+    "handled_within_24h_rate", "counter_notices", "counter_notice_success_rate", "missed_counter_notice_responses",
+    "value_removed_usd",
+)
+PLATFORM_METRICS = ("submitted", "removed", "takedown_rate", "median_hours_to_removal", "handled_within_24h_rate",
+                    "counter_notice_success_rate", "value_removed_usd")
+# Enough rows for a page; the workbook holds them all.
+TOP_ROWS = 15
+
+
+def formatted(name: str, value: object) -> str:
+    """A figure of metric `name` as the registry shows it to a person."""
+    return metric(name).format(value)
+
+
+def compared_months(month: str) -> tuple[str, str]:
+    """The previous month and the same month a year earlier (YYYY-MM)."""
+    year, number = parse_month(month)
+    return month_label(*shift_month(year, number, -1)), month_label(*shift_month(year, number, -12))
+
+
+def headline_figures(data: ReportData) -> pl.DataFrame:
+    """One row per headline metric: metric, label, this_month (the metrics JSON's), previous_month,
+    same_month_last_year (each that month's cohort as of the same instant), and each as text."""
+    previous, last_year = compared_months(data.month)
+    tz = data.snapshot.timezone
+    earlier = {key: data.snapshot.totals(month_period(label, tz)).row(0, named=True)
+               for key, label in (("previous_month", previous), ("same_month_last_year", last_year))}
+    totals = data.metrics["totals"]
+    rows = [{"metric": name, "label": metric(name).label, "this_month": totals[name],  # type: ignore[index]
+             "previous_month": earlier["previous_month"][name],
+             "same_month_last_year": earlier["same_month_last_year"][name]} for name in HEADLINE]
+    return pl.DataFrame(rows, schema={"metric": pl.String, "label": pl.String, "this_month": pl.Float64,
+                                      "previous_month": pl.Float64, "same_month_last_year": pl.Float64}).with_columns(
+        pl.struct("metric", column).map_elements(lambda row, column=column: formatted(row["metric"], row[column]),
+                                                 return_dtype=pl.String).alias(f"{column}_text")
+        for column in ("this_month", "previous_month", "same_month_last_year"))
+
+
+def good_faith_accounts(data: ReportData) -> pl.DataFrame:
+    """Good-Faith standing per account (the metrics JSON's): the two rates, at_risk and the reasons at risk."""
+    accounts = data.metrics["good_faith"]["accounts"]  # type: ignore[index]
+    rows = [{"account": account, "takedown_rate": figures["takedown_rate"],
+             "counter_notice_success_rate": figures["counter_notice_success_rate"], "at_risk": figures["at_risk"],
+             "reasons_at_risk": ", ".join(reason for reason, by_reason in figures["by_reason"].items()
+                                          if by_reason["at_risk"])}
+            for account, figures in accounts.items()]
+    return pl.DataFrame(rows, schema={"account": pl.String, "takedown_rate": pl.Float64,
+                                      "counter_notice_success_rate": pl.Float64, "at_risk": pl.Boolean,
+                                      "reasons_at_risk": pl.String})
+
+
+def good_faith_reasons(data: ReportData) -> pl.DataFrame:
+    """Good-Faith standing per account and reason (the metrics JSON's)."""
+    accounts = data.metrics["good_faith"]["accounts"]  # type: ignore[index]
+    rows = [{"account": account, "reason": reason, **{key: figures[key] for key in
+                                                       ("takedown_rate", "counter_notice_success_rate", "at_risk")}}
+            for account, standing in accounts.items() for reason, figures in standing["by_reason"].items()]
+    return pl.DataFrame(rows, schema={"account": pl.String, "reason": pl.String, "takedown_rate": pl.Float64,
+                                      "counter_notice_success_rate": pl.Float64, "at_risk": pl.Boolean})
+
+
+def projection(data: ReportData) -> pl.DataFrame:
+    """The Good-Faith projection per account over the month's window (projection.good_faith_projection)."""
+    return data.once("projection", lambda: good_faith_projection(data.snapshot.facts, data.window,
+                                                                 data.snapshot.settings))
+
+
+def trend(data: ReportData) -> pl.DataFrame:
+    """The 12 calendar months ending with the report's month (snapshot.trend)."""
+    return data.snapshot.trend(data.month, 12)
+
+
+def platforms(data: ReportData) -> pl.DataFrame:
+    """The month per platform side by side (the metrics JSON's by_platform)."""
+    by_platform = data.metrics["by_platform"]  # type: ignore[index]
+    rows = [{"platform": platform, **{name: figures[name] for name in PLATFORM_METRICS}}
+            for platform, figures in by_platform.items()]
+    schema = {"platform": pl.String, **{name: pl.Float64 for name in PLATFORM_METRICS}}
+    return pl.DataFrame(rows, schema=schema)
+
+
+def seller_names(data: ReportData) -> pl.DataFrame:
+    """One seller name per seller (platform, seller_id): the one on its latest detected listing."""
+    return (data.snapshot.listings.filter(pl.col("seller_name").is_not_null())  # type: ignore[union-attr]
+            .sort("detected_at").group_by("platform", "seller_id").agg(pl.col("seller_name").last()))
+
+
+def repeat_offenders(data: ReportData) -> pl.DataFrame:
+    """The repeat offenders (snapshot.repeat_offenders_queue) with their seller name, most removed first."""
+    return data.once("repeat_offenders", lambda: data.snapshot.repeat_offenders_queue().join(
+        seller_names(data), on=["platform", "seller_id"], how="left", maintain_order="left"))
+
+
+def networks(data: ReportData) -> pl.DataFrame:
+    """Seller networks (networks.seller_networks) over the store's listings as of the report."""
+    def compute() -> pl.DataFrame:
+        listings = data.listings_with_images().filter(pl.col("detected_at") <= data.snapshot.as_of)
+        return seller_networks(listings, data.snapshot.facts)
+    return data.once("networks", compute)
+
+
+def effectiveness(data: ReportData) -> pl.DataFrame:
+    """Complaint effectiveness over the month's Good-Faith window (effectiveness.complaint_effectiveness)."""
+    return complaint_effectiveness(data.snapshot.facts, data.window)
