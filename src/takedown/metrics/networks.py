@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import polars as pl
 
+from takedown.metrics.snapshot import plain
+
 SELLER = ("platform", "seller_id")
 # A value shared by more sellers than this says nothing about who is behind them.
 MAX_SELLERS_PER_KEY = 10
@@ -169,6 +171,8 @@ def seller_networks(listings: pl.DataFrame, facts: pl.DataFrame,
     removed), relists_after_takedown (restored_items + relisted_listings). `facts` are complaint
     item facts as of T (status, first_removed_at); `listings` those detected by T.
     """
+    # A snapshot holds low-variety text as categoricals; joins here compare it as text.
+    listings, facts = plain(listings), plain(facts)
     members = network_members(listings, max_sellers_per_key, min_shared_titles)
     member_keys = members.select("network_id", *SELLER)
     network_listings = _normalise_values(listings.join(member_keys, on=list(SELLER), how="inner"), "title",

@@ -17,6 +17,8 @@ from typing import Any
 import duckdb
 import polars as pl
 
+from takedown.metrics.snapshot import plain
+
 from takedown.config import DEFAULT_SETTINGS, Settings
 from takedown.metrics.periods import Period, month_period, time_zone
 from takedown.metrics.snapshot import Snapshot, load_snapshot
@@ -63,7 +65,7 @@ class ReportData:
 
     def listings_with_images(self) -> pl.DataFrame:
         """The snapshot's listings, with an image_url column when the store has any."""
-        listings = self.snapshot.listings
+        listings = plain(self.snapshot.listings)
         if self.listing_images.is_empty():
             return listings  # type: ignore[return-value]
         return listings.join(self.listing_images, on=["platform", "listing_id"], how="left")  # type: ignore[union-attr]

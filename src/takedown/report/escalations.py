@@ -11,6 +11,8 @@ from pathlib import Path
 
 import polars as pl
 
+from takedown.metrics.snapshot import plain
+
 from takedown.escape import escape_cells
 from takedown.metrics.periods import Period
 from takedown.report import sections
@@ -30,8 +32,8 @@ def rejected_to_contest(data: ReportData) -> pl.DataFrame:
     unexpired right (worth contesting) first, then the newest."""
     snapshot = data.snapshot
     rows = snapshot.rows(data.window, "rejected")
-    registrations = snapshot.facts.select(*_ITEM, "ipr_registration")
-    rights = snapshot.rights.select(pl.col("registration").alias("ipr_registration"),  # type: ignore[union-attr]
+    registrations = plain(snapshot.facts).select(*_ITEM, "ipr_registration")
+    rights = plain(snapshot.rights).select(pl.col("registration").alias("ipr_registration"),  # type: ignore[union-attr]
                                     pl.col("ipp_status").alias("right_status"), "expires_on")
     details = data.decision_details.filter(pl.col("event") == "rejected").select(
         *_ITEM, pl.col("detail").alias("platform_reason"))
@@ -69,7 +71,7 @@ def pending_too_long(data: ReportData) -> pl.DataFrame:
     """Items still pending (submitted or counter-noticed) more than PENDING_DAYS days after submission."""
     snapshot = data.snapshot
     cutoff = snapshot.as_of - dt.timedelta(days=PENDING_DAYS)
-    earliest = snapshot.facts.get_column("submitted_at").min()
+    earliest = plain(snapshot.facts).get_column("submitted_at").min()
     if earliest is None or earliest >= cutoff:
         return snapshot.rows(data.period, "pending").clear().with_columns(pl.lit(0.0).alias("days_pending")).select(
             _pending_columns())

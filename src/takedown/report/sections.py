@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import polars as pl
 
+from takedown.metrics.snapshot import plain
+
 from takedown.metrics.effectiveness import complaint_effectiveness
 from takedown.metrics.networks import seller_networks
 from takedown.metrics.periods import month_period, parse_month, shift_month, month_label
@@ -82,7 +84,7 @@ def good_faith_reasons(data: ReportData) -> pl.DataFrame:
 
 def projection(data: ReportData) -> pl.DataFrame:
     """The Good-Faith projection per account over the month's window (projection.good_faith_projection)."""
-    return data.once("projection", lambda: good_faith_projection(data.snapshot.facts, data.window,
+    return data.once("projection", lambda: good_faith_projection(plain(data.snapshot.facts), data.window,
                                                                  data.snapshot.settings))
 
 
@@ -102,7 +104,7 @@ def platforms(data: ReportData) -> pl.DataFrame:
 
 def seller_names(data: ReportData) -> pl.DataFrame:
     """One seller name per seller (platform, seller_id): the one on its latest detected listing."""
-    return (data.snapshot.listings.filter(pl.col("seller_name").is_not_null())  # type: ignore[union-attr]
+    return (plain(data.snapshot.listings).filter(pl.col("seller_name").is_not_null())  # type: ignore[union-attr]
             .sort("detected_at").group_by("platform", "seller_id").agg(pl.col("seller_name").last()))
 
 
@@ -116,10 +118,10 @@ def networks(data: ReportData) -> pl.DataFrame:
     """Seller networks (networks.seller_networks) over the store's listings as of the report."""
     def compute() -> pl.DataFrame:
         listings = data.listings_with_images().filter(pl.col("detected_at") <= data.snapshot.as_of)
-        return seller_networks(listings, data.snapshot.facts)
+        return seller_networks(listings, plain(data.snapshot.facts))
     return data.once("networks", compute)
 
 
 def effectiveness(data: ReportData) -> pl.DataFrame:
     """Complaint effectiveness over the month's Good-Faith window (effectiveness.complaint_effectiveness)."""
-    return complaint_effectiveness(data.snapshot.facts, data.window)
+    return complaint_effectiveness(plain(data.snapshot.facts), data.window)
