@@ -12,7 +12,7 @@ import argparse
 import importlib
 import sys
 
-COMMANDS = ("ingest", "rejects", "metrics", "items", "demo", "watch")
+COMMANDS = ("ingest", "rejects", "metrics", "items", "demo", "watch", "dashboard")
 
 
 def build_parser() -> argparse.ArgumentParser:

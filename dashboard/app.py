@@ -1,0 +1,22 @@
+"""The takedown dashboard's entry file: sign-in, the shared view (sidebar, URL) and the page list.
+
+Served by `takedown dashboard` (or `streamlit run dashboard/app.py` with $TAKEDOWN_DB set).
+"""
+
+import streamlit as st
+
+from takedown import dashboard_state as state
+
+st.set_page_config(page_title="Takedown dashboard", page_icon=":material/shield:", layout="wide")
+state.require_sign_in()
+
+problem = state.store_problem()
+if problem is not None:
+    st.session_state["takedown_store_problem"] = problem
+    pages = [st.Page("pages/first_run.py", title="Get started", icon=":material/rocket_launch:")]
+else:
+    state.choose_view()
+    pages = [
+        st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
+    ]
+st.navigation(pages).run()

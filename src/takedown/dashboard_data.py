@@ -1,0 +1,154 @@
+"""What each dashboard widget shows, as small pure functions over a Snapshot or a read-only connection.
+
+The Snapshot (takedown.metrics) computes every figure; these only pick, pair and label what a
+widget needs (this month beside the previous one, the funnel's stages, a verdict per account), so
+a page holds layout and nothing else. Nothing here imports Streamlit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import polars as pl
+
+from takedown.metrics.periods import Period, month_label, month_of, month_period, parse_month, shift_month
+from takedown.metrics.registry import metric
+from takedown.metrics.snapshot import Snapshot
+
+# The Overview's headline figures, in the order an executive reads them.
+HEADLINE_KPIS = (
+    "takedown_rate", "submitted", "removed", "median_hours_to_removal", "handled_within_24h_rate",
+    "value_removed_usd", "counter_notice_success_rate",
+)
+# A rate or a median has no rows of its own: its drill-down lists the rows it is computed from.
+ROWS_OF_KPI = {
+    "takedown_rate": "removed",
+    "median_hours_to_removal": "removed",
+    "handled_within_24h_rate": "submitted",
+    "counter_notice_success_rate": "successful_counter_notices",
+}
+# Alibaba's published share of complaints handled within 24 hours (IPP transparency report).
+ALIBABA_HANDLED_WITHIN_24H = (0.96, 0.98)
+
+
+def previous_month(month: str) -> str:
+    """The calendar month before `month` (YYYY-MM)."""
+    return month_label(*shift_month(*parse_month(month), -1))
+
+
+def headline_kpis(snapshot: Snapshot, month: str) -> pl.DataFrame:
+    """One row per headline KPI: name, label, unit, value (this month), previous (the month before), change.
+
+    Values are the snapshot's totals of each month (what `takedown metrics --month` prints);
+    change is null when either month's figure is.
+    """
+    now = snapshot.totals(month_period(month, snapshot.timezone))
+    before = snapshot.totals(month_period(previous_month(month), snapshot.timezone))
+    rows = []
+    for name in HEADLINE_KPIS:
+        value, previous = now.get_column(name)[0], before.get_column(name)[0]
+        change = None if value is None or previous is None else float(value) - float(previous)
+        entry = metric(name)
+        rows.append({"name": name, "label": entry.label, "unit": entry.unit,
+                     "value": None if value is None else float(value),
+                     "previous": None if previous is None else float(previous), "change": change})
+    return pl.DataFrame(rows, schema={"name": pl.String, "label": pl.String, "unit": pl.String,
+                                      "value": pl.Float64, "previous": pl.Float64, "change": pl.Float64})
+
+
+def format_change(unit: str, change: float | None) -> str | None:
+    """A KPI's change from the previous month as shown beside it (rates in percentage points)."""
+    if change is None:
+        return None
+    if unit == "fraction":
+        return f"{change * 100:+.1f} pp"
+    if unit == "hours":
+        return f"{change:+.1f} h"
+    if unit == "usd":
+        return f"{'+' if change >= 0 else '-'}${abs(change):,.0f}"
+    return f"{change:+,.0f}"
+
+
+def kpi_rows(snapshot: Snapshot, period: Period, name: str) -> pl.DataFrame:
+    """The complaint items behind a headline KPI (for a rate or median: the rows of ROWS_OF_KPI)."""
+    return snapshot.rows(period, ROWS_OF_KPI.get(name, name))
+
+
+def trend(snapshot: Snapshot, month: str, months: int = 12) -> pl.DataFrame:
+    """The headline metrics of the `months` calendar months ending with `month` (Snapshot.trend)."""
+    return snapshot.trend(month, months)
+
+
+def funnel(snapshot: Snapshot, period: Period) -> pl.DataFrame:
+    """stage, count: listings detected in the period, then the period's complaint items reported, removed, restored.
+
+    Detected counts the listings of the filters' platform and brand (a listing has no account);
+    the rest are the snapshot's totals.
+    """
+    snapshot.require_listings("the funnel")
+    listings = snapshot.listings
+    detected = listings.filter((pl.col("detected_at") >= period.start) & (pl.col("detected_at") < period.end)
+                               & (pl.col("detected_at") <= snapshot.as_of)).height  # type: ignore[union-attr]
+    totals = snapshot.totals(period)
+    return pl.DataFrame({
+        "stage": ["detected", "reported", "removed", "restored"],
+        "count": [detected, *(int(totals.get_column(name)[0]) for name in ("submitted", "removed", "restored"))],
+    }, schema={"stage": pl.String, "count": pl.Int64})
+
+
+def account_verdicts(snapshot: Snapshot, period: Period) -> pl.DataFrame:
+    """One row per IPP account over its Good-Faith window: account, verdict, the two rates, reasons at risk.
+
+    At-risk accounts first. The verdict is "at risk" when the account breaches a line overall or
+    for any reason (Snapshot.good_faith), else "in good standing".
+    """
+    standing = snapshot.good_faith(period)
+    return (standing
+            .with_columns(pl.when(pl.col("at_risk")).then(pl.lit("at risk")).otherwise(pl.lit("in good standing"))
+                          .alias("verdict"))
+            .sort(["at_risk", "account"], descending=[True, False])
+            .select("account", "verdict", "takedown_rate", "counter_notice_success_rate", "reasons_at_risk"))
+
+
+def good_faith_by_reason(snapshot: Snapshot, period: Period) -> pl.DataFrame:
+    """One row per (account, reason) over the Good-Faith window, at-risk first."""
+    return snapshot.good_faith_by_reason(period).sort(["at_risk", "account", "reason"],
+                                                      descending=[True, False, False])
+
+
+# --- the store itself (read-only connection) ---
+
+def filter_choices(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
+    """The values the filters can take: platform, account, brand (sorted), and month (YYYY-MM, UTC, newest first)."""
+    choices = {}
+    for name, sql in (
+        ("platform", "select distinct platform from complaint_items where platform is not null order by 1"),
+        ("account", "select distinct account from complaint_items where account is not null order by 1"),
+        ("brand", "select distinct brand from listings where brand is not null order by 1"),
+        ("month", "select distinct strftime(submitted_at, '%Y-%m') from complaint_items "
+                  "where submitted_at is not null order by 1 desc"),
+    ):
+        choices[name] = [row[0] for row in con.sql(sql).fetchall()]
+    return choices
+
+
+def default_month(months_with_items: list[str], as_of: dt.datetime, timezone: str) -> str:
+    """The month a page shows when the URL names none: the last complete month before as_of,
+    or the newest month with items when the store ends earlier (an old export, a fixture)."""
+    last_complete = month_label(*shift_month(*month_of(as_of, timezone), -1))
+    if months_with_items and months_with_items[0] < last_complete:
+        return months_with_items[0]
+    return last_complete
+
+
+def last_ingest(con: duckdb.DuckDBPyConnection) -> dt.datetime | None:
+    """When the newest file was loaded (naive UTC), None for a store without any."""
+    [(loaded_at,)] = con.sql("select max(loaded_at) from ingest_batches").fetchall()
+    return loaded_at
+
+
+def complaint_item_count(con: duckdb.DuckDBPyConnection) -> int:
+    """How many complaint items the store holds (0: show the first-run page)."""
+    [(count,)] = con.sql("select count(*) from complaint_items").fetchall()
+    return int(count)
