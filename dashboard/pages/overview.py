@@ -13,8 +13,10 @@ def render(loaded: state.Loaded) -> None:
     month, snapshot = loaded.month, loaded.snapshot
     period = month_period(month, snapshot.timezone)
     st.title(f"Overview · {month}")
+    state.freshness_badge(loaded)
     kpis = state.frame(loaded, "headline_kpis", month)
-    columns = st.columns(len(kpis))
+    # Two rows of tiles: seven side by side truncate their labels on a laptop screen.
+    columns = [*st.columns(4), *st.columns(4)][: kpis.height]
     for column, row in zip(columns, kpis.iter_rows(named=True), strict=True):
         entry = metric(row["name"])
         help_text = f"{month} against {dashboard_data.previous_month(month)} ({entry.format(row['previous'])})."
@@ -37,7 +39,7 @@ def render(loaded: state.Loaded) -> None:
         behind = dashboard_data.ROWS_OF_KPI.get(name, name)
         st.caption(f"{rows.height:,} rows behind {chosen}" +
                    (f" (the {metric(behind).label} items it is computed from)" if behind != name else ""))
-        state.table(rows, f"{month}-{behind}", key=f"overview-rows-{name}", height=320)
+        state.table(rows, f"{month}-{behind}", key=f"overview-rows-{name}")
 
     left, right = st.columns([3, 2])
     with left:

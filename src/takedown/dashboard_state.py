@@ -325,6 +325,8 @@ def freshness_badge(loaded: Loaded) -> None:
 def live(render: Callable[[Loaded], None]) -> None:
     """Run a page's body now and again every refresh interval, with the store as published then.
 
+    The body shows its title, then freshness_badge(loaded).
+
     The body is a fragment: it picks up a new copy of the store without a reload. A store being
     replaced at that instant shows a note and is read again at the next tick.
     """
@@ -337,7 +339,6 @@ def live(render: Callable[[Loaded], None]) -> None:
         except (StoreError, FileNotFoundError) as error:
             st.info(f"The store is being updated ({error}); the page refreshes in a moment.")
             return
-        freshness_badge(loaded)
         render(loaded)
 
     body()
