@@ -18,5 +18,11 @@ else:
     state.choose_view()
     pages = [
         st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
+        st.Page("pages/good_faith.py", title="Good-Faith standing", icon=":material/verified:"),
+        st.Page("pages/action_queue.py", title="Action queue", icon=":material/pending_actions:"),
+        st.Page("pages/breakdowns.py", title="Platforms and complaint types", icon=":material/storefront:"),
+        st.Page("pages/repeat_offenders.py", title="Repeat offenders", icon=":material/person_alert:"),
+        st.Page("pages/ip_portfolio.py", title="IP portfolio", icon=":material/license:"),
+        st.Page("pages/data_quality.py", title="Data quality", icon=":material/fact_check:"),
     ]
 st.navigation(pages).run()

@@ -12,6 +12,7 @@ import datetime as dt
 import duckdb
 import polars as pl
 
+from takedown.metrics.kpis import cohort_metrics
 from takedown.metrics.periods import Period, month_label, month_of, month_period, parse_month, shift_month
 from takedown.metrics.registry import metric
 from takedown.metrics.snapshot import Snapshot
@@ -115,6 +116,96 @@ def good_faith_by_reason(snapshot: Snapshot, period: Period) -> pl.DataFrame:
     """One row per (account, reason) over the Good-Faith window, at-risk first."""
     return snapshot.good_faith_by_reason(period).sort(["at_risk", "account", "reason"],
                                                       descending=[True, False, False])
+
+
+# Why an item pulls an account's Good-Faith rates down: the registry metric that counts it.
+PULLED_DOWN_BY = {"rejected": "lowers the takedown rate", "restored": "lowers the takedown rate",
+                  "successful_counter_notices": "raises the counter-notice success rate"}
+
+
+def good_faith_pull_downs(snapshot: Snapshot, period: Period, account: str) -> pl.DataFrame:
+    """The items of `account` in the Good-Faith window that pulled its standing down: `why`, then the item rows."""
+    window = snapshot.good_faith_window(period)
+    parts = [snapshot.rows(window, name, by=("account", account)).select(pl.lit(why).alias("why"), pl.all())
+             for name, why in PULLED_DOWN_BY.items()]
+    return pl.concat(parts, how="vertical_relaxed")
+
+
+def action_queue(snapshot: Snapshot, queue: str) -> pl.DataFrame:
+    """One of the work queues of the whole store as of the snapshot (Snapshot.<queue>()).
+
+    counter_notices_awaiting_response (soonest deadline first), high_risk_backlog, expiring_rights
+    or complaint_items_on_weak_rights.
+    """
+    if queue not in ACTION_QUEUES:
+        raise ValueError(f"unknown queue {queue!r}; the queues are: {', '.join(ACTION_QUEUES)}")
+    frame = getattr(snapshot, queue)()
+    if queue == "counter_notices_awaiting_response":
+        frame = frame.sort("response_deadline")
+    return frame
+
+
+ACTION_QUEUES = ("counter_notices_awaiting_response", "high_risk_backlog", "expiring_rights",
+                 "complaint_items_on_weak_rights")
+
+
+def breakdown(snapshot: Snapshot, period: Period, by: str) -> pl.DataFrame:
+    """Every metric of the period per value of `by` (Snapshot.breakdown)."""
+    return snapshot.breakdown(period, by)
+
+
+def breakdown_rows(snapshot: Snapshot, period: Period, name: str, by: str, value: str | None) -> pl.DataFrame:
+    """The rows behind metric `name` of one breakdown cell (Snapshot.rows with by=(by, value))."""
+    return snapshot.rows(period, ROWS_OF_KPI.get(name, name), by=(by, value))
+
+
+def repeat_offender_figures(snapshot: Snapshot) -> pl.DataFrame:
+    """count, share_of_removed, threshold, window_days (Snapshot.repeat_offender_figures)."""
+    return snapshot.repeat_offender_figures()
+
+
+def repeat_offenders_queue(snapshot: Snapshot) -> pl.DataFrame:
+    """The ranked repeat offenders with their history and storefront candidates (Snapshot.repeat_offenders_queue)."""
+    return snapshot.repeat_offenders_queue()
+
+
+def seller_listings(snapshot: Snapshot, platform: str, seller_id: str) -> pl.DataFrame:
+    """The seller's listings known to the store (the filters' platform and brand), newest first."""
+    snapshot.require_listings("a seller's listings")
+    return (snapshot.listings.filter((pl.col("platform") == platform)  # type: ignore[union-attr]
+                                     & (pl.col("seller_id") == seller_id))
+            .sort("detected_at", descending=True, nulls_last=True))
+
+
+def seller_complaints(snapshot: Snapshot, platform: str, seller_id: str) -> pl.DataFrame:
+    """The seller's complaint items as of the snapshot with their status, newest first."""
+    return (snapshot.facts.filter((pl.col("platform") == platform) & (pl.col("seller_id") == seller_id))
+            .select("complaint_id", "listing_id", "enforcement_type", "account", "reason", "ipr_type",
+                    "submitted_at", "status", "status_at", "first_removed_at", "has_counter_notice")
+            .sort("submitted_at", descending=True))
+
+
+def seller_outcomes_by_month(snapshot: Snapshot, platform: str, seller_id: str) -> pl.DataFrame:
+    """month (YYYY-MM, the report time zone), status, items: the seller's complaint items over time."""
+    local = pl.col("submitted_at").dt.replace_time_zone("UTC").dt.convert_time_zone(snapshot.timezone)
+    return (snapshot.facts.filter((pl.col("platform") == platform) & (pl.col("seller_id") == seller_id))
+            .group_by(local.dt.strftime("%Y-%m").alias("month"), pl.col("status").cast(pl.String))
+            .agg(pl.len().alias("items")).sort("month", "status"))
+
+
+def rights_portfolio(snapshot: Snapshot) -> pl.DataFrame:
+    """One row per right: its register entry, days to expiry, and the metrics of every item filed on it
+    (as of the snapshot, all periods; registry metrics via cohort_metrics). Soonest expiry first."""
+    snapshot.require_listings("the IP portfolio")
+    usage = cohort_metrics(snapshot.facts.filter(pl.col("ipr_registration").is_not_null()), by="ipr_registration")
+    today = snapshot.as_of.date()
+    return (snapshot.rights  # type: ignore[union-attr]
+            .with_columns((pl.col("expires_on") - pl.lit(today)).dt.total_days().alias("days_to_expiry"))
+            .join(usage.select("ipr_registration", "submitted", "removed", "takedown_rate",
+                               "counter_notice_success_rate", "value_removed_usd"),
+                  left_on="registration", right_on="ipr_registration", how="left")
+            .with_columns(pl.col("submitted", "removed").fill_null(0))
+            .sort("expires_on", nulls_last=True))
 
 
 # --- the store itself (read-only connection) ---

@@ -24,6 +24,7 @@ from takedown import dashboard_data
 from takedown.config import DEFAULT_SETTINGS, resolve_db_path
 from takedown.escape import escape_cells
 from takedown.metrics.filters import FILTER_COLUMNS, Filters
+from takedown.metrics.registry import METRIC_BY_NAME
 from takedown.metrics.periods import iso_utc, parse_instant, parse_month, time_zone, utc_now
 from takedown.metrics.snapshot import Snapshot, load_snapshot, round_as_of
 from takedown.store import Reader, StoreError
@@ -154,6 +155,18 @@ def filter_choices(version: str) -> dict[str, list[str]]:
 def last_ingest(version: str) -> dt.datetime | None:
     """When the newest file of the store of `version` was loaded."""
     return dashboard_data.last_ingest(cursor())
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def store_quality(version: str) -> dict[str, pl.DataFrame]:
+    """The Data quality page's frames of the store of `version`: summary, batches, by_rule, reasons, orphans."""
+    from takedown import quality, rejects
+
+    con = cursor()
+    orphans = quality.orphans(con)
+    return {"summary": quality.store_summary(con), "batches": quality.ingest_batches(con),
+            "by_rule": quality.quarantine_by_rule(con), "reasons": rejects.flatten_reasons(rejects.quarantined_rows(con)),
+            "orphan_complaint_items": orphans["complaint_items"], "orphan_outcome_events": orphans["outcome_events"]}
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -363,7 +376,20 @@ def download_buttons(table: pl.DataFrame, name: str, key: str) -> None:
                                mime=_MIME[suffix], key=f"{key}-{suffix}")
 
 
-def table(frame_: pl.DataFrame, name: str, key: str, height: int | None = None) -> None:
-    """A table (st.dataframe never renders its cells as HTML or Markdown) with its downloads."""
-    st.dataframe(frame_, hide_index=True, width="stretch", **({"height": height} if height else {}))
+# Streamlit's number formats per registry unit.
+_COLUMN_FORMAT = {"fraction": "percent", "usd": "dollar", "hours": "%.1f h", "items": "localized",
+                  "events": "localized"}
+
+
+def metric_columns(frame_: pl.DataFrame) -> dict[str, object]:
+    """Column configs labelling and formatting every metric column of `frame_` from the registry."""
+    return {name: st.column_config.NumberColumn(METRIC_BY_NAME[name].label,
+                                                format=_COLUMN_FORMAT[METRIC_BY_NAME[name].unit])
+            for name in frame_.columns if name in METRIC_BY_NAME}
+
+
+def table(frame_: pl.DataFrame, name: str, key: str, column_config: dict[str, object] | None = None) -> None:
+    """A table (st.dataframe never renders its cells as HTML or Markdown) with its CSV and XLSX downloads."""
+    st.dataframe(frame_, hide_index=True, width="stretch",
+                 column_config={**metric_columns(frame_), **(column_config or {})})
     download_buttons(frame_, name, key)

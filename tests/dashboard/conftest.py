@@ -1,7 +1,7 @@
 """A small two-month program store for the dashboard tests, built through the real ingest.
 
-August and September 2026, two IPP accounts (acct-b slips under Good-Faith standing), a hostile
-seller name and title, an orphan event. The tests' frozen as-of is 2026-10-15.
+August and September 2026 (and one October item), two IPP accounts (acct-b slips under Good-Faith standing), a hostile
+seller name and title, an orphan event, and seller S1 a repeat offender (three removed listings). The tests' frozen as-of is 2026-10-15.
 """
 
 from __future__ import annotations
@@ -47,6 +47,8 @@ COMPLAINTS = [
      "2026-09-06T00:00:00Z", "", ""],
     ["K5", "taobao", "T3", "S3", "listing", "trademark", "TM-1", "counterfeit", "acct-b",
      "2026-09-07T00:00:00Z", "", ""],
+    ["K6", "alibaba", "A3", "S1", "listing", "trademark", "TM-1", "counterfeit", "acct-a",
+     "2026-10-02T00:00:00Z", "", ""],
 ]
 OUTCOMES = [
     ["complaint_id", "listing_id", "event", "occurred_at", "detail"],
@@ -55,6 +57,7 @@ OUTCOMES = [
     ["K3", "A2", "removed", "2026-09-05T05:00:00Z", ""],
     ["K4", "T2", "rejected", "2026-09-08T00:00:00Z", ""],
     ["K5", "T3", "counter_notice", "2026-09-09T00:00:00Z", "authorised reseller"],
+    ["K6", "A3", "removed", "2026-10-03T00:00:00Z", ""],
     ["K404", "X1", "removed", "2026-09-05T00:00:00Z", "orphan"],
 ]
 IP_RIGHTS = [

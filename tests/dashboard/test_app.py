@@ -125,3 +125,17 @@ def test_downloads_escape_cells_a_spreadsheet_would_run(dashboard_store):
     assert files["csv"].decode().splitlines()[1:3] == ['"\'=HYPERLINK(""http://x"")",1', "'@SUM(A1),2"]
     sheet = pl.read_excel(io.BytesIO(files["xlsx"]))
     assert sheet["title"].to_list() == ['\'=HYPERLINK("http://x")', "'@SUM(A1)", "plain"]
+
+
+PAGES = ("pages/overview.py", "pages/good_faith.py", "pages/action_queue.py", "pages/breakdowns.py",
+         "pages/repeat_offenders.py", "pages/ip_portfolio.py", "pages/data_quality.py")
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_without_exception_and_keeps_the_view(monkeypatch, dashboard_store, page):
+    app = run_app(monkeypatch, dashboard_store, month=MONTH, as_of=AS_OF, platform="alibaba")
+    app.switch_page(page).run()
+    assert not app.exception
+    assert not app.warning
+    assert app.title and any("Data as of 2026-10-15 00:00 UTC" in block.value for block in app.markdown)
+    assert app.query_params["platform"] == "alibaba" and app.query_params["as_of"] == AS_OF

@@ -16,7 +16,7 @@ from takedown.ingest import ingest_files
 
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs /usr/bin/chromium (make test installs it)")
 
-PAGES = ("overview",)
+PAGES = ("overview", "good_faith", "action_queue", "breakdowns", "repeat_offenders", "ip_portfolio", "data_quality")
 
 
 @pytest.fixture(scope="module")
