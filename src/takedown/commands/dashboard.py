@@ -88,9 +88,8 @@ def run(args: argparse.Namespace) -> int:
         env[REFRESH_ENV] = str(args.refresh)
     shown = f"[{args.host}]" if ":" in args.host else args.host
     print(f"Dashboard of {db}: http://{shown}:{args.port}/  (Ctrl-C to stop)", flush=True)
-    import subprocess
-
-    try:
-        return subprocess.call(streamlit_command(db, args.host, args.port), env=env)
-    except KeyboardInterrupt:
-        return 0
+    command = streamlit_command(db, args.host, args.port)
+    # Become the server: a signal to this process (Ctrl-C, a supervisor's stop) reaches Streamlit
+    # itself, and no orphaned server outlives a killed parent.
+    os.execve(command[0], command, env)
+    return 0  # not reached
