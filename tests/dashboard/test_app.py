@@ -127,8 +127,8 @@ def test_downloads_escape_cells_a_spreadsheet_would_run(dashboard_store):
     assert sheet["title"].to_list() == ['\'=HYPERLINK("http://x")', "'@SUM(A1)", "plain"]
 
 
-PAGES = ("pages/overview.py", "pages/good_faith.py", "pages/action_queue.py", "pages/breakdowns.py",
-         "pages/repeat_offenders.py", "pages/ip_portfolio.py", "pages/data_quality.py")
+PAGES = ("app_pages/overview.py", "app_pages/good_faith.py", "app_pages/action_queue.py", "app_pages/breakdowns.py",
+         "app_pages/repeat_offenders.py", "app_pages/ip_portfolio.py", "app_pages/data_quality.py")
 
 
 @pytest.mark.parametrize("page", PAGES)

@@ -16,24 +16,42 @@ from takedown.ingest import ingest_files
 
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs /usr/bin/chromium (make test installs it)")
 
-PAGES = ("overview", "good_faith", "action_queue", "breakdowns", "repeat_offenders", "ip_portfolio", "data_quality")
+# url path -> the page's title (a shared link opens the page itself, with the app's sidebar).
+PAGES = {"overview": "Overview", "good_faith": "Good-Faith standing", "action_queue": "Action queue",
+         "breakdowns": "Platforms and complaint types", "repeat_offenders": "Repeat offenders",
+         "ip_portfolio": "IP portfolio", "data_quality": "Data quality"}
 
 
 @pytest.fixture(scope="module")
-def page(dashboard_store, tmp_path_factory):
+def browser_context(dashboard_store, tmp_path_factory):
     db = tmp_path_factory.mktemp("browser") / "takedown.duckdb"
     shutil.copy(dashboard_store, db)
     with serve(db) as url, chromium() as browser:
-        tab = browser.new_page(viewport={"width": 1400, "height": 1000})
-        tab.base_url = url
-        tab.db = db
-        yield tab
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        context.base_url = url
+        context.db = db
+        yield context
+        context.close()
+
+
+@pytest.fixture(scope="module")
+def page(browser_context):
+    tab = browser_context.new_page()
+    tab.base_url = browser_context.base_url
+    tab.db = browser_context.db
+    return tab
 
 
 @pytest.mark.parametrize("name", PAGES)
-def test_every_page_opens_without_an_error(page, name):
-    wait_for_page(page, f"{page.base_url}/{name}?month={MONTH}&as_of={AS_OF}")
+def test_every_page_opens_from_a_link_without_an_error(browser_context, name):
+    # A fresh tab per page: the first request of a session must resolve a deep link by itself.
+    page = browser_context.new_page()
+    wait_for_page(page, f"{browser_context.base_url}/{name}?month={MONTH}&as_of={AS_OF}&platform=alibaba")
+    assert page.locator('[data-testid="stMain"] h1').first.inner_text().startswith(PAGES[name])
+    page.locator('[data-testid="stSidebar"]').get_by_text("Report time zone").wait_for(timeout=10000)
     assert errors_on(page) == []
+    assert "platform=alibaba" in page.url and "month=" in page.url
+    page.close()
 
 
 def test_a_link_with_month_and_as_of_shows_its_takedown_rate(page):
