@@ -9,15 +9,20 @@ from takedown.metrics.periods import month_period
 from takedown.metrics.registry import metric
 
 
+FIRST_ROW = ("takedown_rate", "removed", "median_hours_to_removal", "handled_within_24h_rate")
+SECOND_ROW = ("submitted", "value_removed_usd", "counter_notice_success_rate")
+
+
 def render(loaded: state.Loaded) -> None:
     month, snapshot = loaded.month, loaded.snapshot
     period = month_period(month, snapshot.timezone)
     st.title(f"Overview · {month}")
     state.freshness_badge(loaded)
     kpis = state.frame(loaded, "headline_kpis", month)
-    # Two rows of tiles: seven side by side truncate their labels on a laptop screen.
-    columns = [*st.columns(4), *st.columns(4)][: kpis.height]
-    for column, row in zip(columns, kpis.iter_rows(named=True), strict=True):
+    # Short labels and values four abreast, the long ones three abreast, so no tile truncates on a laptop.
+    tiles = dict(zip(FIRST_ROW + SECOND_ROW, [*st.columns(4), *st.columns(3)], strict=True))
+    for row in kpis.iter_rows(named=True):
+        column = tiles[row["name"]]
         entry = metric(row["name"])
         help_text = f"{month} against {dashboard_data.previous_month(month)} ({entry.format(row['previous'])})."
         if row["name"] == "handled_within_24h_rate":

@@ -390,6 +390,8 @@ def metric_columns(frame_: pl.DataFrame) -> dict[str, object]:
 
 def table(frame_: pl.DataFrame, name: str, key: str, column_config: dict[str, object] | None = None) -> None:
     """A table (st.dataframe never renders its cells as HTML or Markdown) with its CSV and XLSX downloads."""
+    dates = {name: st.column_config.DateColumn(name, format="YYYY-MM-DD")
+             for name, dtype in frame_.schema.items() if dtype == pl.Date}
     st.dataframe(frame_, hide_index=True, width="stretch",
-                 column_config={**metric_columns(frame_), **(column_config or {})})
+                 column_config={**dates, **metric_columns(frame_), **(column_config or {})})
     download_buttons(frame_, name, key)

@@ -82,6 +82,6 @@ def wait_for_page(page, url: str) -> None:
 
 
 def errors_on(page) -> list[str]:
-    """The text of every Streamlit exception or error box on the page."""
-    boxes = page.locator('[data-testid="stException"], [data-testid="stAlertContentError"]')
+    """The text of every Streamlit exception, error box or dialog (such as "Page not found") on the page."""
+    boxes = page.locator('[data-testid="stException"], [data-testid="stAlertContentError"], [role="dialog"]')
     return [boxes.nth(index).inner_text() for index in range(boxes.count())]

@@ -17,7 +17,7 @@ from takedown.ingest import ingest_files
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs /usr/bin/chromium (make test installs it)")
 
 # url path -> the page's title (a shared link opens the page itself, with the app's sidebar).
-PAGES = {"overview": "Overview", "good_faith": "Good-Faith standing", "action_queue": "Action queue",
+PAGES = {"": "Overview", "good_faith": "Good-Faith standing", "action_queue": "Action queue",
          "breakdowns": "Platforms and complaint types", "repeat_offenders": "Repeat offenders",
          "ip_portfolio": "IP portfolio", "data_quality": "Data quality"}
 
@@ -50,6 +50,7 @@ def test_every_page_opens_from_a_link_without_an_error(browser_context, name):
     assert page.locator('[data-testid="stMain"] h1').first.inner_text().startswith(PAGES[name])
     page.locator('[data-testid="stSidebar"]').get_by_text("Report time zone").wait_for(timeout=10000)
     assert errors_on(page) == []
+    assert page.get_by_text("Page not found").count() == 0
     assert "platform=alibaba" in page.url and "month=" in page.url
     page.close()
 
