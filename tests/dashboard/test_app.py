@@ -139,3 +139,18 @@ def test_every_page_renders_without_exception_and_keeps_the_view(monkeypatch, da
     assert not app.warning
     assert app.title and any("Data as of 2026-10-15 00:00 UTC" in block.value for block in app.markdown)
     assert app.query_params["platform"] == "alibaba" and app.query_params["as_of"] == AS_OF
+
+
+@pytest.mark.parametrize("email, allowed", [("CEO@example.com", True), ("intruder@example.com", False)])
+def test_only_addresses_on_the_allow_list_get_past_sign_in(monkeypatch, dashboard_store, email, allowed):
+    monkeypatch.setenv("TAKEDOWN_DB", str(dashboard_store))
+    app = AppTest.from_file(APP, default_timeout=30)
+    app.secrets["auth"] = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x",
+                           "client_id": "id", "client_secret": "s", "allowed_emails": ["ceo@example.com"],
+                           "server_metadata_url": "https://accounts.example.com/.well-known/openid-configuration"}
+    app.user = {"is_logged_in": True, "email": email}
+    app.query_params["month"] = MONTH
+    app.run()
+    assert not app.exception
+    assert bool(app.metric) is allowed
+    assert any("allow-list" in error.value for error in app.error) is not allowed
