@@ -1,6 +1,7 @@
 # One command interface. On a fresh machine with Python 3.11+ and make:
 #   make demo   - install, generate a demo program, ingest it, show its figures
-#   make test   - install, run the test suite
+#   make test   - install, run the test suite (installs Chromium for the browser tests when root)
+#   make dashboard - serve the dashboard on the current store
 SHELL := /bin/bash
 # This machine sets PYTHONDONTWRITEBYTECODE: without bytecode compiled at install, imports take seconds longer.
 export UV_COMPILE_BYTECODE := 1
@@ -13,7 +14,7 @@ ifeq ($(UV),)
 UV := .tools/bin/uv
 endif
 
-.PHONY: demo test bench notebook install clean report
+.PHONY: demo test bench notebook install clean report dashboard chromium
 
 .tools/bin/uv:
 	python3 -m venv .tools
@@ -25,10 +26,22 @@ endif
 
 install: .venv/.installed  ## create .venv from uv.lock
 
-demo: .venv/.installed  ## generate a demo program, ingest it, show its figures
+demo: .venv/.installed  ## generate a demo program, ingest it, serve the dashboard
 	$(UV) run --frozen takedown demo
 
-test: .venv/.installed  ## the whole test suite
+dashboard: .venv/.installed  ## serve the dashboard on the current store ($$TAKEDOWN_DB or data/takedown.duckdb)
+	$(UV) run --frozen takedown dashboard
+
+# The browser tests and the report's PDF drive Debian's Chromium (Playwright's own browser download is
+# not reachable); the report tests read the PDF with poppler's pdftotext, and Chinese titles need a
+# CJK font. As root (CI) they are installed when missing; elsewhere the README says how.
+SYSTEM_PACKAGES = chromium poppler-utils fonts-noto-cjk
+chromium:
+	@if { [ ! -x /usr/bin/chromium ] || ! command -v pdftotext >/dev/null || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; } \
+		&& [ "$$(id -u)" = 0 ]; then \
+		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y $(SYSTEM_PACKAGES); fi
+
+test: .venv/.installed chromium  ## the whole test suite
 	$(UV) run --frozen pytest
 
 notebook: .venv/.installed  ## JupyterLab on notebooks/ (pulled into a throw-away environment by uv)

@@ -29,12 +29,19 @@ def demo_args(tmp_path: Path, *extra: str) -> list[str]:
             "--out", str(tmp_path / "exports"), *extra]
 
 
-def test_demo_builds_a_store_and_a_second_run_replaces_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+def test_demo_builds_a_store_and_a_second_run_replaces_it(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                          monkeypatch: pytest.MonkeyPatch):
+    from takedown.commands import demo
+
+    served = []
+    monkeypatch.setattr(demo, "serve", served.append)  # the dashboard would serve until Ctrl-C
     assert main(demo_args(tmp_path, "--no-serve")) == 0
+    assert served == []
     first = counts(tmp_path / "demo.duckdb")
     assert first["complaint_items"] == 1500 and first["quarantined_rows"] > 0
     capsys.readouterr()
     assert main(demo_args(tmp_path)) == 0  # serves: the store and the last complete month's metrics
+    assert served == [tmp_path / "demo.duckdb"]
     second = counts(tmp_path / "demo.duckdb")
     assert second == first  # rebuilt from scratch, not loaded on top
     out = capsys.readouterr().out

@@ -65,9 +65,9 @@ def _moment(text: str) -> dt.datetime:
 
 
 def serve_or_summarise(db_path: Path, end: dt.datetime) -> None:
-    """Show the demo store: its contents and the metrics of the last complete month before `end`.
+    """Summarise the demo store: its contents and the metrics of the last complete month before `end`.
 
-    The figures come from the same function as `takedown metrics` (the dashboard is not built yet).
+    The figures come from the same function as `takedown metrics` (and the dashboard).
     """
     from takedown.display import print_metrics
     from takedown.display import print_store_summary
@@ -86,6 +86,40 @@ def serve_or_summarise(db_path: Path, end: dt.datetime) -> None:
     print_metrics(metrics)
     print(f"Any month: takedown metrics --month {last_month} [--tz Asia/Shanghai] [--json]; "
           "quarantined rows: takedown rejects")
+
+
+def start_dashboard(db_path: Path):
+    """Serve the dashboard on the demo store in a child process and print its URL (subprocess.Popen)."""
+    import os
+    import subprocess
+
+    from takedown.commands.dashboard import DEFAULT_PORT, streamlit_command
+
+    process = subprocess.Popen(streamlit_command(db_path, "127.0.0.1", DEFAULT_PORT),
+                               env=dict(os.environ, TAKEDOWN_DB=str(db_path.resolve())))
+    print(f"Dashboard: http://127.0.0.1:{DEFAULT_PORT}/  (Ctrl-C to stop)", flush=True)
+    return process
+
+
+def stop_dashboard(process) -> None:
+    """Stop the dashboard's server (killed when it does not stop within seconds)."""
+    import subprocess
+
+    process.terminate()
+    try:
+        process.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def serve(db_path: Path) -> None:
+    """Serve the dashboard until Ctrl-C."""
+    process = start_dashboard(db_path)
+    try:
+        process.wait()
+    except KeyboardInterrupt:
+        stop_dashboard(process)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -139,13 +173,11 @@ def run(args: argparse.Namespace) -> int:
     if args.no_serve and not args.live:
         print_store_summary(db_path)
         return 0
+    serve_or_summarise(db_path, end)
     if not args.live:
-        serve_or_summarise(db_path, end)
+        serve(db_path)
         return 0
-    if args.no_serve:
-        print_store_summary(db_path)
-    else:
-        serve_or_summarise(db_path, end)
+    dashboard = None if args.no_serve else start_dashboard(db_path)
     feed = LiveFeed(inbox, args.seed, args.scale, end)
     console.print(f"Live feed: writing new exports into {inbox} every {args.interval:g} s "
                   f"(Ctrl-C to stop). Load them with: takedown watch {inbox} --db {db_path}")
@@ -155,4 +187,7 @@ def run(args: argparse.Namespace) -> int:
             + f" in {len(tick.files)} file(s)"))
     except KeyboardInterrupt:
         console.print("Live feed stopped.")
+    finally:
+        if dashboard is not None:
+            stop_dashboard(dashboard)
     return 0

@@ -1,0 +1,40 @@
+"""Platforms and complaint types: every KPI side by side per platform, per reason and per ipr_type,
+with the rows behind any cell. Layout only: the Snapshot's breakdowns."""
+
+import streamlit as st
+
+from takedown import charts
+from takedown import dashboard_state as state
+from takedown.dashboard_data import HEADLINE_KPIS
+from takedown.metrics.periods import month_period
+from takedown.metrics.registry import metric
+
+BREAKDOWNS = {"platform": "Platforms", "reason": "Reasons", "ipr_type": "IPR types", "account": "IPP accounts",
+              "brand": "Brands"}
+
+
+def render(loaded: state.Loaded) -> None:
+    month = loaded.month
+    period = month_period(month, loaded.snapshot.timezone)
+    st.title(f"Platforms and complaint types · {month}")
+    state.freshness_badge(loaded)
+    for tab, by in zip(st.tabs(list(BREAKDOWNS.values())), BREAKDOWNS, strict=True):
+        with tab:
+            frame = state.frame(loaded, "breakdown", period, by)
+            if frame.is_empty():
+                st.info("No complaint items in this month.")
+                continue
+            st.plotly_chart(charts.bar_figure(frame, by, "takedown_rate"), width="stretch", key=f"chart-{by}")
+            state.table(frame, f"{by}-{month}", key=f"breakdown-{by}")
+            keys = frame.get_column(by).to_list()
+            left, right = st.columns(2)
+            value = left.selectbox(f"Rows behind one {by.replace('_', ' ')}", keys, key=f"breakdown-{by}-key",
+                                   format_func=lambda key: "(none)" if key is None else str(key))
+            name = right.selectbox("Figure", HEADLINE_KPIS, format_func=lambda name: metric(name).label,
+                                   key=f"breakdown-{by}-metric")
+            rows = state.frame(loaded, "breakdown_rows", period, name, by, value)
+            st.caption(f"{rows.height:,} rows")
+            state.table(rows, f"{by}-{name}-{month}", key=f"breakdown-{by}-rows")
+
+
+state.live(render)

@@ -1,0 +1,27 @@
+"""IP portfolio: the rights, their IPP status and expiry, and how often and how well each is used. Layout only."""
+
+import streamlit as st
+
+from takedown import dashboard_state as state
+
+
+def render(loaded: state.Loaded) -> None:
+    st.title("IP portfolio")
+    state.freshness_badge(loaded)
+    rights = state.frame(loaded, "rights_portfolio")
+    if rights.is_empty():
+        st.info("No IP rights loaded: ingest an ip_rights export.")
+        return
+    expired = rights.filter(rights.get_column("days_to_expiry") < 0).height
+    unverified = rights.filter(rights.get_column("ipp_status") != "verified").height
+    columns = st.columns(3)
+    columns[0].metric("rights", f"{rights.height:,}", border=True)
+    columns[1].metric("expired", f"{expired:,}", border=True)
+    columns[2].metric("not verified in IPP", f"{unverified:,}", border=True)
+    st.caption("Use: every complaint item filed on the right, as of the view's as-of (all months).")
+    state.table(rights, "ip-portfolio", key="ip-portfolio", column_config={
+        "days_to_expiry": st.column_config.NumberColumn("days to expiry", format="%d"),
+    })
+
+
+state.live(render)

@@ -1,0 +1,73 @@
+"""Overview: the month's headline KPIs against the previous month, the 12-month trend, the funnel,
+a verdict per IPP account, and the rows behind any KPI. Layout only: figures come from the Snapshot."""
+
+import streamlit as st
+
+from takedown import charts, dashboard_data
+from takedown import dashboard_state as state
+from takedown.metrics.periods import month_period
+from takedown.metrics.registry import metric
+
+
+FIRST_ROW = ("takedown_rate", "removed", "median_hours_to_removal", "handled_within_24h_rate")
+SECOND_ROW = ("submitted", "value_removed_usd", "counter_notice_success_rate")
+
+
+def render(loaded: state.Loaded) -> None:
+    month, snapshot = loaded.month, loaded.snapshot
+    period = month_period(month, snapshot.timezone)
+    st.title(f"Overview · {month}")
+    state.freshness_badge(loaded)
+    kpis = state.frame(loaded, "headline_kpis", month)
+    # Short labels and values four abreast, the long ones three abreast, so no tile truncates on a laptop.
+    tiles = dict(zip(FIRST_ROW + SECOND_ROW, [*st.columns(4), *st.columns(3)], strict=True))
+    for row in kpis.iter_rows(named=True):
+        column = tiles[row["name"]]
+        entry = metric(row["name"])
+        help_text = f"{month} against {dashboard_data.previous_month(month)} ({entry.format(row['previous'])})."
+        if row["name"] == "handled_within_24h_rate":
+            low, high = dashboard_data.ALIBABA_HANDLED_WITHIN_24H
+            help_text += f" Alibaba publishes {low:.0%}-{high:.0%} handled within 24 h."
+        column.metric(entry.label, entry.format(row["value"]),
+                      delta=dashboard_data.format_change(row["unit"], row["change"]),
+                      delta_color="inverse" if row["name"] == "median_hours_to_removal" else "normal",
+                      help=help_text, border=True)
+    low, high = dashboard_data.ALIBABA_HANDLED_WITHIN_24H
+    st.caption(f"Handled within 24 h: Alibaba publishes {low:.0%}-{high:.0%}. Arrows: the change from "
+               f"{dashboard_data.previous_month(month)}.")
+
+    labels = {row["label"]: row["name"] for row in kpis.iter_rows(named=True)}
+    chosen = st.pills("Show the rows behind a KPI", list(labels), key="overview-drill")
+    if chosen:
+        name = labels[chosen]
+        rows = state.frame(loaded, "kpi_rows", period, name)
+        behind = dashboard_data.ROWS_OF_KPI.get(name, name)
+        st.caption(f"{rows.height:,} rows behind {chosen}" +
+                   (f" (the {metric(behind).label} items it is computed from)" if behind != name else ""))
+        state.table(rows, f"{month}-{behind}", key=f"overview-rows-{name}")
+
+    left, right = st.columns([3, 2])
+    with left:
+        trend = state.frame(loaded, "trend", month, 12)
+        shown = st.selectbox("Trend of", ["takedown_rate", "submitted", "removed", "median_hours_to_removal",
+                                          "handled_within_24h_rate", "value_removed_usd",
+                                          "counter_notice_success_rate"],
+                             format_func=lambda name: metric(name).label, key="overview-trend")
+        st.plotly_chart(charts.trend_figure(trend, shown), width="stretch")
+    with right:
+        st.plotly_chart(charts.funnel_figure(state.frame(loaded, "funnel", period)), width="stretch")
+
+    st.subheader("Good-Faith standing per IPP account")
+    verdicts = state.frame(loaded, "account_verdicts", period)
+    window = snapshot.good_faith_window(period)
+    st.caption(f"Over {window.start:%Y-%m-%d} to {window.end:%Y-%m-%d} (UTC); at risk below "
+               f"{snapshot.settings.good_faith_min_takedown_rate:.0%} takedown rate or above "
+               f"{snapshot.settings.good_faith_max_counter_notice_success_rate:.0%} successful counter-notices.")
+    st.dataframe(verdicts, hide_index=True, width="stretch", column_config={
+        "takedown_rate": st.column_config.NumberColumn("takedown rate", format="percent"),
+        "counter_notice_success_rate": st.column_config.NumberColumn("counter-notice success", format="percent"),
+        "reasons_at_risk": st.column_config.NumberColumn("reasons at risk"),
+    })
+
+
+state.live(render)

@@ -1,0 +1,95 @@
+"""`takedown dashboard [--db PATH] [--port N] [--host H] [--refresh S]`: serve the Streamlit dashboard.
+
+Runs `streamlit run` on the entry file shipped inside the package (the checkout's dashboard/ when
+running from source). The store reaches the app through $TAKEDOWN_DB. Without sign-in configured
+([auth] in the Streamlit secrets) it binds this computer only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tomllib
+from pathlib import Path
+
+from takedown.cli import add_db_argument
+from takedown.config import PACKAGE_DIR, REPO_DIR, resolve_db_path
+
+HELP = "serve the dashboard in a browser (binds 127.0.0.1 unless told otherwise)"
+# Streamlit's own default port.
+DEFAULT_PORT = 8501
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
+REFRESH_ENV = "TAKEDOWN_DASHBOARD_REFRESH_SECONDS"
+
+
+def _port(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
+    if not 1 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"a port is between 1 and 65535, not {value}")
+    return value
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"--refresh must be positive, not {value}")
+    return value
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--port", type=_port, default=DEFAULT_PORT, help=f"port to serve on (default {DEFAULT_PORT})")
+    parser.add_argument("--host", default="127.0.0.1",
+                        help="address to bind (default 127.0.0.1; another needs [auth] sign-in, see the README)")
+    parser.add_argument("--refresh", type=_seconds, metavar="S",
+                        help="seconds between an open page's looks for a newly published store (default 30)")
+    add_db_argument(parser)
+
+
+def entry_file() -> Path:
+    """dashboard/app.py: inside the installed package, else the checkout's."""
+    packaged = PACKAGE_DIR / "dashboard" / "app.py"
+    return packaged if packaged.exists() else REPO_DIR / "dashboard" / "app.py"
+
+
+def auth_configured(cwd: Path | None = None) -> bool:
+    """Whether a Streamlit secrets file Streamlit reads (~/.streamlit, ./.streamlit) has an [auth] section."""
+    for path in (Path.home() / ".streamlit" / "secrets.toml", (cwd or Path.cwd()) / ".streamlit" / "secrets.toml"):
+        try:
+            if "auth" in tomllib.loads(path.read_text(encoding="utf-8")):
+                return True
+        except (OSError, tomllib.TOMLDecodeError):
+            continue
+    return False
+
+
+def streamlit_command(db: Path, host: str, port: int) -> list[str]:
+    """The `streamlit run` command line that serves the dashboard."""
+    return [sys.executable, "-m", "streamlit", "run", str(entry_file()),
+            "--server.address", host, "--server.port", str(port), "--server.headless", "true",
+            "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
+            "--client.toolbarMode", "minimal"]
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.host not in LOCAL_HOSTS and not auth_configured():
+        print(f"takedown dashboard: --host {args.host} would serve the figures to the network without sign-in; "
+              "add an [auth] section to .streamlit/secrets.toml first (README: Dashboard)", file=sys.stderr)
+        return 2
+    db = resolve_db_path(args.db).resolve()
+    env = dict(os.environ, TAKEDOWN_DB=str(db))
+    if args.refresh:
+        env[REFRESH_ENV] = str(args.refresh)
+    shown = f"[{args.host}]" if ":" in args.host else args.host
+    print(f"Dashboard of {db}: http://{shown}:{args.port}/  (Ctrl-C to stop)", flush=True)
+    command = streamlit_command(db, args.host, args.port)
+    # Become the server: a signal to this process (Ctrl-C, a supervisor's stop) reaches Streamlit
+    # itself, and no orphaned server outlives a killed parent.
+    os.execve(command[0], command, env)
+    return 0  # not reached

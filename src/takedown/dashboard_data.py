@@ -1,0 +1,245 @@
+"""What each dashboard widget shows, as small pure functions over a Snapshot or a read-only connection.
+
+The Snapshot (takedown.metrics) computes every figure; these only pick, pair and label what a
+widget needs (this month beside the previous one, the funnel's stages, a verdict per account), so
+a page holds layout and nothing else. Nothing here imports Streamlit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import polars as pl
+
+from takedown.metrics.kpis import cohort_metrics
+from takedown.metrics.periods import Period, month_label, month_of, month_period, parse_month, shift_month
+from takedown.metrics.registry import metric
+from takedown.metrics.snapshot import Snapshot
+
+# The Overview's headline figures, in the order an executive reads them.
+HEADLINE_KPIS = (
+    "takedown_rate", "submitted", "removed", "median_hours_to_removal", "handled_within_24h_rate",
+    "value_removed_usd", "counter_notice_success_rate",
+)
+# A rate or a median has no rows of its own: its drill-down lists the rows it is computed from.
+ROWS_OF_KPI = {
+    "takedown_rate": "removed",
+    "median_hours_to_removal": "removed",
+    "handled_within_24h_rate": "submitted",
+    "counter_notice_success_rate": "successful_counter_notices",
+}
+# Alibaba's published share of complaints handled within 24 hours (IPP transparency report).
+ALIBABA_HANDLED_WITHIN_24H = (0.96, 0.98)
+
+
+def previous_month(month: str) -> str:
+    """The calendar month before `month` (YYYY-MM)."""
+    return month_label(*shift_month(*parse_month(month), -1))
+
+
+def headline_kpis(snapshot: Snapshot, month: str) -> pl.DataFrame:
+    """One row per headline KPI: name, label, unit, value (this month), previous (the month before), change.
+
+    Values are the snapshot's totals of each month (what `takedown metrics --month` prints);
+    change is null when either month's figure is.
+    """
+    now = snapshot.totals(month_period(month, snapshot.timezone))
+    before = snapshot.totals(month_period(previous_month(month), snapshot.timezone))
+    rows = []
+    for name in HEADLINE_KPIS:
+        value, previous = now.get_column(name)[0], before.get_column(name)[0]
+        change = None if value is None or previous is None else float(value) - float(previous)
+        entry = metric(name)
+        rows.append({"name": name, "label": entry.label, "unit": entry.unit,
+                     "value": None if value is None else float(value),
+                     "previous": None if previous is None else float(previous), "change": change})
+    return pl.DataFrame(rows, schema={"name": pl.String, "label": pl.String, "unit": pl.String,
+                                      "value": pl.Float64, "previous": pl.Float64, "change": pl.Float64})
+
+
+def format_change(unit: str, change: float | None) -> str | None:
+    """A KPI's change from the previous month as shown beside it (rates in percentage points)."""
+    if change is None:
+        return None
+    if unit == "fraction":
+        return f"{change * 100:+.1f} pp"
+    if unit == "hours":
+        return f"{change:+.1f} h"
+    if unit == "usd":
+        return f"{'+' if change >= 0 else '-'}${abs(change):,.0f}"
+    return f"{change:+,.0f}"
+
+
+def kpi_rows(snapshot: Snapshot, period: Period, name: str) -> pl.DataFrame:
+    """The complaint items behind a headline KPI (for a rate or median: the rows of ROWS_OF_KPI)."""
+    return snapshot.rows(period, ROWS_OF_KPI.get(name, name))
+
+
+def trend(snapshot: Snapshot, month: str, months: int = 12) -> pl.DataFrame:
+    """The headline metrics of the `months` calendar months ending with `month` (Snapshot.trend)."""
+    return snapshot.trend(month, months)
+
+
+def funnel(snapshot: Snapshot, period: Period) -> pl.DataFrame:
+    """stage, count: listings detected in the period, then the period's complaint items reported, removed, restored.
+
+    Detected counts the listings of the filters' platform and brand (a listing has no account);
+    the rest are the snapshot's totals.
+    """
+    snapshot.require_listings("the funnel")
+    listings = snapshot.listings
+    detected = listings.filter((pl.col("detected_at") >= period.start) & (pl.col("detected_at") < period.end)
+                               & (pl.col("detected_at") <= snapshot.as_of)).height  # type: ignore[union-attr]
+    totals = snapshot.totals(period)
+    return pl.DataFrame({
+        "stage": ["detected", "reported", "removed", "restored"],
+        "count": [detected, *(int(totals.get_column(name)[0]) for name in ("submitted", "removed", "restored"))],
+    }, schema={"stage": pl.String, "count": pl.Int64})
+
+
+def account_verdicts(snapshot: Snapshot, period: Period) -> pl.DataFrame:
+    """One row per IPP account over its Good-Faith window: account, verdict, the two rates, reasons at risk.
+
+    At-risk accounts first. The verdict is "at risk" when the account breaches a line overall or
+    for any reason (Snapshot.good_faith), else "in good standing".
+    """
+    standing = snapshot.good_faith(period)
+    return (standing
+            .with_columns(pl.when(pl.col("at_risk")).then(pl.lit("at risk")).otherwise(pl.lit("in good standing"))
+                          .alias("verdict"))
+            .sort(["at_risk", "account"], descending=[True, False])
+            .select("account", "verdict", "takedown_rate", "counter_notice_success_rate", "reasons_at_risk"))
+
+
+def good_faith_by_reason(snapshot: Snapshot, period: Period) -> pl.DataFrame:
+    """One row per (account, reason) over the Good-Faith window, at-risk first."""
+    return snapshot.good_faith_by_reason(period).sort(["at_risk", "account", "reason"],
+                                                      descending=[True, False, False])
+
+
+# Why an item pulls an account's Good-Faith rates down: the registry metric that counts it.
+PULLED_DOWN_BY = {"rejected": "lowers the takedown rate", "restored": "lowers the takedown rate",
+                  "successful_counter_notices": "raises the counter-notice success rate"}
+
+
+def good_faith_pull_downs(snapshot: Snapshot, period: Period, account: str) -> pl.DataFrame:
+    """The items of `account` in the Good-Faith window that pulled its standing down: `why`, then the item rows."""
+    window = snapshot.good_faith_window(period)
+    parts = [snapshot.rows(window, name, by=("account", account)).select(pl.lit(why).alias("why"), pl.all())
+             for name, why in PULLED_DOWN_BY.items()]
+    return pl.concat(parts, how="vertical_relaxed")
+
+
+def action_queue(snapshot: Snapshot, queue: str) -> pl.DataFrame:
+    """One of the work queues of the whole store as of the snapshot (Snapshot.<queue>()).
+
+    counter_notices_awaiting_response (soonest deadline first), high_risk_backlog, expiring_rights
+    or complaint_items_on_weak_rights.
+    """
+    if queue not in ACTION_QUEUES:
+        raise ValueError(f"unknown queue {queue!r}; the queues are: {', '.join(ACTION_QUEUES)}")
+    frame = getattr(snapshot, queue)()
+    if queue == "counter_notices_awaiting_response":
+        frame = frame.sort("response_deadline")
+    return frame
+
+
+ACTION_QUEUES = ("counter_notices_awaiting_response", "high_risk_backlog", "expiring_rights",
+                 "complaint_items_on_weak_rights")
+
+
+def breakdown(snapshot: Snapshot, period: Period, by: str) -> pl.DataFrame:
+    """Every metric of the period per value of `by` (Snapshot.breakdown)."""
+    return snapshot.breakdown(period, by)
+
+
+def breakdown_rows(snapshot: Snapshot, period: Period, name: str, by: str, value: str | None) -> pl.DataFrame:
+    """The rows behind metric `name` of one breakdown cell (Snapshot.rows with by=(by, value))."""
+    return snapshot.rows(period, ROWS_OF_KPI.get(name, name), by=(by, value))
+
+
+def repeat_offender_figures(snapshot: Snapshot) -> pl.DataFrame:
+    """count, share_of_removed, threshold, window_days (Snapshot.repeat_offender_figures)."""
+    return snapshot.repeat_offender_figures()
+
+
+def repeat_offenders_queue(snapshot: Snapshot) -> pl.DataFrame:
+    """The ranked repeat offenders with their history and storefront candidates (Snapshot.repeat_offenders_queue)."""
+    return snapshot.repeat_offenders_queue()
+
+
+def seller_listings(snapshot: Snapshot, platform: str, seller_id: str) -> pl.DataFrame:
+    """The seller's listings known to the store (the filters' platform and brand), newest first."""
+    snapshot.require_listings("a seller's listings")
+    return (snapshot.listings.filter((pl.col("platform") == platform)  # type: ignore[union-attr]
+                                     & (pl.col("seller_id") == seller_id))
+            .sort("detected_at", descending=True, nulls_last=True))
+
+
+def seller_complaints(snapshot: Snapshot, platform: str, seller_id: str) -> pl.DataFrame:
+    """The seller's complaint items as of the snapshot with their status, newest first."""
+    return (snapshot.facts.filter((pl.col("platform") == platform) & (pl.col("seller_id") == seller_id))
+            .select("complaint_id", "listing_id", "enforcement_type", "account", "reason", "ipr_type",
+                    "submitted_at", "status", "status_at", "first_removed_at", "has_counter_notice")
+            .sort("submitted_at", descending=True))
+
+
+def seller_outcomes_by_month(snapshot: Snapshot, platform: str, seller_id: str) -> pl.DataFrame:
+    """month (YYYY-MM, the report time zone), status, items: the seller's complaint items over time."""
+    local = pl.col("submitted_at").dt.replace_time_zone("UTC").dt.convert_time_zone(snapshot.timezone)
+    return (snapshot.facts.filter((pl.col("platform") == platform) & (pl.col("seller_id") == seller_id))
+            .group_by(local.dt.strftime("%Y-%m").alias("month"), pl.col("status").cast(pl.String))
+            .agg(pl.len().alias("items")).sort("month", "status"))
+
+
+def rights_portfolio(snapshot: Snapshot) -> pl.DataFrame:
+    """One row per right: its register entry, days to expiry, and the metrics of every item filed on it
+    (as of the snapshot, all periods; registry metrics via cohort_metrics). Soonest expiry first."""
+    snapshot.require_listings("the IP portfolio")
+    usage = cohort_metrics(snapshot.facts.filter(pl.col("ipr_registration").is_not_null()), by="ipr_registration")
+    today = snapshot.as_of.date()
+    return (snapshot.rights  # type: ignore[union-attr]
+            .with_columns((pl.col("expires_on") - pl.lit(today)).dt.total_days().alias("days_to_expiry"))
+            .join(usage.select("ipr_registration", "submitted", "removed", "takedown_rate",
+                               "counter_notice_success_rate", "value_removed_usd"),
+                  left_on="registration", right_on="ipr_registration", how="left")
+            .with_columns(pl.col("submitted", "removed").fill_null(0))
+            .sort("expires_on", nulls_last=True))
+
+
+# --- the store itself (read-only connection) ---
+
+def filter_choices(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
+    """The values the filters can take: platform, account, brand (sorted), and month (YYYY-MM, UTC, newest first)."""
+    choices = {}
+    for name, sql in (
+        ("platform", "select distinct platform from complaint_items where platform is not null order by 1"),
+        ("account", "select distinct account from complaint_items where account is not null order by 1"),
+        ("brand", "select distinct brand from listings where brand is not null order by 1"),
+        ("month", "select distinct strftime(submitted_at, '%Y-%m') from complaint_items "
+                  "where submitted_at is not null order by 1 desc"),
+    ):
+        choices[name] = [row[0] for row in con.sql(sql).fetchall()]
+    return choices
+
+
+def default_month(months_with_items: list[str], as_of: dt.datetime, timezone: str) -> str:
+    """The month a page shows when the URL names none: the last complete month before as_of,
+    or the newest month with items when the store ends earlier (an old export, a fixture)."""
+    last_complete = month_label(*shift_month(*month_of(as_of, timezone), -1))
+    if months_with_items and months_with_items[0] < last_complete:
+        return months_with_items[0]
+    return last_complete
+
+
+def last_ingest(con: duckdb.DuckDBPyConnection) -> dt.datetime | None:
+    """When the newest file was loaded (naive UTC), None for a store without any."""
+    [(loaded_at,)] = con.sql("select max(loaded_at) from ingest_batches").fetchall()
+    return loaded_at
+
+
+def complaint_item_count(con: duckdb.DuckDBPyConnection) -> int:
+    """How many complaint items the store holds (0: show the first-run page)."""
+    [(count,)] = con.sql("select count(*) from complaint_items").fetchall()
+    return int(count)

@@ -1,0 +1,66 @@
+"""`takedown dashboard`: usage errors exit 2, it refuses to serve the network without sign-in, and it
+runs `streamlit run` on the packaged entry file with the store passed through $TAKEDOWN_DB."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+from takedown.cli import main
+from takedown.commands import dashboard, demo
+
+
+@pytest.mark.parametrize("port", ["http", "0", "70000"])
+def test_a_bad_port_is_a_usage_error(port, capsys):
+    with pytest.raises(SystemExit) as stop:
+        main(["dashboard", "--port", port])
+    assert stop.value.code == 2
+    assert "port" in capsys.readouterr().err
+
+
+def test_serving_the_network_without_sign_in_is_refused(monkeypatch, tmp_path, capsys):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setattr(os, "execve", lambda *a, **k: pytest.fail("must not serve"))
+    assert main(["dashboard", "--host", "0.0.0.0"]) == 2
+    assert "[auth]" in capsys.readouterr().err
+
+
+def test_it_runs_streamlit_on_the_entry_file_bound_to_localhost(monkeypatch, tmp_path, capsys):
+    calls = []
+    monkeypatch.setattr(os, "execve", lambda path, command, env: calls.append((command, env)))
+    assert main(["dashboard", "--db", str(tmp_path / "store.duckdb"), "--port", "8765", "--refresh", "2"]) == 0
+    [(command, env)] = calls
+    assert command[1:4] == ["-m", "streamlit", "run"] and Path(command[4]) == dashboard.entry_file()
+    options = dict(zip(command[5::2], command[6::2], strict=True))
+    assert options["--server.address"] == "127.0.0.1" and options["--server.port"] == "8765"
+    assert options["--server.headless"] == "true" and options["--browser.gatherUsageStats"] == "false"
+    assert env["TAKEDOWN_DB"] == str((tmp_path / "store.duckdb").resolve())
+    assert env[dashboard.REFRESH_ENV] == "2.0"
+    assert "http://127.0.0.1:8765/" in capsys.readouterr().out
+
+
+def test_the_demo_serves_the_dashboard_and_prints_its_url(monkeypatch, tmp_path, capsys):
+    started = []
+    monkeypatch.setattr(subprocess, "Popen", lambda command, env: started.append(command) or "process")
+    assert demo.start_dashboard(tmp_path / "takedown.duckdb") == "process"
+    assert Path(started[0][4]) == dashboard.entry_file()
+    assert "Dashboard: http://127.0.0.1:8501/" in capsys.readouterr().out
+
+
+def test_the_wheel_ships_the_dashboard(tmp_path):
+    import shutil
+
+    uv = shutil.which("uv") or str(ROOT / ".tools/bin/uv")
+    if not Path(uv).exists():
+        pytest.skip("needs uv")
+    subprocess.run([uv, "build", "--wheel", "--out-dir", str(tmp_path), str(ROOT)], check=True, capture_output=True)
+    [wheel] = tmp_path.glob("takedown-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    shipped = {f"takedown/dashboard/{path.relative_to(ROOT / 'dashboard')}" for path in (ROOT / "dashboard").rglob("*.py")}
+    assert "takedown/dashboard/app.py" in shipped and shipped <= names
