@@ -100,6 +100,20 @@ CASES = [
     ("items --month 2026-09 --db {root}/missing.duckdb", 1, "no store at"),
     ("items --month 2026-09 --out {root}/folder --db {root}/store.duckdb", 2, "folder"),
     ("items --month 2026-09 --out {root}/rows.pdf --db {root}/store.duckdb", 2, ".csv or .xlsx"),
+    # --- report (refused before anything is written)
+    ("report --db {root}/store.duckdb --out {root}/r", 2, "the following arguments are required: --month"),
+    ("report --month 2026-13 --db {root}/store.duckdb --out {root}/r", 2, "not a month: '2026-13'"),
+    ("report --month 2026-09 --as-of 2999-01-01 --db {root}/store.duckdb --out {root}/r", 2, "is in the future"),
+    ("report --month 2026-09 --tz Mars/Olympus --db {root}/store.duckdb --out {root}/r", 2, "unknown time zone"),
+    ("report --month 2026-09 --out {root}/notes.txt --db {root}/store.duckdb", 2, "is a file"),
+    ("report --month 2026-09 --db {root}/notes.txt --out {root}/r", 1, "is a text file, not a takedown store"),
+    ("report --month 2026-09 --db {root}/missing.duckdb --out {root}/r", 1, "no store at"),
+    # --- dashboard (refused before anything is served)
+    ("dashboard --port 99999 --db {root}/store.duckdb", 2, "a port is between 1 and 65535"),
+    ("dashboard --port http --db {root}/store.duckdb", 2, "not a port number"),
+    *[(f"dashboard --refresh={value} --db {{root}}/store.duckdb", 2, "--refresh must be positive")
+      for value in ("nan", "inf", "0", "-5")],
+    ("dashboard --host 0.0.0.0 --db {root}/store.duckdb", 2, "without sign-in"),
     # --- watch
     ("watch {root}/listings.csv --db {root}/w.duckdb", 2, "is a file, not a folder"),
     *[(f"watch {{root}}/inbox --interval={value} --db {{root}}/w.duckdb", 2, "--interval must be positive")

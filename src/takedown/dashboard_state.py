@@ -165,7 +165,7 @@ def store_quality(version: str) -> dict[str, pl.DataFrame]:
     con = cursor()
     orphans = quality.orphans(con)
     return {"summary": quality.store_summary(con), "batches": quality.ingest_batches(con),
-            "by_rule": quality.quarantine_by_rule(con), "reasons": rejects.flatten_reasons(rejects.quarantined_rows(con)),
+            "by_rule": quality.quarantine_by_rule(con), "reasons": rejects.flatten_reasons(quality.quarantined_rows(con)),
             "orphan_complaint_items": orphans["complaint_items"], "orphan_outcome_events": orphans["outcome_events"]}
 
 

@@ -10,6 +10,20 @@ import pytest
 
 from takedown.cli import main
 
+
+
+def _this_folders_conftest():
+    # By path: every test folder has a module named `conftest`, and which one `import conftest`
+    # finds depends on what pytest loaded last.
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.spec_from_file_location("metrics_conftest", Path(__file__).with_name("conftest.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 SEPTEMBER = ["--month", "2026-09", "--as-of", "2026-10-15T00:00:00Z"]
 
 
@@ -124,21 +138,20 @@ def test_the_terminal_table_escapes_rich_markup(store, capsys, monkeypatch):
 def test_hostile_text_held_as_a_category_is_escaped_too(tmp_path, capsys):
     # The snapshot keeps account, reason and brand as categoricals; the rows it gives back must be
     # text again, or the CSV/XLSX escaping (which escapes text columns) would pass them through.
-    import conftest
-
+    metrics_conftest = _this_folders_conftest()
     hostile = "=HYPERLINK(\"http://evil\")"
-    listings = [row if index == 0 else [*row[:6], hostile, *row[7:]] for index, row in enumerate(conftest.LISTINGS)]
+    listings = [row if index == 0 else [*row[:6], hostile, *row[7:]] for index, row in enumerate(metrics_conftest.LISTINGS)]
     complaints = [row if index == 0 else [*row[:7], hostile, hostile, *row[9:]]
-                  for index, row in enumerate(conftest.COMPLAINTS)]
+                  for index, row in enumerate(metrics_conftest.COMPLAINTS)]
     paths = []
-    for name, rows in (("ip_rights", conftest.IP_RIGHTS), ("listings", listings), ("complaints", complaints),
-                       ("outcomes", conftest.OUTCOMES)):
+    for name, rows in (("ip_rights", metrics_conftest.IP_RIGHTS), ("listings", listings), ("complaints", complaints),
+                       ("outcomes", metrics_conftest.OUTCOMES)):
         path = tmp_path / f"{name}.csv"
         with path.open("w", encoding="utf-8", newline="") as handle:
             csv.writer(handle).writerows(rows)
         paths.append(path)
     db_path = tmp_path / "hostile.duckdb"
-    assert [result.rejected for result in conftest.ingest_files(paths, db_path, timezone="UTC")] == [0, 0, 0, 0]
+    assert [result.rejected for result in metrics_conftest.ingest_files(paths, db_path, timezone="UTC")] == [0, 0, 0, 0]
     out = tmp_path / "items.csv"
     assert main(["items", *SEPTEMBER, "--out", str(out), "--db", str(db_path)]) == 0
     with out.open(encoding="utf-8") as handle:

@@ -13,7 +13,7 @@ import sys
 import tomllib
 from pathlib import Path
 
-from takedown.cli import add_db_argument
+from takedown.cli import add_db_argument, finite_number
 from takedown.config import PACKAGE_DIR, REPO_DIR, resolve_db_path
 
 HELP = "serve the dashboard in a browser (binds 127.0.0.1 unless told otherwise)"
@@ -38,8 +38,9 @@ def _seconds(text: str) -> float:
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"--refresh must be positive, not {value}")
+    # A day at most: an open page that never refreshes is what --refresh is there to prevent.
+    if problem := finite_number("--refresh", value, 0, 86_400, exclusive_minimum=True):
+        raise argparse.ArgumentTypeError(problem)
     return value
 
 
