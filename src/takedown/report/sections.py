@@ -102,22 +102,28 @@ def platforms(data: ReportData) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=schema)
 
 
-def seller_names(data: ReportData) -> pl.DataFrame:
-    """One seller name per seller (platform, seller_id): the one on its latest detected listing."""
-    return (plain(data.snapshot.listings).filter(pl.col("seller_name").is_not_null())  # type: ignore[union-attr]
-            .sort("detected_at").group_by("platform", "seller_id").agg(pl.col("seller_name").last()))
+def seller_names(data: ReportData, sellers: pl.DataFrame) -> pl.DataFrame:
+    """One seller name per seller of `sellers` (platform, seller_id): the one on its latest detected listing."""
+    # Only the sellers' listings: their text is all that is read.
+    listings = data.snapshot.listings.select("platform", "listing_id", "seller_id", "detected_at")  # type: ignore[union-attr]
+    listings = plain(listings).join(sellers.select("platform", "seller_id"), on=["platform", "seller_id"], how="semi")
+    return (data.listings_with_text(listings).filter(pl.col("seller_name").is_not_null())
+            .sort("detected_at", "listing_id").group_by("platform", "seller_id").agg(pl.col("seller_name").last()))
 
 
 def repeat_offenders(data: ReportData) -> pl.DataFrame:
     """The repeat offenders (snapshot.repeat_offenders_queue) with their seller name, most removed first."""
-    return data.once("repeat_offenders", lambda: data.snapshot.repeat_offenders_queue().join(
-        seller_names(data), on=["platform", "seller_id"], how="left", maintain_order="left"))
+    def compute() -> pl.DataFrame:
+        offenders = data.snapshot.repeat_offenders_queue()
+        return offenders.join(seller_names(data, offenders), on=["platform", "seller_id"], how="left",
+                              maintain_order="left")
+    return data.once("repeat_offenders", compute)
 
 
 def networks(data: ReportData) -> pl.DataFrame:
-    """Seller networks (networks.seller_networks) over the store's listings as of the report."""
+    """Seller networks (networks.seller_networks) over the store's listings detected by the report's as-of."""
     def compute() -> pl.DataFrame:
-        listings = data.listings_with_images().filter(pl.col("detected_at") <= data.snapshot.as_of)
+        listings = data.listings_with_text().filter(pl.col("detected_at") <= data.snapshot.as_of)
         return seller_networks(listings, plain(data.snapshot.facts))
     return data.once("networks", compute)
 
