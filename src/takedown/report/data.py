@@ -76,7 +76,7 @@ class ReportData:
         """
         listings = plain(self.snapshot.listings)  # type: ignore[arg-type]
         if keys is not None:
-            listings = listings.join(plain(keys).select(LISTING_KEY).unique(), on=LISTING_KEY, how="semi")
+            listings = listings.join(plain(keys).select(LISTING_KEY), on=LISTING_KEY, how="semi")
         if self.listing_images.is_empty():
             return listings
         return listings.join(self.listing_images, on=LISTING_KEY, how="left")

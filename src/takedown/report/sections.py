@@ -103,12 +103,24 @@ def platforms(data: ReportData) -> pl.DataFrame:
 
 
 def seller_names(data: ReportData, sellers: pl.DataFrame) -> pl.DataFrame:
-    """One seller name per seller of `sellers` (platform, seller_id): the one on its latest detected listing."""
-    # Only the sellers' listings: their text is all that is read.
+    """One seller name per seller of `sellers` (platform, seller_id): the one on its latest detected listing
+    that has a name (the latest listing_id among listings detected at the same instant)."""
+    seller = ["platform", "seller_id"]
     listings = data.snapshot.listings.select("platform", "listing_id", "seller_id", "detected_at")  # type: ignore[union-attr]
-    listings = plain(listings).join(sellers.select("platform", "seller_id"), on=["platform", "seller_id"], how="semi")
-    return (data.listings_with_text(listings).filter(pl.col("seller_name").is_not_null())
-            .sort("detected_at", "listing_id").group_by("platform", "seller_id").agg(pl.col("seller_name").last()))
+    listings = (plain(listings).join(sellers.select(seller), on=seller, how="semi")
+                .sort("detected_at", "listing_id"))
+    # The text of each seller's latest listing only; a seller whose latest listing has no name tries
+    # its next latest (rarely more than one round), so text is fetched for about one listing per seller.
+    found = []
+    while not listings.is_empty():
+        latest = listings.group_by(seller).last()
+        named = data.listings_with_text(latest).filter(pl.col("seller_name").is_not_null())
+        found.append(named.select(*seller, "seller_name"))
+        listings = (listings.join(named.select(seller), on=seller, how="anti")
+                    .join(latest.select("platform", "listing_id"), on=["platform", "listing_id"], how="anti"))
+    if not found:
+        return pl.DataFrame(schema={"platform": pl.String, "seller_id": pl.String, "seller_name": pl.String})
+    return pl.concat(found)
 
 
 def repeat_offenders(data: ReportData) -> pl.DataFrame:
