@@ -56,6 +56,10 @@ class ReportData:
             self.computed[name] = compute()
         return self.computed[name]
 
+    def facts(self) -> pl.DataFrame:
+        """The snapshot's facts with their categoricals as text (made once: every section joins on text)."""
+        return self.once("facts", lambda: plain(self.snapshot.facts))
+
     @property
     def window(self) -> Period:
         """The Good-Faith window of the month."""
@@ -74,7 +78,7 @@ class ReportData:
         Every listing, or only those of `keys` (a frame with platform and listing_id). The one
         place the report and the networks read listing text from.
         """
-        listings = plain(self.snapshot.listings)  # type: ignore[arg-type]
+        listings = self.once("listings", lambda: plain(self.snapshot.listings))  # type: ignore[arg-type]
         if keys is not None:
             listings = listings.join(plain(keys).select(LISTING_KEY), on=LISTING_KEY, how="semi")
         if self.listing_images.is_empty():

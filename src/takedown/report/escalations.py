@@ -32,7 +32,7 @@ def rejected_to_contest(data: ReportData) -> pl.DataFrame:
     unexpired right (worth contesting) first, then the newest."""
     snapshot = data.snapshot
     rows = data.rows(data.window, "rejected")
-    registrations = plain(snapshot.facts).select(*_ITEM, "ipr_registration")
+    registrations = snapshot.facts.select(*_ITEM, "ipr_registration")
     rights = plain(snapshot.rights).select(pl.col("registration").alias("ipr_registration"),  # type: ignore[union-attr]
                                     pl.col("ipp_status").alias("right_status"), "expires_on")
     details = data.decision_details.filter(pl.col("event") == "rejected").select(
@@ -71,7 +71,7 @@ def pending_too_long(data: ReportData) -> pl.DataFrame:
     """Items still pending (submitted or counter-noticed) more than PENDING_DAYS days after submission."""
     snapshot = data.snapshot
     cutoff = snapshot.as_of - dt.timedelta(days=PENDING_DAYS)
-    earliest = plain(snapshot.facts).get_column("submitted_at").min()
+    earliest = snapshot.facts.get_column("submitted_at").min()
     if earliest is None or earliest >= cutoff:
         return data.rows(data.period, "pending").clear().with_columns(pl.lit(0.0).alias("days_pending")).select(
             _pending_columns())

@@ -84,7 +84,7 @@ def good_faith_reasons(data: ReportData) -> pl.DataFrame:
 
 def projection(data: ReportData) -> pl.DataFrame:
     """The Good-Faith projection per account over the month's window (projection.good_faith_projection)."""
-    return data.once("projection", lambda: good_faith_projection(plain(data.snapshot.facts), data.window,
+    return data.once("projection", lambda: good_faith_projection(data.facts(), data.window,
                                                                  data.snapshot.settings))
 
 
@@ -136,10 +136,10 @@ def networks(data: ReportData) -> pl.DataFrame:
     """Seller networks (networks.seller_networks) over the store's listings detected by the report's as-of."""
     def compute() -> pl.DataFrame:
         listings = data.listings_with_text().filter(pl.col("detected_at") <= data.snapshot.as_of)
-        return seller_networks(listings, plain(data.snapshot.facts))
+        return seller_networks(listings, data.facts())
     return data.once("networks", compute)
 
 
 def effectiveness(data: ReportData) -> pl.DataFrame:
     """Complaint effectiveness over the month's Good-Faith window (effectiveness.complaint_effectiveness)."""
-    return complaint_effectiveness(plain(data.snapshot.facts), data.window)
+    return complaint_effectiveness(data.facts(), data.window)
