@@ -83,3 +83,26 @@ def test_a_network_counts_its_listings_removals_and_relists_after_takedown():
     assert first["relisted_listings"] == 1  # L1r: L1's title, detected after L1's removal
     assert first["relists_after_takedown"] == 2
     assert {networks["N2"]["removed_listings"], networks["N3"]["removed_listings"]} == {0}
+
+
+def test_a_blank_title_at_one_price_is_still_one_product_and_a_missing_title_none():
+    # Blank titles are no title (no title link) but "" | price | currency still names a product.
+    blank = [_listing("B1", "taobao", "B1", name="b1", title="  ", price=3.0, currency="USD"),
+             _listing("B2", "tmall", "B2", name="b2", title=" ", price=3.0, currency="USD")]
+    members = network_members(listings_frame(*blank))
+    assert _groups(members) == {frozenset({"B1", "B2"})}
+    assert set(members.get_column("linked_by")) == {"product_price"}
+    untitled = [{**row, "title": None} for row in blank]
+    assert network_members(listings_frame(*untitled)).is_empty()
+
+
+def test_a_long_chain_of_links_is_one_network_numbered_from_its_first_seller():
+    # Seller n's two listings carry the names n and n + 1: each seller shares a name with the next
+    # only. The network is the whole chain, whatever the row order.
+    chain = [_listing(f"C{n}{side}", "taobao", f"C{n:02}", name=f"name {n + step}", title=f"c{n}{side}")
+             for n in range(40) for side, step in (("a", 0), ("b", 1))]
+    for rows in (chain, chain[::-1], chain[1::2] + chain[::2]):
+        members = network_members(listings_frame(*rows))
+        assert members.get_column("network_id").unique().to_list() == ["N1"]
+        assert members.height == 40 and members.get_column("linked_by").unique().to_list() == ["seller_name"]
+        assert members.get_column("seller_id").to_list() == sorted(f"C{n:02}" for n in range(40))

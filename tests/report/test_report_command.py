@@ -54,3 +54,13 @@ def test_a_month_without_data_gives_a_short_report_that_says_so(report_store, tm
     assert (out / "report.pdf").read_bytes().startswith(b"%PDF")
     book = openpyxl.load_workbook(out / "escalations.xlsx")
     assert all(sheet.max_row == 1 for sheet in book)  # headers only
+
+
+def test_a_browser_that_cannot_start_exits_1_with_one_line(report_store, tmp_path, capsys, monkeypatch):
+    # Chromium starts in a thread of its own: its failure must still reach the user as one line.
+    monkeypatch.setattr("takedown.report.pdf.CHROMIUM", str(tmp_path / "no-chromium"))
+    assert main(["report", "--month", "2026-09", "--as-of", AS_OF, "--out", str(tmp_path / "out"),
+                 "--db", str(report_store)]) == 1
+    error = capsys.readouterr().err
+    assert error.startswith("takedown report: cannot write the report: cannot print the PDF with ")
+    assert "Traceback" not in error and len(error.strip().splitlines()) == 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,7 +13,7 @@ from takedown.config import DEFAULT_SETTINGS, Settings
 from takedown.report import escalations
 from takedown.report.data import ReportData, load_report_data
 from takedown.report.html import render_html
-from takedown.report.pdf import print_pdf
+from takedown.report.pdf import PdfPrinter
 
 
 @dataclass(frozen=True)
@@ -28,12 +29,17 @@ def write_report(data: ReportData, out: Path, pdf: bool = True) -> ReportFiles:
     """Write the report of `data` into `out` (created if missing). `pdf=False` skips the browser."""
     out.mkdir(parents=True, exist_ok=True)
     files = ReportFiles(out / "report.html", out / "report.pdf", out / "escalations.xlsx")
-    sheets = escalations.escalation_sheets(data) if data.has_data else {
-        name: frame.clear() for name, frame in escalations.escalation_sheets(data).items()}
-    files.html.write_text(render_html(data, sheets), encoding="utf-8")
-    escalations.write_escalations(sheets, files.xlsx)
-    if pdf:
-        print_pdf(files.html, files.pdf, data.month, f"{data.snapshot.as_of:%Y-%m-%d %H:%M} UTC")
+    # The browser starts while the sections are computed, and prints while the workbook is written.
+    with contextlib.ExitStack() as stack:
+        printer = stack.enter_context(PdfPrinter()) if pdf else None
+        sheets = escalations.escalation_sheets(data) if data.has_data else {
+            name: frame.clear() for name, frame in escalations.escalation_sheets(data).items()}
+        files.html.write_text(render_html(data, sheets), encoding="utf-8")
+        if printer is not None:
+            printer.start(files.html, files.pdf, data.month, f"{data.snapshot.as_of:%Y-%m-%d %H:%M} UTC")
+        escalations.write_escalations(sheets, files.xlsx)
+        if printer is not None:
+            printer.wait()
     return files
 
 

@@ -4,6 +4,10 @@ Every figure of the report comes from `ReportData.snapshot` (or `metrics`, which
 summary.metrics_json of that snapshot: what `takedown metrics --json` prints for the same month,
 time zone and as-of). The rejection and restoration details and the listings' image URLs are
 the only things read besides it.
+
+Listing text (title, url, seller name, image URL) is read only through `listings_with_text` and
+`rows` (which take it from there): when the snapshot stops holding that text and fetches it by
+key, `listings_with_text` is the one function to change.
 """
 
 from __future__ import annotations
@@ -17,17 +21,18 @@ from typing import Any
 import duckdb
 import polars as pl
 
-from takedown.metrics.snapshot import plain
-
 from takedown.config import DEFAULT_SETTINGS, Settings
 from takedown.metrics.periods import Period, month_period, time_zone
-from takedown.metrics.snapshot import Snapshot, load_snapshot
+from takedown.metrics.snapshot import Snapshot, load_snapshot, plain
 from takedown.metrics.summary import metrics_json
 from takedown.sql import load_query
 
 DETAIL_SCHEMA = {"complaint_id": pl.String, "listing_id": pl.String, "event": pl.String,
                  "occurred_at": pl.Datetime("us"), "detail": pl.String}
 IMAGE_SCHEMA = {"platform": pl.String, "listing_id": pl.String, "image_url": pl.String}
+LISTING_KEY = ["platform", "listing_id"]
+# The listing columns that hold untrusted, long text (and image_url, from the export's extra columns).
+LISTING_TEXT = ("title", "url", "seller_name")
 
 
 @dataclass(frozen=True)
@@ -51,6 +56,10 @@ class ReportData:
             self.computed[name] = compute()
         return self.computed[name]
 
+    def facts(self) -> pl.DataFrame:
+        """The snapshot's facts with their categoricals as text (made once: every section joins on text)."""
+        return self.once("facts", lambda: plain(self.snapshot.facts))
+
     @property
     def window(self) -> Period:
         """The Good-Faith window of the month."""
@@ -63,12 +72,25 @@ class ReportData:
         return self.snapshot.cohort(Period(min(window.start, self.period.start),
                                            max(window.end, self.period.end))).height > 0
 
-    def listings_with_images(self) -> pl.DataFrame:
-        """The snapshot's listings, with an image_url column when the store has any."""
-        listings = plain(self.snapshot.listings)
+    def listings_with_text(self, keys: pl.DataFrame | None = None) -> pl.DataFrame:
+        """The snapshot's listings with their text: title, url, seller_name, and image_url when the store has any.
+
+        Every listing, or only those of `keys` (a frame with platform and listing_id). The one
+        place the report and the networks read listing text from.
+        """
+        listings = self.once("listings", lambda: plain(self.snapshot.listings))  # type: ignore[arg-type]
+        if keys is not None:
+            listings = listings.join(plain(keys).select(LISTING_KEY), on=LISTING_KEY, how="semi")
         if self.listing_images.is_empty():
-            return listings  # type: ignore[return-value]
-        return listings.join(self.listing_images, on=["platform", "listing_id"], how="left")  # type: ignore[union-attr]
+            return listings
+        return listings.join(self.listing_images, on=LISTING_KEY, how="left")
+
+    def rows(self, period: Period, metric: str) -> pl.DataFrame:
+        """The rows behind `metric` in `period` (snapshot.rows), their listing text from `listings_with_text`."""
+        rows = self.snapshot.rows(period, metric)
+        text = self.listings_with_text(rows).select(*LISTING_KEY, *LISTING_TEXT)
+        return (rows.drop(LISTING_TEXT).join(text, on=LISTING_KEY, how="left", maintain_order="left")
+                .select(rows.columns))
 
 
 def load_report_data(con: duckdb.DuckDBPyConnection, month: str, as_of: dt.datetime, timezone: str,

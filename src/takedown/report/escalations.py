@@ -31,8 +31,8 @@ def rejected_to_contest(data: ReportData) -> pl.DataFrame:
     """Items of the Good-Faith window rejected by the platform, with its reason; those on a verified,
     unexpired right (worth contesting) first, then the newest."""
     snapshot = data.snapshot
-    rows = snapshot.rows(data.window, "rejected")
-    registrations = plain(snapshot.facts).select(*_ITEM, "ipr_registration")
+    rows = data.rows(data.window, "rejected")
+    registrations = snapshot.facts.select(*_ITEM, "ipr_registration")
     rights = plain(snapshot.rights).select(pl.col("registration").alias("ipr_registration"),  # type: ignore[union-attr]
                                     pl.col("ipp_status").alias("right_status"), "expires_on")
     details = data.decision_details.filter(pl.col("event") == "rejected").select(
@@ -52,7 +52,7 @@ def rejected_to_contest(data: ReportData) -> pl.DataFrame:
 
 def missed_responses(data: ReportData) -> pl.DataFrame:
     """The month's counter-notices whose response window was missed (as many as the month's figure)."""
-    return data.snapshot.rows(data.period, "missed_counter_notice_responses").select(
+    return data.rows(data.period, "missed_counter_notice_responses").select(
         "complaint_id", "listing_id", "url", "platform", "account", "reason", "counter_noticed_at",
         "response_deadline", "status", "title", "seller_id", "seller_name")
 
@@ -61,7 +61,7 @@ def restored_listings(data: ReportData) -> pl.DataFrame:
     """Items of the Good-Faith window whose listing was restored after removal, with the platform's note."""
     details = data.decision_details.filter(pl.col("event") == "restored").select(
         *_ITEM, pl.col("occurred_at").alias("restored_at"), pl.col("detail").alias("restoration_note"))
-    return (data.snapshot.rows(data.window, "restored")
+    return (data.rows(data.window, "restored")
             .join(details, on=_ITEM, how="left", maintain_order="left")
             .select("complaint_id", "listing_id", "url", "platform", "account", "reason", "first_removed_at",
                     "restored_at", "restoration_note", "title", "seller_id", "seller_name"))
@@ -71,12 +71,12 @@ def pending_too_long(data: ReportData) -> pl.DataFrame:
     """Items still pending (submitted or counter-noticed) more than PENDING_DAYS days after submission."""
     snapshot = data.snapshot
     cutoff = snapshot.as_of - dt.timedelta(days=PENDING_DAYS)
-    earliest = plain(snapshot.facts).get_column("submitted_at").min()
+    earliest = snapshot.facts.get_column("submitted_at").min()
     if earliest is None or earliest >= cutoff:
-        return snapshot.rows(data.period, "pending").clear().with_columns(pl.lit(0.0).alias("days_pending")).select(
+        return data.rows(data.period, "pending").clear().with_columns(pl.lit(0.0).alias("days_pending")).select(
             _pending_columns())
     waited = (pl.lit(snapshot.as_of) - pl.col("submitted_at")).dt.total_seconds() / 86_400
-    return (snapshot.rows(Period(earliest, cutoff), "pending")  # type: ignore[arg-type]
+    return (data.rows(Period(earliest, cutoff), "pending")  # type: ignore[arg-type]
             .with_columns(waited.alias("days_pending"))
             .sort("submitted_at").select(_pending_columns()))
 

@@ -84,7 +84,7 @@ def good_faith_reasons(data: ReportData) -> pl.DataFrame:
 
 def projection(data: ReportData) -> pl.DataFrame:
     """The Good-Faith projection per account over the month's window (projection.good_faith_projection)."""
-    return data.once("projection", lambda: good_faith_projection(plain(data.snapshot.facts), data.window,
+    return data.once("projection", lambda: good_faith_projection(data.facts(), data.window,
                                                                  data.snapshot.settings))
 
 
@@ -102,26 +102,44 @@ def platforms(data: ReportData) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=schema)
 
 
-def seller_names(data: ReportData) -> pl.DataFrame:
-    """One seller name per seller (platform, seller_id): the one on its latest detected listing."""
-    return (plain(data.snapshot.listings).filter(pl.col("seller_name").is_not_null())  # type: ignore[union-attr]
-            .sort("detected_at").group_by("platform", "seller_id").agg(pl.col("seller_name").last()))
+def seller_names(data: ReportData, sellers: pl.DataFrame) -> pl.DataFrame:
+    """One seller name per seller of `sellers` (platform, seller_id): the one on its latest detected listing
+    that has a name (the latest listing_id among listings detected at the same instant)."""
+    seller = ["platform", "seller_id"]
+    listings = data.snapshot.listings.select("platform", "listing_id", "seller_id", "detected_at")  # type: ignore[union-attr]
+    listings = (plain(listings).join(sellers.select(seller), on=seller, how="semi")
+                .sort("detected_at", "listing_id"))
+    # The text of each seller's latest listing only; a seller whose latest listing has no name tries
+    # its next latest (rarely more than one round), so text is fetched for about one listing per seller.
+    found = []
+    while not listings.is_empty():
+        latest = listings.group_by(seller).last()
+        named = data.listings_with_text(latest).filter(pl.col("seller_name").is_not_null())
+        found.append(named.select(*seller, "seller_name"))
+        listings = (listings.join(named.select(seller), on=seller, how="anti")
+                    .join(latest.select("platform", "listing_id"), on=["platform", "listing_id"], how="anti"))
+    if not found:
+        return pl.DataFrame(schema={"platform": pl.String, "seller_id": pl.String, "seller_name": pl.String})
+    return pl.concat(found)
 
 
 def repeat_offenders(data: ReportData) -> pl.DataFrame:
     """The repeat offenders (snapshot.repeat_offenders_queue) with their seller name, most removed first."""
-    return data.once("repeat_offenders", lambda: data.snapshot.repeat_offenders_queue().join(
-        seller_names(data), on=["platform", "seller_id"], how="left", maintain_order="left"))
+    def compute() -> pl.DataFrame:
+        offenders = data.snapshot.repeat_offenders_queue()
+        return offenders.join(seller_names(data, offenders), on=["platform", "seller_id"], how="left",
+                              maintain_order="left")
+    return data.once("repeat_offenders", compute)
 
 
 def networks(data: ReportData) -> pl.DataFrame:
-    """Seller networks (networks.seller_networks) over the store's listings as of the report."""
+    """Seller networks (networks.seller_networks) over the store's listings detected by the report's as-of."""
     def compute() -> pl.DataFrame:
-        listings = data.listings_with_images().filter(pl.col("detected_at") <= data.snapshot.as_of)
-        return seller_networks(listings, plain(data.snapshot.facts))
+        listings = data.listings_with_text().filter(pl.col("detected_at") <= data.snapshot.as_of)
+        return seller_networks(listings, data.facts())
     return data.once("networks", compute)
 
 
 def effectiveness(data: ReportData) -> pl.DataFrame:
     """Complaint effectiveness over the month's Good-Faith window (effectiveness.complaint_effectiveness)."""
-    return complaint_effectiveness(plain(data.snapshot.facts), data.window)
+    return complaint_effectiveness(data.facts(), data.window)
