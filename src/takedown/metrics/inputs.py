@@ -17,6 +17,7 @@ import polars as pl
 from takedown.config import exchange_rates_path
 from takedown.metrics.exchange_rates import check_exchange_rates
 from takedown.metrics.filters import Filters
+from takedown.metrics.listing_text import LISTING_TEXT_COLUMNS, ListingText
 from takedown.metrics.status import (
     MILESTONE_COLUMNS,
     last_event,
@@ -34,24 +35,32 @@ _CATEGORY = pl.Categorical()
 # item_id is any integer unique per item (the store's row id): events refer to their item by it.
 ITEM_SCHEMA: dict[str, pl.DataType] = {
     "item_id": pl.Int64(), "complaint_id": pl.String(), "listing_id": pl.String(), "platform": _CATEGORY,
-    "seller_id": pl.String(), "enforcement_type": _CATEGORY, "ipr_type": _CATEGORY,
+    "seller_id": _CATEGORY, "enforcement_type": _CATEGORY, "ipr_type": _CATEGORY,
     "ipr_registration": pl.String(), "reason": _CATEGORY, "account": _CATEGORY, "submitted_at": pl.Datetime("us"),
 }
-# A complaint item with its listing's brand and value columns (null when it has no listing).
+# A complaint item with its listing's brand and value columns (null when it has no listing), and
+# listing_key: the store's row id of that listing (null: none), which the queues join on and
+# listing text is fetched by (inputs.listing_text_from_store).
 LISTED_ITEM_SCHEMA: dict[str, pl.DataType] = {
     **ITEM_SCHEMA, "brand": _CATEGORY, "price": pl.Float64(), "currency": _CATEGORY, "units_sold": pl.Int64(),
+    "listing_key": pl.Int64(),
 }
 # One row per outcome event (SPEC 1.3) of a known item, keyed by that item's item_id.
 EVENT_SCHEMA: dict[str, pl.DataType] = {
     "item_id": pl.Int64(), "event": _CATEGORY, "occurred_at": pl.Datetime("us"),
 }
-# One row per detected listing (SPEC 1.1); key (platform, listing_id). The free text a person
-# reads (url, title, seller_name) is LISTING_TEXT_SCHEMA: loaded apart, only for the rows shown.
+# One row per detected listing (SPEC 1.1); key (platform, listing_id).
 LISTING_SCHEMA: dict[str, pl.DataType] = {
     "platform": _CATEGORY, "listing_id": pl.String(), "url": pl.String(), "title": pl.String(),
-    "seller_id": pl.String(), "seller_name": pl.String(), "brand": _CATEGORY, "infringement_type": _CATEGORY,
+    "seller_id": _CATEGORY, "seller_name": pl.String(), "brand": _CATEGORY, "infringement_type": _CATEGORY,
     "price": pl.Float64(), "currency": _CATEGORY, "units_sold": pl.Int64(), "risk_score": pl.Float64(),
     "detected_at": pl.Datetime("us"),
+}
+# A listing as a snapshot holds it: its text left in the store (fetched by listing_key, the store's
+# row id, for the rows shown: inputs.listing_text_from_store).
+KEYED_LISTING_SCHEMA: dict[str, pl.DataType] = {
+    "listing_key": pl.Int64(),
+    **{name: dtype for name, dtype in LISTING_SCHEMA.items() if name not in LISTING_TEXT_COLUMNS},
 }
 # The low-variety text columns of each query, and the store's columns their values come from.
 _CATEGORIES: dict[str, dict[str, str]] = {
@@ -61,6 +70,10 @@ _CATEGORIES: dict[str, dict[str, str]] = {
         "account": "complaint_items.account", "brand": "listings.brand", "currency": "listings.currency",
     },
     "metrics/outcome_events": {"event": "outcome_events.event"},
+    "metrics/keyed_listings": {
+        "platform": "listings.platform", "brand": "listings.brand", "infringement_type": "listings.infringement_type",
+        "currency": "listings.currency",
+    },
     "metrics/listings": {
         "platform": "listings.platform", "brand": "listings.brand", "infringement_type": "listings.infringement_type",
         "currency": "listings.currency",
@@ -168,13 +181,18 @@ def load_metric_inputs(con: duckdb.DuckDBPyConnection, as_of: dt.datetime, since
                         as_of, since, until, filters)
 
 
-def load_listings_and_rights(con: duckdb.DuckDBPyConnection,
-                             filters: Filters = Filters()) -> tuple[pl.DataFrame, pl.DataFrame]:
+def load_listings_and_rights(con: duckdb.DuckDBPyConnection, filters: Filters = Filters(),
+                             text: bool = True) -> tuple[pl.DataFrame, pl.DataFrame]:
     """The listings (LISTING_SCHEMA) of the filters' platform and brand, and the rights (RIGHT_SCHEMA)
-    of their brand and ipr_type."""
+    of their brand and ipr_type.
+
+    `text=False`: the listings without their text (KEYED_LISTING_SCHEMA: listing_key instead of
+    url, title and seller_name; listing_text_from_store fetches those for the rows shown).
+    """
     item_filters = filters.parameters()
-    listing_frame = _query(con, "metrics/listings",
-                           {"platform": item_filters["platform"], "brand": item_filters["brand"]}, LISTING_SCHEMA)
+    listing_params = {"platform": item_filters["platform"], "brand": item_filters["brand"]}
+    listing_frame = (_query(con, "metrics/listings", listing_params, LISTING_SCHEMA) if text
+                     else _query(con, "metrics/keyed_listings", listing_params, KEYED_LISTING_SCHEMA))
     rights = _query(con, "metrics/ip_rights",
                     {"brand": item_filters["brand"], "ipr_type": item_filters["ipr_type"]}, RIGHT_SCHEMA)
     return listing_frame, rights
@@ -236,6 +254,28 @@ def load_item_milestones(con: duckdb.DuckDBPyConnection, items: pl.DataFrame, as
 
 # The name under which the loader shows DuckDB the item_ids it loaded (metrics/outcome_events).
 _LOADED_ITEMS = "loaded_items"
+# The name under which listing_text_from_store shows DuckDB the listing keys asked for.
+_WANTED_LISTINGS = "wanted_listings"
+
+
+def listing_text_from_store(con: duckdb.DuckDBPyConnection) -> ListingText:
+    """A listing_text.ListingText reading the store behind `con` by listing_key (the listing's row id).
+
+    Each call runs one query on a fresh cursor of `con` (so from any thread), reading only the
+    rows asked for: `con` must stay open while it is used.
+    """
+    def fetch(keys: pl.DataFrame) -> pl.DataFrame:
+        wanted = keys.select(pl.col("listing_key").drop_nulls().unique())
+        cursor = con.cursor()
+        try:
+            cursor.register(_WANTED_LISTINGS, wanted)
+            text = cursor.sql(load_query("metrics/listing_text")).pl()
+        finally:
+            cursor.close()
+        text = text.cast({"listing_key": pl.Int64, **{name: pl.String for name in LISTING_TEXT_COLUMNS}})
+        return (keys.select("listing_key").join(text, on="listing_key", how="left", maintain_order="left")
+                .select(LISTING_TEXT_COLUMNS))
+    return fetch
 
 
 def _events_of(con: duckdb.DuckDBPyConnection, items: pl.DataFrame, as_of: dt.datetime) -> pl.DataFrame:

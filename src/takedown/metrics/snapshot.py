@@ -34,6 +34,7 @@ from takedown.metrics.filters import FILTER_COLUMNS, Filters
 from takedown.metrics.inputs import (
     MetricInputs,
     first_submitted_at,
+    listing_text_from_store,
     load_item_milestones,
     load_items,
     load_listing_items,
@@ -41,6 +42,7 @@ from takedown.metrics.inputs import (
     read_exchange_rates,
 )
 from takedown.metrics.item_rows import rows_behind
+from takedown.metrics.listing_text import LISTING_TEXT_COLUMNS, ListingText, listing_text_from_frame, with_listing_keys
 from takedown.metrics.kpis import cohort, cohort_metrics
 from takedown.metrics.periods import Period, good_faith_window
 from takedown.metrics.status import event_milestones, known_events, known_items, status_of_last_event
@@ -91,6 +93,10 @@ class Snapshot:
     # seller_id, listing_id, enforcement_type, status, submitted_at), when `facts` start later
     # (load_snapshot(..., repeat_offenders=True)); None otherwise.
     repeat_items: pl.DataFrame | None = None
+    # Where the listings' free text (url, title, seller_name) comes from, for the rows a view
+    # returns: the store the snapshot was loaded from (by listing_key), or the hand-made listings.
+    # The frames never hold that text. None when the listings were not loaded.
+    listing_text: ListingText | None = None
 
     @property
     def timezone(self) -> str:
@@ -197,7 +203,8 @@ class Snapshot:
         """Listings detected and not reported yet, the riskiest first."""
         self.require_whole_store("the high-risk backlog", listings=True)
         return plain(queues_module.high_risk_backlog(
-            self.listings, self.facts, self.exchange_rates, self.as_of, self.settings))  # type: ignore[arg-type]
+            self.listings, self.facts, self.exchange_rates, self.as_of, self.settings,  # type: ignore[arg-type]
+            self.listing_text))
 
     def repeat_offenders_queue(self) -> pl.DataFrame:
         """The repeat offenders with their history, storefront candidates flagged."""
@@ -232,7 +239,8 @@ class Snapshot:
             column, value = by
             _check_breakdown(column)
             facts = facts.filter(pl.col(column).is_null() if value is None else pl.col(column) == value)
-        return plain(rows_behind(facts, metric, self.listings, self.missed_counter_notices))  # type: ignore[arg-type]
+        return plain(rows_behind(facts, metric, self.listings, self.missed_counter_notices,  # type: ignore[arg-type]
+                                 self.listing_text))
 
 
 def plain(frame: pl.DataFrame) -> pl.DataFrame:
@@ -282,6 +290,9 @@ def snapshot_from_inputs(inputs: MetricInputs, as_of: dt.datetime, settings: Set
         listing_filters = Filters(platform=filters.platform, brand=filters.brand)
         listing_frame = listing_frame.filter(listing_filters.expression())
         rights = rights.filter(Filters(brand=filters.brand, ipr_type=filters.ipr_type).expression())
+    listing_text = listing_text_from_frame(listing_frame) if set(LISTING_TEXT_COLUMNS) <= set(listing_frame.columns) \
+        else None
+    listing_frame, facts = with_listing_keys(listing_frame.drop(LISTING_TEXT_COLUMNS, strict=False), facts)
     return Snapshot(
         facts=facts,
         missed_counter_notices=_missed_counter_notices(milestones, facts, settings),
@@ -293,6 +304,7 @@ def snapshot_from_inputs(inputs: MetricInputs, as_of: dt.datetime, settings: Set
         filters=filters,
         settings=settings,
         version=version,
+        listing_text=listing_text if listings else None,
     )
 
 
@@ -358,10 +370,11 @@ def _load_snapshot(con: duckdb.DuckDBPyConnection, as_of: dt.datetime, filters: 
     repeat_items = None
     if repeat_offenders and since is not None and since > repeat_start:
         repeat_items = _load_repeat_items(con, as_of, repeat_start, filters, settings)
-    listing_frame, rights = load_listings_and_rights(con, filters) if listings else (None, None)
+    listing_frame, rights = load_listings_and_rights(con, filters, text=False) if listings else (None, None)
     return Snapshot(facts=facts, missed_counter_notices=missed, listings=listing_frame, rights=rights,
                     exchange_rates=exchange_rates, as_of=as_of, since=since, filters=filters, settings=settings,
-                    version=version, repeat_items=repeat_items)
+                    version=version, repeat_items=repeat_items,
+                    listing_text=listing_text_from_store(con) if listings else None)
 
 
 def _slices(con: duckdb.DuckDBPyConnection, since: dt.datetime | None, as_of: dt.datetime,
