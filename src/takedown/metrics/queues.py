@@ -14,7 +14,7 @@ import polars as pl
 from takedown.config import DEFAULT_SETTINGS, Settings
 from takedown.metrics.exchange_rates import with_value_usd
 from takedown.metrics.listing_text import ListingText, listing_text_from_frame, with_listing_keys, with_listing_text
-from takedown.metrics.repeat_offenders import SELLER, repeat_offender_sellers
+from takedown.metrics.repeat_offenders import SELLER, repeat_offender_sellers, seller_history
 
 _MICROSECONDS_PER_HOUR = 3_600_000_000
 _MICROSECONDS_PER_DAY = 24 * _MICROSECONDS_PER_HOUR
@@ -41,18 +41,10 @@ def counter_notices_awaiting_response(facts: pl.DataFrame, as_of: dt.datetime,
             .sort(["response_deadline", "complaint_id", "listing_id"]))
 
 
-def seller_history(facts: pl.DataFrame) -> pl.DataFrame:
-    """Per seller (platform, seller_id): complaint_items against it and its distinct removed_listings."""
-    removed_listing = (pl.col("status") == "removed") & (pl.col("enforcement_type") == "listing")
-    return facts.group_by(SELLER).agg(
-        pl.len().cast(pl.Int64).alias("seller_complaint_items"),
-        pl.col("listing_id").filter(removed_listing).n_unique().cast(pl.Int64).alias("seller_removed_listings"),
-    )
-
-
 def high_risk_backlog(listings: pl.DataFrame, facts: pl.DataFrame, exchange_rates: pl.DataFrame,
                       as_of: dt.datetime, settings: Settings = DEFAULT_SETTINGS,
-                      listing_text: ListingText | None = None) -> pl.DataFrame:
+                      listing_text: ListingText | None = None, removals: pl.DataFrame | None = None,
+                      history: pl.DataFrame | None = None) -> pl.DataFrame:
     """Listings detected by `as_of` that no complaint item names yet, the riskiest first.
 
     Ranked by risk_score (unknown last), then sellers who are repeat offenders, then the seller's
@@ -60,6 +52,8 @@ def high_risk_backlog(listings: pl.DataFrame, facts: pl.DataFrame, exchange_rate
     of detected_at; unknown last), then the longest waiting. Columns: rank, the listing's own
     columns, seller_complaint_items, seller_removed_listings, repeat_offender, value_usd,
     days_waiting. The url, title and seller_name come from `listing_text` (None: from `listings`).
+    `removals` (repeat_offenders.seller_removals) and `history` (seller_history of the facts):
+    when already computed (a snapshot keeps them).
     """
     if listing_text is None:
         listing_text = listing_text_from_frame(listings)
@@ -68,9 +62,11 @@ def high_risk_backlog(listings: pl.DataFrame, facts: pl.DataFrame, exchange_rate
     waiting_listings = (listings.filter(pl.col("detected_at") <= as_of)
                         .join(reported, on="listing_key", how="anti"))
     # The sellers' histories are summed over their own items only: the same figures, fewer rows.
-    sellers = waiting_listings.select(SELLER).unique()
-    history = seller_history(facts.join(sellers, on=SELLER, how="semi"))
-    offenders = repeat_offender_sellers(facts, as_of, settings).select(*SELLER, pl.lit(True).alias("repeat_offender"))
+    if history is None:
+        sellers = waiting_listings.select(SELLER).unique()
+        history = seller_history(facts.join(sellers, on=SELLER, how="semi"))
+    history = history.select(*SELLER, "seller_complaint_items", "seller_removed_listings")
+    offenders = repeat_offender_sellers(facts, as_of, settings, removals).select(*SELLER, pl.lit(True).alias("repeat_offender"))
     backlog = (waiting_listings
                .join(history, on=SELLER, how="left", maintain_order="left")
                .join(offenders, on=SELLER, how="left", maintain_order="left"))

@@ -19,6 +19,7 @@ import datetime as dt
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import duckdb
@@ -184,13 +185,30 @@ class Snapshot:
         self.require(start, "repeat offenders")
         return self.facts
 
+    @cached_property
+    def _seller_removals(self) -> pl.DataFrame:
+        # Per seller, its removed listings in the repeat window: what the repeat-offender figures,
+        # the backlog and the queue all start from. The facts never change, so it is counted once.
+        return repeat_module.seller_removals(self._repeat_window_items(), self.as_of, self.settings)
+
+    @cached_property
+    def _seller_history(self) -> pl.DataFrame:
+        # Per seller, its items' history over the whole store (the backlog and the queue read it).
+        return repeat_module.seller_history(self.facts)
+
+    @cached_property
+    def _listing_sightings(self) -> pl.DataFrame:
+        return repeat_module.listing_sightings(self.listings, self.as_of)  # type: ignore[arg-type]
+
     def repeat_offenders(self) -> pl.DataFrame:
         """The repeat offenders at as_of: platform, seller_id, removed_listings, removed_items, most first."""
-        return plain(repeat_module.repeat_offender_sellers(self._repeat_window_items(), self.as_of, self.settings))
+        return plain(repeat_module.repeat_offender_sellers(self._repeat_window_items(), self.as_of, self.settings,
+                                                           self._seller_removals))
 
     def repeat_offender_figures(self) -> pl.DataFrame:
         """One row: count, share_of_removed, threshold, window_days (SPEC 4 `repeat_offenders`)."""
-        return plain(repeat_module.repeat_offender_figures(self._repeat_window_items(), self.as_of, self.settings))
+        return plain(repeat_module.repeat_offender_figures(self._repeat_window_items(), self.as_of, self.settings,
+                                                           self._seller_removals))
 
     # --- work queues (the whole store) ---
 
@@ -204,13 +222,14 @@ class Snapshot:
         self.require_whole_store("the high-risk backlog", listings=True)
         return plain(queues_module.high_risk_backlog(
             self.listings, self.facts, self.exchange_rates, self.as_of, self.settings,  # type: ignore[arg-type]
-            self.listing_text))
+            self.listing_text, self._seller_removals, self._seller_history))
 
     def repeat_offenders_queue(self) -> pl.DataFrame:
         """The repeat offenders with their history, storefront candidates flagged."""
         self.require_whole_store("the repeat-offender queue", listings=True)
         return plain(repeat_module.repeat_offenders_queue(
-            self.facts, self.listings, self.as_of, self.settings))  # type: ignore[arg-type]
+            self.facts, self.listings, self.as_of, self.settings,  # type: ignore[arg-type]
+            self._seller_removals, self._seller_history, self._listing_sightings))
 
     def expiring_rights(self) -> pl.DataFrame:
         """Rights expiring within settings.rights_expiry_warning_days, with the items relying on them."""
