@@ -36,14 +36,14 @@ _CATEGORY = pl.Categorical()
 ITEM_SCHEMA: dict[str, pl.DataType] = {
     "item_id": pl.Int64(), "complaint_id": pl.String(), "listing_id": pl.String(), "platform": _CATEGORY,
     "seller_id": _CATEGORY, "enforcement_type": _CATEGORY, "ipr_type": _CATEGORY,
-    "ipr_registration": pl.String(), "reason": _CATEGORY, "account": _CATEGORY, "submitted_at": pl.Datetime("us"),
+    "ipr_registration": _CATEGORY, "reason": _CATEGORY, "account": _CATEGORY, "submitted_at": pl.Datetime("us"),
 }
 # A complaint item with its listing's brand and value columns (null when it has no listing), and
 # listing_key: the store's row id of that listing (null: none), which the queues join on and
 # listing text is fetched by (inputs.listing_text_from_store).
 LISTED_ITEM_SCHEMA: dict[str, pl.DataType] = {
     **ITEM_SCHEMA, "brand": _CATEGORY, "price": pl.Float64(), "currency": _CATEGORY, "units_sold": pl.Int64(),
-    "listing_key": pl.Int64(),
+    "listing_key": pl.Int32(),
 }
 # One row per outcome event (SPEC 1.3) of a known item, keyed by that item's item_id.
 EVENT_SCHEMA: dict[str, pl.DataType] = {
@@ -56,24 +56,31 @@ LISTING_SCHEMA: dict[str, pl.DataType] = {
     "price": pl.Float64(), "currency": _CATEGORY, "units_sold": pl.Int64(), "risk_score": pl.Float64(),
     "detected_at": pl.Datetime("us"),
 }
-# A listing as a snapshot holds it: its text left in the store (fetched by listing_key, the store's
-# row id, for the rows shown: inputs.listing_text_from_store).
+# A listing as a snapshot holds it (only those the high-risk backlog ranks): its text left in the
+# store (fetched by listing_key, the store's row id, for the rows shown: listing_text_from_store).
 KEYED_LISTING_SCHEMA: dict[str, pl.DataType] = {
-    "listing_key": pl.Int64(),
+    "listing_key": pl.Int32(),
     **{name: dtype for name, dtype in LISTING_SCHEMA.items() if name not in LISTING_TEXT_COLUMNS},
+}
+# One row per seller with listings detected by a snapshot's as_of: when it was first and last seen.
+LISTING_SIGHTING_SCHEMA: dict[str, pl.DataType] = {
+    "platform": _CATEGORY, "seller_id": _CATEGORY, "first_detected_at": pl.Datetime("us"),
+    "last_detected_at": pl.Datetime("us"),
 }
 # The low-variety text columns of each query, and the store's columns their values come from.
 _CATEGORIES: dict[str, dict[str, str]] = {
     "metrics/complaint_items": {
         "platform": "complaint_items.platform", "enforcement_type": "complaint_items.enforcement_type",
-        "ipr_type": "complaint_items.ipr_type", "reason": "complaint_items.reason",
+        "ipr_type": "complaint_items.ipr_type", "ipr_registration": "complaint_items.ipr_registration",
+        "reason": "complaint_items.reason",
         "account": "complaint_items.account", "brand": "listings.brand", "currency": "listings.currency",
     },
     "metrics/outcome_events": {"event": "outcome_events.event"},
-    "metrics/keyed_listings": {
+    "metrics/unreported_listings": {
         "platform": "listings.platform", "brand": "listings.brand", "infringement_type": "listings.infringement_type",
         "currency": "listings.currency",
     },
+    "metrics/listing_sightings": {"platform": "listings.platform"},
     "metrics/listings": {
         "platform": "listings.platform", "brand": "listings.brand", "infringement_type": "listings.infringement_type",
         "currency": "listings.currency",
@@ -181,21 +188,44 @@ def load_metric_inputs(con: duckdb.DuckDBPyConnection, as_of: dt.datetime, since
                         as_of, since, until, filters)
 
 
-def load_listings_and_rights(con: duckdb.DuckDBPyConnection, filters: Filters = Filters(),
-                             text: bool = True) -> tuple[pl.DataFrame, pl.DataFrame]:
+def load_listings_and_rights(con: duckdb.DuckDBPyConnection,
+                             filters: Filters = Filters()) -> tuple[pl.DataFrame, pl.DataFrame]:
     """The listings (LISTING_SCHEMA) of the filters' platform and brand, and the rights (RIGHT_SCHEMA)
-    of their brand and ipr_type.
+    of their brand and ipr_type."""
+    listing_frame = _query(con, "metrics/listings", _listing_parameters(filters), LISTING_SCHEMA)
+    return listing_frame, load_rights(con, filters)
 
-    `text=False`: the listings without their text (KEYED_LISTING_SCHEMA: listing_key instead of
-    url, title and seller_name; listing_text_from_store fetches those for the rows shown).
-    """
+
+def load_rights(con: duckdb.DuckDBPyConnection, filters: Filters = Filters()) -> pl.DataFrame:
+    """The rights (RIGHT_SCHEMA) of the filters' brand and ipr_type."""
     item_filters = filters.parameters()
-    listing_params = {"platform": item_filters["platform"], "brand": item_filters["brand"]}
-    listing_frame = (_query(con, "metrics/listings", listing_params, LISTING_SCHEMA) if text
-                     else _query(con, "metrics/keyed_listings", listing_params, KEYED_LISTING_SCHEMA))
-    rights = _query(con, "metrics/ip_rights",
-                    {"brand": item_filters["brand"], "ipr_type": item_filters["ipr_type"]}, RIGHT_SCHEMA)
-    return listing_frame, rights
+    return _query(con, "metrics/ip_rights", {"brand": item_filters["brand"], "ipr_type": item_filters["ipr_type"]},
+                  RIGHT_SCHEMA)
+
+
+def load_unreported_listings(con: duckdb.DuckDBPyConnection, as_of: dt.datetime, reported: pl.DataFrame,
+                             filters: Filters = Filters()) -> pl.DataFrame:
+    """The listings of the filters' platform and brand detected by `as_of` whose listing_key is not in
+    `reported` (a listing_key column), KEYED_LISTING_SCHEMA: without their text."""
+    con.register(_REPORTED_LISTINGS, reported.select(pl.col("listing_key").cast(pl.Int32)))
+    try:
+        return _query(con, "metrics/unreported_listings", {"as_of": as_of, **_listing_parameters(filters)},
+                      KEYED_LISTING_SCHEMA)
+    finally:
+        con.unregister(_REPORTED_LISTINGS)
+
+
+def load_listing_sightings(con: duckdb.DuckDBPyConnection, as_of: dt.datetime,
+                           filters: Filters = Filters()) -> pl.DataFrame:
+    """Per seller with a listing of the filters' platform and brand detected by `as_of`: first_detected_at
+    and last_detected_at (LISTING_SIGHTING_SCHEMA)."""
+    return _query(con, "metrics/listing_sightings", {"as_of": as_of, **_listing_parameters(filters)},
+                  LISTING_SIGHTING_SCHEMA)
+
+
+def _listing_parameters(filters: Filters) -> dict[str, object]:
+    item_filters = filters.parameters()
+    return {"platform": item_filters["platform"], "brand": item_filters["brand"]}
 
 
 def load_items(con: duckdb.DuckDBPyConnection, as_of: dt.datetime, since: dt.datetime | None = None,
@@ -254,8 +284,10 @@ def load_item_milestones(con: duckdb.DuckDBPyConnection, items: pl.DataFrame, as
 
 # The name under which the loader shows DuckDB the item_ids it loaded (metrics/outcome_events).
 _LOADED_ITEMS = "loaded_items"
-# The name under which listing_text_from_store shows DuckDB the listing keys asked for.
+# The names under which listing_text_from_store shows DuckDB the listing keys asked for, and
+# load_unreported_listings those the snapshot's items name.
 _WANTED_LISTINGS = "wanted_listings"
+_REPORTED_LISTINGS = "reported_listings"
 
 
 def listing_text_from_store(con: duckdb.DuckDBPyConnection) -> ListingText:
@@ -272,7 +304,7 @@ def listing_text_from_store(con: duckdb.DuckDBPyConnection) -> ListingText:
             text = cursor.sql(load_query("metrics/listing_text")).pl()
         finally:
             cursor.close()
-        text = text.cast({"listing_key": pl.Int64, **{name: pl.String for name in LISTING_TEXT_COLUMNS}})
+        text = text.cast({"listing_key": pl.Int32, **{name: pl.String for name in LISTING_TEXT_COLUMNS}})
         return (keys.select("listing_key").join(text, on="listing_key", how="left", maintain_order="left")
                 .select(LISTING_TEXT_COLUMNS))
     return fetch

@@ -52,7 +52,7 @@ def with_listing_keys(listings: pl.DataFrame, items: pl.DataFrame) -> tuple[pl.D
     if "listing_key" in listings.columns and "listing_key" in items.columns:
         return listings, items
     if "listing_key" not in listings.columns:
-        listings = listings.with_row_index("listing_key").with_columns(pl.col("listing_key").cast(pl.Int64))
+        listings = listings.with_row_index("listing_key").with_columns(pl.col("listing_key").cast(pl.Int32))
     keys = listings.select(*LISTING_KEY, "listing_key")
     items = items.drop("listing_key", strict=False).join(keys, on=list(LISTING_KEY), how="left",
                                                          maintain_order="left")

@@ -41,6 +41,17 @@ def counter_notices_awaiting_response(facts: pl.DataFrame, as_of: dt.datetime,
             .sort(["response_deadline", "complaint_id", "listing_id"]))
 
 
+def unreported_listings(listings: pl.DataFrame, facts: pl.DataFrame, as_of: dt.datetime) -> pl.DataFrame:
+    """The `listings` detected by `as_of` that no listing item of `facts` names: the backlog's candidates.
+
+    With listing_key (listing_text.with_listing_keys). A snapshot loads only these
+    (inputs.load_unreported_listings): asking again returns them all.
+    """
+    listings, facts = with_listing_keys(listings, facts)
+    reported = facts.filter(pl.col("enforcement_type") == "listing").select("listing_key")
+    return listings.filter(pl.col("detected_at") <= as_of).join(reported, on="listing_key", how="anti")
+
+
 def high_risk_backlog(listings: pl.DataFrame, facts: pl.DataFrame, exchange_rates: pl.DataFrame,
                       as_of: dt.datetime, settings: Settings = DEFAULT_SETTINGS,
                       listing_text: ListingText | None = None, removals: pl.DataFrame | None = None,
@@ -57,10 +68,7 @@ def high_risk_backlog(listings: pl.DataFrame, facts: pl.DataFrame, exchange_rate
     """
     if listing_text is None:
         listing_text = listing_text_from_frame(listings)
-    listings, facts = with_listing_keys(listings, facts)
-    reported = facts.filter(pl.col("enforcement_type") == "listing").select("listing_key")
-    waiting_listings = (listings.filter(pl.col("detected_at") <= as_of)
-                        .join(reported, on="listing_key", how="anti"))
+    waiting_listings = unreported_listings(listings, facts, as_of)
     # The sellers' histories are summed over their own items only: the same figures, fewer rows.
     if history is None:
         sellers = waiting_listings.select(SELLER).unique()

@@ -33,13 +33,18 @@ from takedown.metrics import rights as rights_module
 from takedown.metrics.facts import facts_from_milestones
 from takedown.metrics.filters import FILTER_COLUMNS, Filters
 from takedown.metrics.inputs import (
+    KEYED_LISTING_SCHEMA,
+    LISTING_SIGHTING_SCHEMA,
     MetricInputs,
+    empty_frame,
     first_submitted_at,
     listing_text_from_store,
     load_item_milestones,
     load_items,
     load_listing_items,
-    load_listings_and_rights,
+    load_listing_sightings,
+    load_rights,
+    load_unreported_listings,
     read_exchange_rates,
 )
 from takedown.metrics.item_rows import rows_behind
@@ -73,10 +78,12 @@ def round_as_of(instant: dt.datetime, to: dt.timedelta = dt.timedelta(minutes=1)
 class Snapshot:
     """The store as known at `as_of`: the facts of each complaint item and what the queues read.
 
-    `facts` are complaint item facts (facts.FACT_COLUMNS) of the items submitted by as_of (and
-    from `since` when set) that match `filters`; `missed_counter_notices` one row per missed
-    counter-notice response (item_id, counter_noticed_at, response_deadline); `listings` and
-    `rights` (None when not loaded) those of the filters' platform and brand. `version` is the
+    `facts` are complaint item facts (facts.FACT_COLUMNS and listing_key) of the items submitted
+    by as_of (and from `since` when set) that match `filters`; `missed_counter_notices` one row per
+    missed counter-notice response (item_id, counter_noticed_at, response_deadline); `listings`
+    (None when not loaded) the listings of the filters' platform and brand detected by as_of that
+    no listing item of the facts names (the high-risk backlog's candidates; none when `since` is
+    set), without their text; `rights` (None when not loaded) those of the filters' brand. `version` is the
     store version it was read from (store_version.store_version), for cache keys.
     """
 
@@ -98,6 +105,9 @@ class Snapshot:
     # returns: the store the snapshot was loaded from (by listing_key), or the hand-made listings.
     # The frames never hold that text. None when the listings were not loaded.
     listing_text: ListingText | None = None
+    # Per seller with listings detected by as_of (of the filters' platform and brand): first and
+    # last detected_at (repeat_offenders.listing_sightings); None: computed from `listings`.
+    listing_sightings: pl.DataFrame | None = None
 
     @property
     def timezone(self) -> str:
@@ -198,6 +208,8 @@ class Snapshot:
 
     @cached_property
     def _listing_sightings(self) -> pl.DataFrame:
+        if self.listing_sightings is not None:
+            return self.listing_sightings
         return repeat_module.listing_sightings(self.listings, self.as_of)  # type: ignore[arg-type]
 
     def repeat_offenders(self) -> pl.DataFrame:
@@ -311,7 +323,10 @@ def snapshot_from_inputs(inputs: MetricInputs, as_of: dt.datetime, settings: Set
         rights = rights.filter(Filters(brand=filters.brand, ipr_type=filters.ipr_type).expression())
     listing_text = listing_text_from_frame(listing_frame) if set(LISTING_TEXT_COLUMNS) <= set(listing_frame.columns) \
         else None
+    # What a snapshot loaded from the store holds: the backlog's candidates without their text.
     listing_frame, facts = with_listing_keys(listing_frame.drop(LISTING_TEXT_COLUMNS, strict=False), facts)
+    sightings = repeat_module.listing_sightings(listing_frame, as_of)
+    listing_frame = queues_module.unreported_listings(listing_frame, facts, as_of)
     return Snapshot(
         facts=facts,
         missed_counter_notices=_missed_counter_notices(milestones, facts, settings),
@@ -324,6 +339,7 @@ def snapshot_from_inputs(inputs: MetricInputs, as_of: dt.datetime, settings: Set
         settings=settings,
         version=version,
         listing_text=listing_text if listings else None,
+        listing_sightings=sightings if listings else None,
     )
 
 
@@ -378,7 +394,7 @@ def _load_snapshot(con: duckdb.DuckDBPyConnection, as_of: dt.datetime, filters: 
                    repeat_offenders: bool) -> Snapshot:
     exchange_rates = read_exchange_rates(rates_path)
     facts_slices, missed_slices = [], []
-    for start, until in _slices(con, since, as_of, _ITEM_SLICES):
+    for start, until in _slices(con, since, as_of, _item_slice_count(con, since, as_of)):
         items = load_items(con, as_of, start, filters, until)
         milestones = load_item_milestones(con, items, as_of, settings.response_window_hours)
         facts_slices.append(facts_from_milestones(items, milestones, exchange_rates, as_of, settings))
@@ -389,11 +405,21 @@ def _load_snapshot(con: duckdb.DuckDBPyConnection, as_of: dt.datetime, filters: 
     repeat_items = None
     if repeat_offenders and since is not None and since > repeat_start:
         repeat_items = _load_repeat_items(con, as_of, repeat_start, filters, settings)
-    listing_frame, rights = load_listings_and_rights(con, filters, text=False) if listings else (None, None)
+    listing_frame = sightings = rights = None
+    if listings:
+        rights = load_rights(con, filters)
+        if since is None:
+            reported = facts.filter(pl.col("enforcement_type") == "listing").select("listing_key")
+            listing_frame = load_unreported_listings(con, as_of, reported, filters)
+            sightings = load_listing_sightings(con, as_of, filters)
+        else:
+            # The queues that read listings need the whole store (require_whole_store): the rows
+            # behind a figure read only their text, by key.
+            listing_frame, sightings = empty_frame(KEYED_LISTING_SCHEMA), empty_frame(LISTING_SIGHTING_SCHEMA)
     return Snapshot(facts=facts, missed_counter_notices=missed, listings=listing_frame, rights=rights,
                     exchange_rates=exchange_rates, as_of=as_of, since=since, filters=filters, settings=settings,
                     version=version, repeat_items=repeat_items,
-                    listing_text=listing_text_from_store(con) if listings else None)
+                    listing_text=listing_text_from_store(con) if listings else None, listing_sightings=sightings)
 
 
 def _slices(con: duckdb.DuckDBPyConnection, since: dt.datetime | None, as_of: dt.datetime,
@@ -428,8 +454,17 @@ def _load_repeat_items(con: duckdb.DuckDBPyConnection, as_of: dt.datetime, since
     return pl.concat(slices, rechunk=False)
 
 
-# How many spans of submitted_at a load reads one after the other (see _slices): the items whole
-# (their facts are kept whole, in one chunk, which the views read fastest); the repeat window's
-# listing items in quarters, each cut to the rows the rule counts before the next is read.
-_ITEM_SLICES = 1
+def _item_slice_count(con: duckdb.DuckDBPyConnection, since: dt.datetime | None, as_of: dt.datetime) -> int:
+    # One slice per _ITEMS_PER_SLICE items: a slice's query results and intermediate frames are
+    # let go before the next is read, so the load's peak is the facts plus one slice's working set.
+    count = con.sql("select count(*) from complaint_items where submitted_at <= ? and submitted_at >= ?",
+                    params=[as_of, since or dt.datetime(1, 1, 1)]).fetchall()[0][0]
+    return max(1, -(-count // _ITEMS_PER_SLICE))
+
+
+# How a load is cut into spans of submitted_at read one after the other (see _slices): the items
+# in slices of about this many (a small store whole: its facts in one chunk, which the views read
+# fastest); the repeat window's listing items in quarters, each cut to the rows the rule counts
+# before the next is read.
+_ITEMS_PER_SLICE = 2_000_000
 _REPEAT_SLICES = 4
