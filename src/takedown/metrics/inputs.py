@@ -203,16 +203,21 @@ def load_rights(con: duckdb.DuckDBPyConnection, filters: Filters = Filters()) ->
                   RIGHT_SCHEMA)
 
 
-def load_unreported_listings(con: duckdb.DuckDBPyConnection, as_of: dt.datetime, reported: pl.DataFrame,
+def load_unreported_listings(con: duckdb.DuckDBPyConnection, as_of: dt.datetime,
                              filters: Filters = Filters()) -> pl.DataFrame:
-    """The listings of the filters' platform and brand detected by `as_of` whose listing_key is not in
-    `reported` (a listing_key column), KEYED_LISTING_SCHEMA: without their text."""
-    con.register(_REPORTED_LISTINGS, reported.select(pl.col("listing_key").cast(pl.Int32)))
-    try:
-        return _query(con, "metrics/unreported_listings", {"as_of": as_of, **_listing_parameters(filters)},
-                      KEYED_LISTING_SCHEMA)
-    finally:
-        con.unregister(_REPORTED_LISTINGS)
+    """The listings of the filters' platform and brand detected by `as_of` that no listing item of
+    load_items(con, as_of, filters=filters) names, KEYED_LISTING_SCHEMA: without their text.
+
+    The items are those of metrics/complaint_items (the one definition of which items a snapshot
+    holds), read inside the store: a snapshot loads these before its items, while it is small.
+    """
+    bounds = {"as_of": as_of, "since": _EARLIEST, "until": _LATEST}
+    items = load_query("metrics/complaint_items")
+    reported = f"select listing_key from ({items}) where enforcement_type = 'listing'"
+    query = f"with {_REPORTED_LISTINGS} as ({reported}) select * from ({load_query('metrics/unreported_listings')})"
+    query = _as_categories(con, query, _CATEGORIES["metrics/unreported_listings"])
+    frame = con.sql(query, params={**bounds, **filters.parameters()}).pl()
+    return frame.cast(KEYED_LISTING_SCHEMA)  # type: ignore[arg-type]
 
 
 def load_listing_sightings(con: duckdb.DuckDBPyConnection, as_of: dt.datetime,

@@ -375,8 +375,9 @@ def load_snapshot(con: duckdb.DuckDBPyConnection, as_of: dt.datetime, filters: F
 
 
 # DuckDB's memory while a snapshot loads: the blocks of the store it caches are what it holds after
-# a query, and left unbounded (80% of RAM) they grow with the store (half a GB at 10M items).
-LOAD_MEMORY_LIMIT = "512MB"
+# a query, and left unbounded (80% of RAM) they grow with the store (half a GB at 10M items). At
+# 128MB the status query of a slice of two million items runs out of memory.
+LOAD_MEMORY_LIMIT = "256MB"
 
 
 @contextmanager
@@ -393,6 +394,17 @@ def _load_snapshot(con: duckdb.DuckDBPyConnection, as_of: dt.datetime, filters: 
                    settings: Settings, listings: bool, rates_path: Path | None, version: str | None,
                    repeat_offenders: bool) -> Snapshot:
     exchange_rates = read_exchange_rates(rates_path)
+    listing_frame = sightings = rights = None
+    if listings:
+        rights = load_rights(con, filters)
+        if since is None:
+            # Before the items: the queries' working memory comes and goes while the process is small.
+            listing_frame = load_unreported_listings(con, as_of, filters)
+            sightings = load_listing_sightings(con, as_of, filters)
+        else:
+            # The queues that read listings need the whole store (require_whole_store): the rows
+            # behind a figure read only their text, by key.
+            listing_frame, sightings = empty_frame(KEYED_LISTING_SCHEMA), empty_frame(LISTING_SIGHTING_SCHEMA)
     facts_slices, missed_slices = [], []
     for start, until in _slices(con, since, as_of, _item_slice_count(con, since, as_of)):
         items = load_items(con, as_of, start, filters, until)
@@ -405,17 +417,6 @@ def _load_snapshot(con: duckdb.DuckDBPyConnection, as_of: dt.datetime, filters: 
     repeat_items = None
     if repeat_offenders and since is not None and since > repeat_start:
         repeat_items = _load_repeat_items(con, as_of, repeat_start, filters, settings)
-    listing_frame = sightings = rights = None
-    if listings:
-        rights = load_rights(con, filters)
-        if since is None:
-            reported = facts.filter(pl.col("enforcement_type") == "listing").select("listing_key")
-            listing_frame = load_unreported_listings(con, as_of, reported, filters)
-            sightings = load_listing_sightings(con, as_of, filters)
-        else:
-            # The queues that read listings need the whole store (require_whole_store): the rows
-            # behind a figure read only their text, by key.
-            listing_frame, sightings = empty_frame(KEYED_LISTING_SCHEMA), empty_frame(LISTING_SIGHTING_SCHEMA)
     return Snapshot(facts=facts, missed_counter_notices=missed, listings=listing_frame, rights=rights,
                     exchange_rates=exchange_rates, as_of=as_of, since=since, filters=filters, settings=settings,
                     version=version, repeat_items=repeat_items,
