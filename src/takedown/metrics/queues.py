@@ -54,8 +54,7 @@ def unreported_listings(listings: pl.DataFrame, facts: pl.DataFrame, as_of: dt.d
 
 def high_risk_backlog(listings: pl.DataFrame, facts: pl.DataFrame, exchange_rates: pl.DataFrame,
                       as_of: dt.datetime, settings: Settings = DEFAULT_SETTINGS,
-                      listing_text: ListingText | None = None, removals: pl.DataFrame | None = None,
-                      history: pl.DataFrame | None = None) -> pl.DataFrame:
+                      listing_text: ListingText | None = None) -> pl.DataFrame:
     """Listings detected by `as_of` that no complaint item names yet, the riskiest first.
 
     Ranked by risk_score (unknown last), then sellers who are repeat offenders, then the seller's
@@ -63,18 +62,30 @@ def high_risk_backlog(listings: pl.DataFrame, facts: pl.DataFrame, exchange_rate
     of detected_at; unknown last), then the longest waiting. Columns: rank, the listing's own
     columns, seller_complaint_items, seller_removed_listings, repeat_offender, value_usd,
     days_waiting. The url, title and seller_name come from `listing_text` (None: from `listings`).
-    `removals` (repeat_offenders.seller_removals) and `history` (seller_history of the facts):
-    when already computed (a snapshot keeps them).
     """
     if listing_text is None:
         listing_text = listing_text_from_frame(listings)
-    waiting_listings = unreported_listings(listings, facts, as_of)
+    candidates = unreported_listings(listings, facts, as_of)
+    return rank_backlog(candidates, facts, exchange_rates, as_of, settings, listing_text)
+
+
+def rank_backlog(candidates: pl.DataFrame, facts: pl.DataFrame, exchange_rates: pl.DataFrame,
+                 as_of: dt.datetime, settings: Settings, listing_text: ListingText,
+                 offenders: pl.DataFrame | None = None, history: pl.DataFrame | None = None) -> pl.DataFrame:
+    """high_risk_backlog of its candidates (unreported_listings, with listing_key) already chosen.
+
+    `offenders` (repeat_offenders.repeat_offender_sellers) and `history` (seller_history of the
+    facts): when already computed (a snapshot keeps them).
+    """
+    waiting_listings = candidates
     # The sellers' histories are summed over their own items only: the same figures, fewer rows.
     if history is None:
         sellers = waiting_listings.select(SELLER).unique()
         history = seller_history(facts.join(sellers, on=SELLER, how="semi"))
     history = history.select(*SELLER, "seller_complaint_items", "seller_removed_listings")
-    offenders = repeat_offender_sellers(facts, as_of, settings, removals).select(*SELLER, pl.lit(True).alias("repeat_offender"))
+    if offenders is None:
+        offenders = repeat_offender_sellers(facts, as_of, settings)
+    offenders = offenders.select(*SELLER, pl.lit(True).alias("repeat_offender"))
     backlog = (waiting_listings
                .join(history, on=SELLER, how="left", maintain_order="left")
                .join(offenders, on=SELLER, how="left", maintain_order="left"))

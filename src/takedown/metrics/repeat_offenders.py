@@ -114,7 +114,7 @@ def listing_sightings(listings: pl.DataFrame, as_of: dt.datetime) -> pl.DataFram
 
 
 def repeat_offenders_queue(facts: pl.DataFrame, listings: pl.DataFrame, as_of: dt.datetime,
-                           settings: Settings = DEFAULT_SETTINGS, removals: pl.DataFrame | None = None,
+                           settings: Settings = DEFAULT_SETTINGS, offenders: pl.DataFrame | None = None,
                            history: pl.DataFrame | None = None, sightings: pl.DataFrame | None = None) -> pl.DataFrame:
     """The repeat offenders at `as_of` with their history, the most removed listings first.
 
@@ -122,10 +122,11 @@ def repeat_offenders_queue(facts: pl.DataFrame, listings: pl.DataFrame, as_of: d
     complaint_items (every item against the seller by as_of), first_seen and last_seen (earliest
     and latest of its listings' detected_at and its items' submitted_at, by as_of),
     hit_by_storefront_complaint, and storefront_candidate (never hit by one: the next step up).
-    Needs the facts and listings of the whole store. `removals` (seller_removals), `history`
-    (seller_history of the facts) and `sightings` (listing_sightings): when already computed.
+    Needs the facts and listings of the whole store. `offenders` (repeat_offender_sellers),
+    `history` (seller_history of the facts) and `sightings` (listing_sightings): when already computed.
     """
-    offenders = repeat_offender_sellers(facts, as_of, settings, removals)
+    if offenders is None:
+        offenders = repeat_offender_sellers(facts, as_of, settings)
     # Only the offenders' own rows are summed up: the same figures, over a fraction of the rows.
     keys = offenders.select(SELLER)
     if history is None:

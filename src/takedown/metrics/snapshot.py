@@ -202,6 +202,11 @@ class Snapshot:
         return repeat_module.seller_removals(self._repeat_window_items(), self.as_of, self.settings)
 
     @cached_property
+    def _repeat_offenders(self) -> pl.DataFrame:
+        return repeat_module.repeat_offender_sellers(self._repeat_window_items(), self.as_of, self.settings,
+                                                     self._seller_removals)
+
+    @cached_property
     def _seller_history(self) -> pl.DataFrame:
         # Per seller, its items' history over the whole store (the backlog and the queue read it).
         return repeat_module.seller_history(self.facts)
@@ -214,8 +219,7 @@ class Snapshot:
 
     def repeat_offenders(self) -> pl.DataFrame:
         """The repeat offenders at as_of: platform, seller_id, removed_listings, removed_items, most first."""
-        return plain(repeat_module.repeat_offender_sellers(self._repeat_window_items(), self.as_of, self.settings,
-                                                           self._seller_removals))
+        return plain(self._repeat_offenders)
 
     def repeat_offender_figures(self) -> pl.DataFrame:
         """One row: count, share_of_removed, threshold, window_days (SPEC 4 `repeat_offenders`)."""
@@ -232,16 +236,17 @@ class Snapshot:
     def high_risk_backlog(self) -> pl.DataFrame:
         """Listings detected and not reported yet, the riskiest first."""
         self.require_whole_store("the high-risk backlog", listings=True)
-        return plain(queues_module.high_risk_backlog(
+        # The snapshot's listings are the backlog's candidates already (what load_snapshot reads).
+        return plain(queues_module.rank_backlog(
             self.listings, self.facts, self.exchange_rates, self.as_of, self.settings,  # type: ignore[arg-type]
-            self.listing_text, self._seller_removals, self._seller_history))
+            self.listing_text, self._repeat_offenders, self._seller_history))  # type: ignore[arg-type]
 
     def repeat_offenders_queue(self) -> pl.DataFrame:
         """The repeat offenders with their history, storefront candidates flagged."""
         self.require_whole_store("the repeat-offender queue", listings=True)
         return plain(repeat_module.repeat_offenders_queue(
             self.facts, self.listings, self.as_of, self.settings,  # type: ignore[arg-type]
-            self._seller_removals, self._seller_history, self._listing_sightings))
+            self._repeat_offenders, self._seller_history, self._listing_sightings))
 
     def expiring_rights(self) -> pl.DataFrame:
         """Rights expiring within settings.rights_expiry_warning_days, with the items relying on them."""
@@ -376,8 +381,8 @@ def load_snapshot(con: duckdb.DuckDBPyConnection, as_of: dt.datetime, filters: F
 
 # DuckDB's memory while a snapshot loads: the blocks of the store it caches are what it holds after
 # a query, and left unbounded (80% of RAM) they grow with the store (half a GB at 10M items). At
-# 128MB the status query of a slice of two million items runs out of memory.
-LOAD_MEMORY_LIMIT = "256MB"
+# 256MB a slice's item-listing join spills to disk and a 10M load takes four times as long.
+LOAD_MEMORY_LIMIT = "512MB"
 
 
 @contextmanager
