@@ -3,7 +3,8 @@
 -- value columns (null when the item has no listing: a storefront complaint, or a listing not
 -- loaded yet). A null filter ($platform, $account, $reason, $ipr_type, $brand) keeps every item;
 -- $brand is the listing's brand, so an item without a listing matches no brand filter.
--- item_id is the item's row id in the store: metrics/outcome_events refers to items by it.
+-- item_id is the item's row id in the store: metrics/outcome_events refers to items by it;
+-- listing_key its listing's row id (metrics/keyed_listings, metrics/listing_text), null without one.
 with source as (
     select rowid as item_id, *
     from complaint_items
@@ -17,7 +18,7 @@ with source as (
 ),
 
 listing_values as (
-    select platform, listing_id, brand, cast(price as double) as price, currency, units_sold
+    select rowid as listing_key, platform, listing_id, brand, cast(price as double) as price, currency, units_sold
     from listings
 ),
 
@@ -37,7 +38,8 @@ renamed as (
         listing_values.brand,
         listing_values.price,
         listing_values.currency,
-        listing_values.units_sold
+        listing_values.units_sold,
+        listing_values.listing_key
     from source
     left join listing_values using (platform, listing_id)
     where $brand is null or listing_values.brand = $brand

@@ -44,6 +44,7 @@ FACT_COLUMNS = (
     # price x units_sold in USD at the rate of submitted_at's month (null: unknown)
     "value_usd",
 )
+# Facts of items loaded from the store carry one more column, listing_key (listing_text.with_listing_keys).
 
 
 def attach_listing_values(items: pl.DataFrame, listings: pl.DataFrame) -> pl.DataFrame:
@@ -116,4 +117,4 @@ def facts_of_items_with_milestones(frame: pl.DataFrame, exchange_rates: pl.DataF
         has_counter_notice.alias("has_counter_notice"),
         (has_counter_notice & status.is_in(COUNTER_NOTICE_SUCCESS_STATUSES)).alias("successful_counter_notice"),
         pl.col("missed_notices").list.len().fill_null(0).cast(pl.Int64).alias("missed_counter_notice_responses"),
-    ).select(FACT_COLUMNS)
+    ).select(*FACT_COLUMNS, *(["listing_key"] if "listing_key" in frame.columns else []))

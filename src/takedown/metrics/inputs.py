@@ -17,6 +17,7 @@ import polars as pl
 from takedown.config import exchange_rates_path
 from takedown.metrics.exchange_rates import check_exchange_rates
 from takedown.metrics.filters import Filters
+from takedown.metrics.listing_text import LISTING_TEXT_COLUMNS, ListingText
 from takedown.metrics.status import (
     MILESTONE_COLUMNS,
     last_event,
@@ -34,33 +35,52 @@ _CATEGORY = pl.Categorical()
 # item_id is any integer unique per item (the store's row id): events refer to their item by it.
 ITEM_SCHEMA: dict[str, pl.DataType] = {
     "item_id": pl.Int64(), "complaint_id": pl.String(), "listing_id": pl.String(), "platform": _CATEGORY,
-    "seller_id": pl.String(), "enforcement_type": _CATEGORY, "ipr_type": _CATEGORY,
-    "ipr_registration": pl.String(), "reason": _CATEGORY, "account": _CATEGORY, "submitted_at": pl.Datetime("us"),
+    "seller_id": _CATEGORY, "enforcement_type": _CATEGORY, "ipr_type": _CATEGORY,
+    "ipr_registration": _CATEGORY, "reason": _CATEGORY, "account": _CATEGORY, "submitted_at": pl.Datetime("us"),
 }
-# A complaint item with its listing's brand and value columns (null when it has no listing).
+# A complaint item with its listing's brand and value columns (null when it has no listing), and
+# listing_key: the store's row id of that listing (null: none), which the queues join on and
+# listing text is fetched by (inputs.listing_text_from_store).
 LISTED_ITEM_SCHEMA: dict[str, pl.DataType] = {
     **ITEM_SCHEMA, "brand": _CATEGORY, "price": pl.Float64(), "currency": _CATEGORY, "units_sold": pl.Int64(),
+    "listing_key": pl.Int32(),
 }
 # One row per outcome event (SPEC 1.3) of a known item, keyed by that item's item_id.
 EVENT_SCHEMA: dict[str, pl.DataType] = {
     "item_id": pl.Int64(), "event": _CATEGORY, "occurred_at": pl.Datetime("us"),
 }
-# One row per detected listing (SPEC 1.1); key (platform, listing_id). The free text a person
-# reads (url, title, seller_name) is LISTING_TEXT_SCHEMA: loaded apart, only for the rows shown.
+# One row per detected listing (SPEC 1.1); key (platform, listing_id).
 LISTING_SCHEMA: dict[str, pl.DataType] = {
     "platform": _CATEGORY, "listing_id": pl.String(), "url": pl.String(), "title": pl.String(),
-    "seller_id": pl.String(), "seller_name": pl.String(), "brand": _CATEGORY, "infringement_type": _CATEGORY,
+    "seller_id": _CATEGORY, "seller_name": pl.String(), "brand": _CATEGORY, "infringement_type": _CATEGORY,
     "price": pl.Float64(), "currency": _CATEGORY, "units_sold": pl.Int64(), "risk_score": pl.Float64(),
     "detected_at": pl.Datetime("us"),
+}
+# A listing as a snapshot holds it (only those the high-risk backlog ranks): its text left in the
+# store (fetched by listing_key, the store's row id, for the rows shown: listing_text_from_store).
+KEYED_LISTING_SCHEMA: dict[str, pl.DataType] = {
+    "listing_key": pl.Int32(),
+    **{name: dtype for name, dtype in LISTING_SCHEMA.items() if name not in LISTING_TEXT_COLUMNS},
+}
+# One row per seller with listings detected by a snapshot's as_of: when it was first and last seen.
+LISTING_SIGHTING_SCHEMA: dict[str, pl.DataType] = {
+    "platform": _CATEGORY, "seller_id": _CATEGORY, "first_detected_at": pl.Datetime("us"),
+    "last_detected_at": pl.Datetime("us"),
 }
 # The low-variety text columns of each query, and the store's columns their values come from.
 _CATEGORIES: dict[str, dict[str, str]] = {
     "metrics/complaint_items": {
         "platform": "complaint_items.platform", "enforcement_type": "complaint_items.enforcement_type",
-        "ipr_type": "complaint_items.ipr_type", "reason": "complaint_items.reason",
+        "ipr_type": "complaint_items.ipr_type", "ipr_registration": "complaint_items.ipr_registration",
+        "reason": "complaint_items.reason",
         "account": "complaint_items.account", "brand": "listings.brand", "currency": "listings.currency",
     },
     "metrics/outcome_events": {"event": "outcome_events.event"},
+    "metrics/unreported_listings": {
+        "platform": "listings.platform", "brand": "listings.brand", "infringement_type": "listings.infringement_type",
+        "currency": "listings.currency",
+    },
+    "metrics/listing_sightings": {"platform": "listings.platform"},
     "metrics/listings": {
         "platform": "listings.platform", "brand": "listings.brand", "infringement_type": "listings.infringement_type",
         "currency": "listings.currency",
@@ -172,12 +192,45 @@ def load_listings_and_rights(con: duckdb.DuckDBPyConnection,
                              filters: Filters = Filters()) -> tuple[pl.DataFrame, pl.DataFrame]:
     """The listings (LISTING_SCHEMA) of the filters' platform and brand, and the rights (RIGHT_SCHEMA)
     of their brand and ipr_type."""
+    listing_frame = _query(con, "metrics/listings", _listing_parameters(filters), LISTING_SCHEMA)
+    return listing_frame, load_rights(con, filters)
+
+
+def load_rights(con: duckdb.DuckDBPyConnection, filters: Filters = Filters()) -> pl.DataFrame:
+    """The rights (RIGHT_SCHEMA) of the filters' brand and ipr_type."""
     item_filters = filters.parameters()
-    listing_frame = _query(con, "metrics/listings",
-                           {"platform": item_filters["platform"], "brand": item_filters["brand"]}, LISTING_SCHEMA)
-    rights = _query(con, "metrics/ip_rights",
-                    {"brand": item_filters["brand"], "ipr_type": item_filters["ipr_type"]}, RIGHT_SCHEMA)
-    return listing_frame, rights
+    return _query(con, "metrics/ip_rights", {"brand": item_filters["brand"], "ipr_type": item_filters["ipr_type"]},
+                  RIGHT_SCHEMA)
+
+
+def load_unreported_listings(con: duckdb.DuckDBPyConnection, as_of: dt.datetime,
+                             filters: Filters = Filters()) -> pl.DataFrame:
+    """The listings of the filters' platform and brand detected by `as_of` that no listing item of
+    load_items(con, as_of, filters=filters) names, KEYED_LISTING_SCHEMA: without their text.
+
+    The items are those of metrics/complaint_items (the one definition of which items a snapshot
+    holds), read inside the store: a snapshot loads these before its items, while it is small.
+    """
+    bounds = {"as_of": as_of, "since": _EARLIEST, "until": _LATEST}
+    items = load_query("metrics/complaint_items")
+    reported = f"select listing_key from ({items}) where enforcement_type = 'listing'"
+    query = f"with {_REPORTED_LISTINGS} as ({reported}) select * from ({load_query('metrics/unreported_listings')})"
+    query = _as_categories(con, query, _CATEGORIES["metrics/unreported_listings"])
+    frame = con.sql(query, params={**bounds, **filters.parameters()}).pl()
+    return frame.cast(KEYED_LISTING_SCHEMA)  # type: ignore[arg-type]
+
+
+def load_listing_sightings(con: duckdb.DuckDBPyConnection, as_of: dt.datetime,
+                           filters: Filters = Filters()) -> pl.DataFrame:
+    """Per seller with a listing of the filters' platform and brand detected by `as_of`: first_detected_at
+    and last_detected_at (LISTING_SIGHTING_SCHEMA)."""
+    return _query(con, "metrics/listing_sightings", {"as_of": as_of, **_listing_parameters(filters)},
+                  LISTING_SIGHTING_SCHEMA)
+
+
+def _listing_parameters(filters: Filters) -> dict[str, object]:
+    item_filters = filters.parameters()
+    return {"platform": item_filters["platform"], "brand": item_filters["brand"]}
 
 
 def load_items(con: duckdb.DuckDBPyConnection, as_of: dt.datetime, since: dt.datetime | None = None,
@@ -236,6 +289,30 @@ def load_item_milestones(con: duckdb.DuckDBPyConnection, items: pl.DataFrame, as
 
 # The name under which the loader shows DuckDB the item_ids it loaded (metrics/outcome_events).
 _LOADED_ITEMS = "loaded_items"
+# The names under which listing_text_from_store shows DuckDB the listing keys asked for, and
+# load_unreported_listings those the snapshot's items name.
+_WANTED_LISTINGS = "wanted_listings"
+_REPORTED_LISTINGS = "reported_listings"
+
+
+def listing_text_from_store(con: duckdb.DuckDBPyConnection) -> ListingText:
+    """A listing_text.ListingText reading the store behind `con` by listing_key (the listing's row id).
+
+    Each call runs one query on a fresh cursor of `con` (so from any thread), reading only the
+    rows asked for: `con` must stay open while it is used.
+    """
+    def fetch(keys: pl.DataFrame) -> pl.DataFrame:
+        wanted = keys.select(pl.col("listing_key").drop_nulls().unique())
+        cursor = con.cursor()
+        try:
+            cursor.register(_WANTED_LISTINGS, wanted)
+            text = cursor.sql(load_query("metrics/listing_text")).pl()
+        finally:
+            cursor.close()
+        text = text.cast({"listing_key": pl.Int32, **{name: pl.String for name in LISTING_TEXT_COLUMNS}})
+        return (keys.select("listing_key").join(text, on="listing_key", how="left", maintain_order="left")
+                .select(LISTING_TEXT_COLUMNS))
+    return fetch
 
 
 def _events_of(con: duckdb.DuckDBPyConnection, items: pl.DataFrame, as_of: dt.datetime) -> pl.DataFrame:

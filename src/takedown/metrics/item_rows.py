@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from takedown.metrics.listing_text import ListingText, listing_text_from_frame, with_listing_text
 from takedown.metrics.registry import ROW_METRICS, metric
 
 # One row per complaint item; first_decided_at is the first removed-or-rejected event.
@@ -19,25 +20,25 @@ ROW_COLUMNS = (
 )
 # missed_counter_notice_responses: one row per counter-notice event missed.
 MISSED_COLUMNS = (*ROW_COLUMNS, "counter_noticed_at", "response_deadline")
-_LISTING_TEXT = ("seller_name", "title", "url")
 
 
 def rows_behind(cohort_facts: pl.DataFrame, name: str, listings: pl.DataFrame,
-              missed_counter_notices: pl.DataFrame) -> pl.DataFrame:
+                missed_counter_notices: pl.DataFrame, listing_text: ListingText | None = None) -> pl.DataFrame:
     """The rows of `cohort_facts` that metric `name` counts, with their listing's seller name, title and url.
 
     Columns: ROW_COLUMNS (MISSED_COLUMNS for missed_counter_notice_responses); status is text,
     value_usd null when unknown; the oldest submission first. A ValueError names the metrics that
-    have rows when `name` is a rate or a median.
+    have rows when `name` is a rate or a median. The text comes from `listing_text` (None: from
+    `listings`), asked for the chosen rows only.
     """
     entry = metric(name)
     if not entry.has_rows:
         raise ValueError(f"{name} is a {entry.aggregation}, not a count: the metrics with rows behind them are "
                          f"{', '.join(ROW_METRICS)}")
     chosen = cohort_facts if entry.condition is None else cohort_facts.filter(entry.condition)
-    texts = listings.select("platform", "listing_id", *_LISTING_TEXT)
-    rows = (chosen.join(texts, on=["platform", "listing_id"], how="left", maintain_order="left")
-            .with_columns(pl.col("status").cast(pl.String), pl.col("first_decision_at").alias("first_decided_at")))
+    if listing_text is None:
+        listing_text = listing_text_from_frame(listings)
+    rows = chosen.with_columns(pl.col("status").cast(pl.String), pl.col("first_decision_at").alias("first_decided_at"))
     columns: tuple[str, ...] = ROW_COLUMNS
     if name == "missed_counter_notice_responses":
         rows = rows.join(missed_counter_notices, on="item_id", how="inner", maintain_order="left")
@@ -45,4 +46,5 @@ def rows_behind(cohort_facts: pl.DataFrame, name: str, listings: pl.DataFrame,
     order = ["submitted_at", "complaint_id", "listing_id"]
     if name == "missed_counter_notice_responses":
         order.append("counter_noticed_at")
-    return rows.sort(order, maintain_order=True).select(columns)
+    rows = rows.sort(order, maintain_order=True)
+    return with_listing_text(rows, listing_text).select(columns)

@@ -13,7 +13,8 @@ import polars as pl
 
 from takedown.config import DEFAULT_SETTINGS, Settings
 from takedown.metrics.exchange_rates import with_value_usd
-from takedown.metrics.repeat_offenders import SELLER, repeat_offender_sellers
+from takedown.metrics.listing_text import ListingText, listing_text_from_frame, with_listing_keys, with_listing_text
+from takedown.metrics.repeat_offenders import SELLER, repeat_offender_sellers, seller_history
 
 _MICROSECONDS_PER_HOUR = 3_600_000_000
 _MICROSECONDS_PER_DAY = 24 * _MICROSECONDS_PER_HOUR
@@ -40,30 +41,53 @@ def counter_notices_awaiting_response(facts: pl.DataFrame, as_of: dt.datetime,
             .sort(["response_deadline", "complaint_id", "listing_id"]))
 
 
-def seller_history(facts: pl.DataFrame) -> pl.DataFrame:
-    """Per seller (platform, seller_id): complaint_items against it and its distinct removed_listings."""
-    removed_listing = (pl.col("status") == "removed") & (pl.col("enforcement_type") == "listing")
-    return facts.group_by(SELLER).agg(
-        pl.len().cast(pl.Int64).alias("seller_complaint_items"),
-        pl.col("listing_id").filter(removed_listing).n_unique().cast(pl.Int64).alias("seller_removed_listings"),
-    )
+def unreported_listings(listings: pl.DataFrame, facts: pl.DataFrame, as_of: dt.datetime) -> pl.DataFrame:
+    """The `listings` detected by `as_of` that no listing item of `facts` names: the backlog's candidates.
+
+    With listing_key (listing_text.with_listing_keys). A snapshot loads only these
+    (inputs.load_unreported_listings): asking again returns them all.
+    """
+    listings, facts = with_listing_keys(listings, facts)
+    reported = facts.filter(pl.col("enforcement_type") == "listing").select("listing_key")
+    return listings.filter(pl.col("detected_at") <= as_of).join(reported, on="listing_key", how="anti")
 
 
 def high_risk_backlog(listings: pl.DataFrame, facts: pl.DataFrame, exchange_rates: pl.DataFrame,
-                      as_of: dt.datetime, settings: Settings = DEFAULT_SETTINGS) -> pl.DataFrame:
+                      as_of: dt.datetime, settings: Settings = DEFAULT_SETTINGS,
+                      listing_text: ListingText | None = None) -> pl.DataFrame:
     """Listings detected by `as_of` that no complaint item names yet, the riskiest first.
 
     Ranked by risk_score (unknown last), then sellers who are repeat offenders, then the seller's
     removed listings, then the listing's value (price x units_sold in USD at the rate of the month
     of detected_at; unknown last), then the longest waiting. Columns: rank, the listing's own
     columns, seller_complaint_items, seller_removed_listings, repeat_offender, value_usd,
-    days_waiting.
+    days_waiting. The url, title and seller_name come from `listing_text` (None: from `listings`).
     """
-    reported = facts.filter(pl.col("enforcement_type") == "listing").select("platform", "listing_id")
-    offenders = repeat_offender_sellers(facts, as_of, settings).select(*SELLER, pl.lit(True).alias("repeat_offender"))
-    backlog = (listings.filter(pl.col("detected_at") <= as_of)
-               .join(reported, on=["platform", "listing_id"], how="anti")
-               .join(seller_history(facts), on=SELLER, how="left", maintain_order="left")
+    if listing_text is None:
+        listing_text = listing_text_from_frame(listings)
+    candidates = unreported_listings(listings, facts, as_of)
+    return rank_backlog(candidates, facts, exchange_rates, as_of, settings, listing_text)
+
+
+def rank_backlog(candidates: pl.DataFrame, facts: pl.DataFrame, exchange_rates: pl.DataFrame,
+                 as_of: dt.datetime, settings: Settings, listing_text: ListingText,
+                 offenders: pl.DataFrame | None = None, history: pl.DataFrame | None = None) -> pl.DataFrame:
+    """high_risk_backlog of its candidates (unreported_listings, with listing_key) already chosen.
+
+    `offenders` (repeat_offenders.repeat_offender_sellers) and `history` (seller_history of the
+    facts): when already computed (a snapshot keeps them).
+    """
+    waiting_listings = candidates
+    # The sellers' histories are summed over their own items only: the same figures, fewer rows.
+    if history is None:
+        sellers = waiting_listings.select(SELLER).unique()
+        history = seller_history(facts.join(sellers, on=SELLER, how="semi"))
+    history = history.select(*SELLER, "seller_complaint_items", "seller_removed_listings")
+    if offenders is None:
+        offenders = repeat_offender_sellers(facts, as_of, settings)
+    offenders = offenders.select(*SELLER, pl.lit(True).alias("repeat_offender"))
+    backlog = (waiting_listings
+               .join(history, on=SELLER, how="left", maintain_order="left")
                .join(offenders, on=SELLER, how="left", maintain_order="left"))
     backlog = with_value_usd(backlog, exchange_rates, priced_at="detected_at")
     waiting = (pl.lit(as_of) - pl.col("detected_at")).dt.total_microseconds() / _MICROSECONDS_PER_DAY
@@ -74,7 +98,8 @@ def high_risk_backlog(listings: pl.DataFrame, facts: pl.DataFrame, exchange_rate
               .sort(["risk_score", "repeat_offender", "seller_removed_listings", "value_usd", "detected_at",
                      "platform", "listing_id"],
                     descending=[True, True, True, True, False, False, False], nulls_last=True))
-    return ranked.with_row_index("rank", offset=1).with_columns(pl.col("rank").cast(pl.Int64)).select(
+    ranked = with_listing_text(ranked.with_row_index("rank", offset=1), listing_text)
+    return ranked.with_columns(pl.col("rank").cast(pl.Int64)).select(
         "rank", "platform", "listing_id", "url", "title", "seller_id", "seller_name", "brand", "infringement_type",
         "risk_score", "seller_complaint_items", "seller_removed_listings", "repeat_offender", "price", "currency",
         "units_sold", "value_usd", "detected_at", "days_waiting",

@@ -46,23 +46,26 @@ def seller_removals(facts: pl.DataFrame, as_of: dt.datetime, settings: Settings 
                  pl.len().cast(pl.Int64).alias("removed_items")))
 
 
-def repeat_offender_sellers(facts: pl.DataFrame, as_of: dt.datetime,
-                            settings: Settings = DEFAULT_SETTINGS) -> pl.DataFrame:
-    """The repeat offenders at `as_of`: platform, seller_id, removed_listings, removed_items, most first."""
-    return (seller_removals(facts, as_of, settings)
+def repeat_offender_sellers(facts: pl.DataFrame, as_of: dt.datetime, settings: Settings = DEFAULT_SETTINGS,
+                            removals: pl.DataFrame | None = None) -> pl.DataFrame:
+    """The repeat offenders at `as_of`: platform, seller_id, removed_listings, removed_items, most first.
+
+    `removals`: seller_removals(facts, as_of, settings) when already computed (a snapshot keeps it).
+    """
+    return (_removals(facts, as_of, settings, removals)
             .filter(pl.col("removed_listings") >= settings.repeat_offender_threshold)
             .sort(["removed_listings", "removed_items", "platform", "seller_id"],
                   descending=[True, True, False, False]))
 
 
-def repeat_offender_figures(facts: pl.DataFrame, as_of: dt.datetime,
-                            settings: Settings = DEFAULT_SETTINGS) -> pl.DataFrame:
+def repeat_offender_figures(facts: pl.DataFrame, as_of: dt.datetime, settings: Settings = DEFAULT_SETTINGS,
+                            removals: pl.DataFrame | None = None) -> pl.DataFrame:
     """One row: count, share_of_removed (null when nothing was removed), threshold, window_days.
 
     share_of_removed = removed listing items of repeat offenders / all removed listing items, both
-    in the window.
+    in the window. `removals`: seller_removals(facts, as_of, settings) when already computed.
     """
-    removals = seller_removals(facts, as_of, settings)
+    removals = _removals(facts, as_of, settings, removals)
     offenders = removals.filter(pl.col("removed_listings") >= settings.repeat_offender_threshold)
     all_removed = int(removals.get_column("removed_items").sum())
     offender_removed = int(offenders.get_column("removed_items").sum())
@@ -71,6 +74,11 @@ def repeat_offender_figures(facts: pl.DataFrame, as_of: dt.datetime,
          "threshold": [settings.repeat_offender_threshold], "window_days": [settings.repeat_offender_window_days]},
         schema={"count": pl.Int64, "share_of_removed": pl.Float64, "threshold": pl.Int64, "window_days": pl.Int64},
     )
+
+
+def _removals(facts: pl.DataFrame, as_of: dt.datetime, settings: Settings,
+              removals: pl.DataFrame | None) -> pl.DataFrame:
+    return seller_removals(facts, as_of, settings) if removals is None else removals
 
 
 def repeat_offender_record(figures: pl.DataFrame) -> dict[str, object]:
@@ -84,34 +92,54 @@ def repeat_offender_summary(facts: pl.DataFrame, as_of: dt.datetime,
     return repeat_offender_record(repeat_offender_figures(facts, as_of, settings))
 
 
+def seller_history(facts: pl.DataFrame) -> pl.DataFrame:
+    """Per seller (platform, seller_id) of `facts`: seller_complaint_items against it, its distinct
+    seller_removed_listings, hit_by_storefront_complaint, and first_submitted_at / last_submitted_at
+    of its items."""
+    removed_listing = (pl.col("status") == "removed") & (pl.col("enforcement_type") == "listing")
+    return facts.group_by(SELLER).agg(
+        pl.len().cast(pl.Int64).alias("seller_complaint_items"),
+        pl.col("listing_id").filter(removed_listing).n_unique().cast(pl.Int64).alias("seller_removed_listings"),
+        (pl.col("enforcement_type") == "storefront").any().alias("hit_by_storefront_complaint"),
+        pl.col("submitted_at").min().alias("first_submitted_at"),
+        pl.col("submitted_at").max().alias("last_submitted_at"),
+    )
+
+
+def listing_sightings(listings: pl.DataFrame, as_of: dt.datetime) -> pl.DataFrame:
+    """Per seller with listings detected by `as_of`: first_detected_at and last_detected_at."""
+    return (listings.filter(pl.col("detected_at") <= as_of)
+            .group_by(SELLER).agg(pl.col("detected_at").min().alias("first_detected_at"),
+                                  pl.col("detected_at").max().alias("last_detected_at")))
+
+
 def repeat_offenders_queue(facts: pl.DataFrame, listings: pl.DataFrame, as_of: dt.datetime,
-                           settings: Settings = DEFAULT_SETTINGS) -> pl.DataFrame:
+                           settings: Settings = DEFAULT_SETTINGS, offenders: pl.DataFrame | None = None,
+                           history: pl.DataFrame | None = None, sightings: pl.DataFrame | None = None) -> pl.DataFrame:
     """The repeat offenders at `as_of` with their history, the most removed listings first.
 
     Columns: platform, seller_id, removed_listings and removed_items (in the window),
     complaint_items (every item against the seller by as_of), first_seen and last_seen (earliest
     and latest of its listings' detected_at and its items' submitted_at, by as_of),
     hit_by_storefront_complaint, and storefront_candidate (never hit by one: the next step up).
-    Needs the facts and listings of the whole store.
+    Needs the facts and listings of the whole store. `offenders` (repeat_offender_sellers),
+    `history` (seller_history of the facts) and `sightings` (listing_sightings): when already computed.
     """
-    offenders = repeat_offender_sellers(facts, as_of, settings)
+    if offenders is None:
+        offenders = repeat_offender_sellers(facts, as_of, settings)
     # Only the offenders' own rows are summed up: the same figures, over a fraction of the rows.
     keys = offenders.select(SELLER)
-    facts = facts.join(keys, on=SELLER, how="semi")
-    sightings = pl.concat([
-        facts.select(*SELLER, pl.col("submitted_at").alias("seen_at")),
-        listings.filter(pl.col("detected_at") <= as_of).join(keys, on=SELLER, how="semi")
-        .select(*SELLER, pl.col("detected_at").alias("seen_at")),
-    ])
-    seen = sightings.group_by(SELLER).agg(pl.col("seen_at").min().alias("first_seen"),
-                                          pl.col("seen_at").max().alias("last_seen"))
-    history = facts.group_by(SELLER).agg(
-        pl.len().cast(pl.Int64).alias("complaint_items"),
-        (pl.col("enforcement_type") == "storefront").any().alias("hit_by_storefront_complaint"),
-    )
+    if history is None:
+        history = seller_history(facts.join(keys, on=SELLER, how="semi"))
+    if sightings is None:
+        sightings = listing_sightings(listings.join(keys, on=SELLER, how="semi"), as_of)
     return (offenders
             .join(history, on=SELLER, how="left", maintain_order="left")
-            .join(seen, on=SELLER, how="left", maintain_order="left")
-            .with_columns((~pl.col("hit_by_storefront_complaint")).alias("storefront_candidate"))
+            .join(sightings, on=SELLER, how="left", maintain_order="left")
+            .with_columns(
+                pl.col("seller_complaint_items").alias("complaint_items"),
+                pl.min_horizontal("first_submitted_at", "first_detected_at").alias("first_seen"),
+                pl.max_horizontal("last_submitted_at", "last_detected_at").alias("last_seen"),
+                (~pl.col("hit_by_storefront_complaint")).alias("storefront_candidate"))
             .select(*SELLER, "removed_listings", "removed_items", "complaint_items", "first_seen", "last_seen",
                     "hit_by_storefront_complaint", "storefront_candidate"))

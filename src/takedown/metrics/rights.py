@@ -20,7 +20,9 @@ def _usage_per_right(facts: pl.DataFrame) -> pl.DataFrame:
     return (facts.filter(pl.col("ipr_registration").is_not_null())
             .group_by(pl.col("ipr_registration").alias("registration"))
             .agg(pl.len().cast(pl.Int64).alias("complaint_items"),
-                 pl.col("status").is_in(PENDING_STATUSES).sum().cast(pl.Int64).alias("pending_items")))
+                 pl.col("status").is_in(PENDING_STATUSES).sum().cast(pl.Int64).alias("pending_items"))
+            # A snapshot keeps registrations as categoricals (few distinct values); the register holds text.
+            .with_columns(pl.col("registration").cast(pl.String)))
 
 
 def expiring_rights(rights: pl.DataFrame, facts: pl.DataFrame, as_of: dt.datetime,
@@ -52,7 +54,9 @@ def complaint_items_on_weak_rights(facts: pl.DataFrame, rights: pl.DataFrame) ->
     """
     register = rights.select(pl.col("registration").alias("ipr_registration"), "expires_on", "ipp_status",
                              pl.lit(True).alias("_in_register"))
-    named = facts.filter(pl.col("ipr_registration").str.strip_chars() != "")
+    registration = pl.col("ipr_registration").cast(pl.String)
+    named = (facts.filter(registration.str.strip_chars() != "")
+             .with_columns(registration))
     checked = named.join(register, on="ipr_registration", how="left", maintain_order="left")
     in_register = pl.col("_in_register").fill_null(False)
     expired = (pl.col("expires_on") < pl.col("submitted_at").dt.date()).fill_null(False)

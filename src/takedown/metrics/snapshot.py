@@ -19,6 +19,7 @@ import datetime as dt
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import duckdb
@@ -32,15 +33,22 @@ from takedown.metrics import rights as rights_module
 from takedown.metrics.facts import facts_from_milestones
 from takedown.metrics.filters import FILTER_COLUMNS, Filters
 from takedown.metrics.inputs import (
+    KEYED_LISTING_SCHEMA,
+    LISTING_SIGHTING_SCHEMA,
     MetricInputs,
+    empty_frame,
     first_submitted_at,
+    listing_text_from_store,
     load_item_milestones,
     load_items,
     load_listing_items,
-    load_listings_and_rights,
+    load_listing_sightings,
+    load_rights,
+    load_unreported_listings,
     read_exchange_rates,
 )
 from takedown.metrics.item_rows import rows_behind
+from takedown.metrics.listing_text import LISTING_TEXT_COLUMNS, ListingText, listing_text_from_frame, with_listing_keys
 from takedown.metrics.kpis import cohort, cohort_metrics
 from takedown.metrics.periods import Period, good_faith_window
 from takedown.metrics.status import event_milestones, known_events, known_items, status_of_last_event
@@ -70,10 +78,12 @@ def round_as_of(instant: dt.datetime, to: dt.timedelta = dt.timedelta(minutes=1)
 class Snapshot:
     """The store as known at `as_of`: the facts of each complaint item and what the queues read.
 
-    `facts` are complaint item facts (facts.FACT_COLUMNS) of the items submitted by as_of (and
-    from `since` when set) that match `filters`; `missed_counter_notices` one row per missed
-    counter-notice response (item_id, counter_noticed_at, response_deadline); `listings` and
-    `rights` (None when not loaded) those of the filters' platform and brand. `version` is the
+    `facts` are complaint item facts (facts.FACT_COLUMNS and listing_key) of the items submitted
+    by as_of (and from `since` when set) that match `filters`; `missed_counter_notices` one row per
+    missed counter-notice response (item_id, counter_noticed_at, response_deadline); `listings`
+    (None when not loaded) the listings of the filters' platform and brand detected by as_of that
+    no listing item of the facts names (the high-risk backlog's candidates; none when `since` is
+    set), without their text; `rights` (None when not loaded) those of the filters' brand. `version` is the
     store version it was read from (store_version.store_version), for cache keys.
     """
 
@@ -91,6 +101,13 @@ class Snapshot:
     # seller_id, listing_id, enforcement_type, status, submitted_at), when `facts` start later
     # (load_snapshot(..., repeat_offenders=True)); None otherwise.
     repeat_items: pl.DataFrame | None = None
+    # Where the listings' free text (url, title, seller_name) comes from, for the rows a view
+    # returns: the store the snapshot was loaded from (by listing_key), or the hand-made listings.
+    # The frames never hold that text. None when the listings were not loaded.
+    listing_text: ListingText | None = None
+    # Per seller with listings detected by as_of (of the filters' platform and brand): first and
+    # last detected_at (repeat_offenders.listing_sightings); None: computed from `listings`.
+    listing_sightings: pl.DataFrame | None = None
 
     @property
     def timezone(self) -> str:
@@ -178,13 +195,36 @@ class Snapshot:
         self.require(start, "repeat offenders")
         return self.facts
 
+    @cached_property
+    def _seller_removals(self) -> pl.DataFrame:
+        # Per seller, its removed listings in the repeat window: what the repeat-offender figures,
+        # the backlog and the queue all start from. The facts never change, so it is counted once.
+        return repeat_module.seller_removals(self._repeat_window_items(), self.as_of, self.settings)
+
+    @cached_property
+    def _repeat_offenders(self) -> pl.DataFrame:
+        return repeat_module.repeat_offender_sellers(self._repeat_window_items(), self.as_of, self.settings,
+                                                     self._seller_removals)
+
+    @cached_property
+    def _seller_history(self) -> pl.DataFrame:
+        # Per seller, its items' history over the whole store (the backlog and the queue read it).
+        return repeat_module.seller_history(self.facts)
+
+    @cached_property
+    def _listing_sightings(self) -> pl.DataFrame:
+        if self.listing_sightings is not None:
+            return self.listing_sightings
+        return repeat_module.listing_sightings(self.listings, self.as_of)  # type: ignore[arg-type]
+
     def repeat_offenders(self) -> pl.DataFrame:
         """The repeat offenders at as_of: platform, seller_id, removed_listings, removed_items, most first."""
-        return plain(repeat_module.repeat_offender_sellers(self._repeat_window_items(), self.as_of, self.settings))
+        return plain(self._repeat_offenders)
 
     def repeat_offender_figures(self) -> pl.DataFrame:
         """One row: count, share_of_removed, threshold, window_days (SPEC 4 `repeat_offenders`)."""
-        return plain(repeat_module.repeat_offender_figures(self._repeat_window_items(), self.as_of, self.settings))
+        return plain(repeat_module.repeat_offender_figures(self._repeat_window_items(), self.as_of, self.settings,
+                                                           self._seller_removals))
 
     # --- work queues (the whole store) ---
 
@@ -196,14 +236,17 @@ class Snapshot:
     def high_risk_backlog(self) -> pl.DataFrame:
         """Listings detected and not reported yet, the riskiest first."""
         self.require_whole_store("the high-risk backlog", listings=True)
-        return plain(queues_module.high_risk_backlog(
-            self.listings, self.facts, self.exchange_rates, self.as_of, self.settings))  # type: ignore[arg-type]
+        # The snapshot's listings are the backlog's candidates already (what load_snapshot reads).
+        return plain(queues_module.rank_backlog(
+            self.listings, self.facts, self.exchange_rates, self.as_of, self.settings,  # type: ignore[arg-type]
+            self.listing_text, self._repeat_offenders, self._seller_history))  # type: ignore[arg-type]
 
     def repeat_offenders_queue(self) -> pl.DataFrame:
         """The repeat offenders with their history, storefront candidates flagged."""
         self.require_whole_store("the repeat-offender queue", listings=True)
         return plain(repeat_module.repeat_offenders_queue(
-            self.facts, self.listings, self.as_of, self.settings))  # type: ignore[arg-type]
+            self.facts, self.listings, self.as_of, self.settings,  # type: ignore[arg-type]
+            self._repeat_offenders, self._seller_history, self._listing_sightings))
 
     def expiring_rights(self) -> pl.DataFrame:
         """Rights expiring within settings.rights_expiry_warning_days, with the items relying on them."""
@@ -232,7 +275,8 @@ class Snapshot:
             column, value = by
             _check_breakdown(column)
             facts = facts.filter(pl.col(column).is_null() if value is None else pl.col(column) == value)
-        return plain(rows_behind(facts, metric, self.listings, self.missed_counter_notices))  # type: ignore[arg-type]
+        return plain(rows_behind(facts, metric, self.listings, self.missed_counter_notices,  # type: ignore[arg-type]
+                                 self.listing_text))
 
 
 def plain(frame: pl.DataFrame) -> pl.DataFrame:
@@ -282,6 +326,12 @@ def snapshot_from_inputs(inputs: MetricInputs, as_of: dt.datetime, settings: Set
         listing_filters = Filters(platform=filters.platform, brand=filters.brand)
         listing_frame = listing_frame.filter(listing_filters.expression())
         rights = rights.filter(Filters(brand=filters.brand, ipr_type=filters.ipr_type).expression())
+    listing_text = listing_text_from_frame(listing_frame) if set(LISTING_TEXT_COLUMNS) <= set(listing_frame.columns) \
+        else None
+    # What a snapshot loaded from the store holds: the backlog's candidates without their text.
+    listing_frame, facts = with_listing_keys(listing_frame.drop(LISTING_TEXT_COLUMNS, strict=False), facts)
+    sightings = repeat_module.listing_sightings(listing_frame, as_of)
+    listing_frame = queues_module.unreported_listings(listing_frame, facts, as_of)
     return Snapshot(
         facts=facts,
         missed_counter_notices=_missed_counter_notices(milestones, facts, settings),
@@ -293,6 +343,8 @@ def snapshot_from_inputs(inputs: MetricInputs, as_of: dt.datetime, settings: Set
         filters=filters,
         settings=settings,
         version=version,
+        listing_text=listing_text if listings else None,
+        listing_sightings=sightings if listings else None,
     )
 
 
@@ -328,7 +380,8 @@ def load_snapshot(con: duckdb.DuckDBPyConnection, as_of: dt.datetime, filters: F
 
 
 # DuckDB's memory while a snapshot loads: the blocks of the store it caches are what it holds after
-# a query, and left unbounded (80% of RAM) they grow with the store (half a GB at 10M items).
+# a query, and left unbounded (80% of RAM) they grow with the store (half a GB at 10M items). At
+# 256MB a slice's item-listing join spills to disk and a 10M load takes four times as long.
 LOAD_MEMORY_LIMIT = "512MB"
 
 
@@ -346,8 +399,19 @@ def _load_snapshot(con: duckdb.DuckDBPyConnection, as_of: dt.datetime, filters: 
                    settings: Settings, listings: bool, rates_path: Path | None, version: str | None,
                    repeat_offenders: bool) -> Snapshot:
     exchange_rates = read_exchange_rates(rates_path)
+    listing_frame = sightings = rights = None
+    if listings:
+        rights = load_rights(con, filters)
+        if since is None:
+            # Before the items: the queries' working memory comes and goes while the process is small.
+            listing_frame = load_unreported_listings(con, as_of, filters)
+            sightings = load_listing_sightings(con, as_of, filters)
+        else:
+            # The queues that read listings need the whole store (require_whole_store): the rows
+            # behind a figure read only their text, by key.
+            listing_frame, sightings = empty_frame(KEYED_LISTING_SCHEMA), empty_frame(LISTING_SIGHTING_SCHEMA)
     facts_slices, missed_slices = [], []
-    for start, until in _slices(con, since, as_of, _ITEM_SLICES):
+    for start, until in _slices(con, since, as_of, _item_slice_count(con, since, as_of)):
         items = load_items(con, as_of, start, filters, until)
         milestones = load_item_milestones(con, items, as_of, settings.response_window_hours)
         facts_slices.append(facts_from_milestones(items, milestones, exchange_rates, as_of, settings))
@@ -358,10 +422,10 @@ def _load_snapshot(con: duckdb.DuckDBPyConnection, as_of: dt.datetime, filters: 
     repeat_items = None
     if repeat_offenders and since is not None and since > repeat_start:
         repeat_items = _load_repeat_items(con, as_of, repeat_start, filters, settings)
-    listing_frame, rights = load_listings_and_rights(con, filters) if listings else (None, None)
     return Snapshot(facts=facts, missed_counter_notices=missed, listings=listing_frame, rights=rights,
                     exchange_rates=exchange_rates, as_of=as_of, since=since, filters=filters, settings=settings,
-                    version=version, repeat_items=repeat_items)
+                    version=version, repeat_items=repeat_items,
+                    listing_text=listing_text_from_store(con) if listings else None, listing_sightings=sightings)
 
 
 def _slices(con: duckdb.DuckDBPyConnection, since: dt.datetime | None, as_of: dt.datetime,
@@ -396,8 +460,17 @@ def _load_repeat_items(con: duckdb.DuckDBPyConnection, as_of: dt.datetime, since
     return pl.concat(slices, rechunk=False)
 
 
-# How many spans of submitted_at a load reads one after the other (see _slices): the items whole
-# (their facts are kept whole, in one chunk, which the views read fastest); the repeat window's
-# listing items in quarters, each cut to the rows the rule counts before the next is read.
-_ITEM_SLICES = 1
+def _item_slice_count(con: duckdb.DuckDBPyConnection, since: dt.datetime | None, as_of: dt.datetime) -> int:
+    # One slice per _ITEMS_PER_SLICE items: a slice's query results and intermediate frames are
+    # let go before the next is read, so the load's peak is the facts plus one slice's working set.
+    count = con.sql("select count(*) from complaint_items where submitted_at <= ? and submitted_at >= ?",
+                    params=[as_of, since or dt.datetime(1, 1, 1)]).fetchall()[0][0]
+    return max(1, -(-count // _ITEMS_PER_SLICE))
+
+
+# How a load is cut into spans of submitted_at read one after the other (see _slices): the items
+# in slices of about this many (a small store whole: its facts in one chunk, which the views read
+# fastest); the repeat window's listing items in quarters, each cut to the rows the rule counts
+# before the next is read.
+_ITEMS_PER_SLICE = 2_000_000
 _REPEAT_SLICES = 4
