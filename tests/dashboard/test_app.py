@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import APP, AS_OF, MONTH
+from dashboard_fixtures import APP, AS_OF, MONTH
 from streamlit.testing.v1 import AppTest
 
 from takedown.cli import main

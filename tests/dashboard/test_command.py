@@ -9,7 +9,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from dashboard_fixtures import ROOT
 
 from takedown.cli import main
 from takedown.commands import dashboard, demo

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import openpyxl
 import pytest
-from conftest import AS_OF
+from report_fixtures import AS_OF
 
 from takedown.cli import main
 

@@ -10,7 +10,7 @@ import subprocess
 import markupsafe
 import openpyxl
 import pytest
-from conftest import AS_OF, FORMULA_SELLER, FORMULA_TITLE, MONTH, REJECTION, SCRIPT_TITLE
+from report_fixtures import AS_OF, FORMULA_SELLER, FORMULA_TITLE, MONTH, REJECTION, SCRIPT_TITLE
 
 from takedown.cli import main
 from takedown.metrics.registry import metric

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import markupsafe
 import polars as pl
-from conftest import AS_OF, FORMULA_SELLER, MONTH, SCRIPT_TITLE
+from report_fixtures import AS_OF, FORMULA_SELLER, MONTH, SCRIPT_TITLE
 
 from takedown.metrics.periods import parse_instant
 from takedown.report import escalations, sections
