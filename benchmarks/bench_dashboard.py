@@ -25,7 +25,7 @@ import time
 PAGES = ("overview", "good_faith", "action_queue", "breakdowns", "repeat_offenders", "ip_portfolio", "data_quality")
 
 
-def page_widgets(page: str, snapshot, month: str):
+def page_widgets(page: str, snapshot, month: str, con):
     """The dashboard_data calls a page makes on first render (the same as dashboard/app_pages/<page>.py)."""
     from takedown import dashboard_data as data
     from takedown.metrics.periods import month_period
@@ -33,7 +33,9 @@ def page_widgets(page: str, snapshot, month: str):
     period = month_period(month, snapshot.timezone)
     if page == "overview":
         return [lambda: data.headline_kpis(snapshot, month), lambda: data.trend(snapshot, month, 12),
-                lambda: data.funnel(snapshot, period), lambda: data.account_verdicts(snapshot, period),
+                lambda: data.funnel(snapshot, period, data.listings_detected(con, period, snapshot.as_of,
+                                                                             snapshot.filters)),
+                lambda: data.account_verdicts(snapshot, period),
                 lambda: data.kpi_rows(snapshot, period, "removed")]
     if page == "good_faith":
         verdicts = data.account_verdicts(snapshot, period)
@@ -51,7 +53,7 @@ def page_widgets(page: str, snapshot, month: str):
         platform, seller = (queue["platform"][0], queue["seller_id"][0]) if queue.height else ("", "")
         return [lambda: data.repeat_offender_figures(snapshot), lambda: data.repeat_offenders_queue(snapshot),
                 lambda: data.seller_outcomes_by_month(snapshot, platform, seller),
-                lambda: data.seller_listings(snapshot, platform, seller),
+                lambda: data.seller_listings(con, platform, seller, snapshot.as_of, snapshot.filters),
                 lambda: data.seller_complaints(snapshot, platform, seller)]
     if page == "ip_portfolio":
         return [lambda: data.rights_portfolio(snapshot)]
@@ -83,7 +85,7 @@ def measure(store: str) -> dict[str, object]:
                 quality.store_summary(con), quality.ingest_batches(con), quality.quarantine_by_rule(con)
                 quality.orphans(con)
             else:
-                for widget in page_widgets(page, snapshot, month):
+                for widget in page_widgets(page, snapshot, month, con):
                     widget()
             timings.append((time.perf_counter() - started) * 1000)
         result["pages"][page] = timings

@@ -27,6 +27,8 @@ import polars as pl
 
 from takedown.config import Settings, resolve_db_path
 from takedown.metrics import load_snapshot, parse_instant, round_as_of, utc_now
+from takedown.metrics.inputs import load_listings_and_rights
+from takedown.metrics.snapshot import plain
 from takedown.metrics.networks import network_members, seller_networks
 from takedown.store import Reader
 
@@ -37,7 +39,8 @@ AS_OF = parse_instant(os.environ["TAKEDOWN_AS_OF"], TIMEZONE) if os.environ.get(
 
 con = Reader(resolve_db_path(None)).cursor()
 snapshot = load_snapshot(con, AS_OF, settings=Settings(report_timezone=TIMEZONE))
-listings = snapshot.listings.filter(pl.col("detected_at") <= AS_OF)
+# Every listing detected by then, with its text (a snapshot holds only the backlog's listings).
+listings = plain(load_listings_and_rights(con)[0]).filter(pl.col("detected_at") <= AS_OF)
 print(f"store: {resolve_db_path(None)}; as of {AS_OF:%Y-%m-%d %H:%M} UTC")
 
 # %% [markdown]

@@ -55,7 +55,9 @@ def render(loaded: state.Loaded) -> None:
                              format_func=lambda name: metric(name).label, key="overview-trend")
         st.plotly_chart(charts.trend_figure(trend, shown), width="stretch")
     with right:
-        st.plotly_chart(charts.funnel_figure(state.frame(loaded, "funnel", period)), width="stretch")
+        detected = state.listings_detected(loaded.version, period, snapshot.as_of,
+                                           tuple(sorted(snapshot.filters.active.items())))
+        st.plotly_chart(charts.funnel_figure(state.frame(loaded, "funnel", period, detected)), width="stretch")
 
     st.subheader("Good-Faith standing per IPP account")
     verdicts = state.frame(loaded, "account_verdicts", period)

@@ -38,7 +38,9 @@ def render(loaded: state.Loaded) -> None:
         chart.update_xaxes(type="category")
         st.plotly_chart(chart, width="stretch")
     st.caption("Listings")
-    state.table(state.frame(loaded, "seller_listings", platform, seller), f"seller-{seller}-listings",
+    listings = state.seller_listings(loaded.version, platform, seller, loaded.snapshot.as_of,
+                                     tuple(sorted(loaded.snapshot.filters.active.items())))
+    state.table(listings, f"seller-{seller}-listings",
                 key="repeat-seller-listings")
     st.caption("Complaint items and their outcomes")
     state.table(state.frame(loaded, "seller_complaints", platform, seller), f"seller-{seller}-complaints",

@@ -12,10 +12,12 @@ import datetime as dt
 import duckdb
 import polars as pl
 
+from takedown.metrics.filters import Filters
 from takedown.metrics.kpis import cohort_metrics
 from takedown.metrics.periods import Period, month_label, month_of, month_period, parse_month, shift_month
 from takedown.metrics.registry import metric
-from takedown.metrics.snapshot import Snapshot
+from takedown.metrics.snapshot import Snapshot, plain
+from takedown.sql import load_query
 
 # The Overview's headline figures, in the order an executive reads them.
 HEADLINE_KPIS = (
@@ -81,21 +83,23 @@ def trend(snapshot: Snapshot, month: str, months: int = 12) -> pl.DataFrame:
     return snapshot.trend(month, months)
 
 
-def funnel(snapshot: Snapshot, period: Period) -> pl.DataFrame:
-    """stage, count: listings detected in the period, then the period's complaint items reported, removed, restored.
-
-    Detected counts the listings of the filters' platform and brand (a listing has no account);
-    the rest are the snapshot's totals.
-    """
-    snapshot.require_listings("the funnel")
-    listings = snapshot.listings
-    detected = listings.filter((pl.col("detected_at") >= period.start) & (pl.col("detected_at") < period.end)
-                               & (pl.col("detected_at") <= snapshot.as_of)).height  # type: ignore[union-attr]
+def funnel(snapshot: Snapshot, period: Period, detected: int) -> pl.DataFrame:
+    """stage, count: `detected` listings (listings_detected), then the period's complaint items
+    reported, removed and restored (the snapshot's totals)."""
     totals = snapshot.totals(period)
     return pl.DataFrame({
         "stage": ["detected", "reported", "removed", "restored"],
         "count": [detected, *(int(totals.get_column(name)[0]) for name in ("submitted", "removed", "restored"))],
     }, schema={"stage": pl.String, "count": pl.Int64})
+
+
+def listings_detected(con: duckdb.DuckDBPyConnection, period: Period, as_of: dt.datetime,
+                      filters: Filters) -> int:
+    """Listings of the filters' platform and brand detected in `period` by `as_of` (a listing has no account)."""
+    parameters = filters.parameters()
+    return int(con.sql(load_query("dashboard/listings_detected"), params={
+        "platform": parameters["platform"], "brand": parameters["brand"], "start": period.start,
+        "end": period.end, "as_of": as_of}).fetchall()[0][0])
 
 
 def account_verdicts(snapshot: Snapshot, period: Period) -> pl.DataFrame:
@@ -169,12 +173,12 @@ def repeat_offenders_queue(snapshot: Snapshot) -> pl.DataFrame:
     return snapshot.repeat_offenders_queue()
 
 
-def seller_listings(snapshot: Snapshot, platform: str, seller_id: str) -> pl.DataFrame:
-    """The seller's listings known to the store (the filters' platform and brand), newest first."""
-    snapshot.require_listings("a seller's listings")
-    return (snapshot.listings.filter((pl.col("platform") == platform)  # type: ignore[union-attr]
-                                     & (pl.col("seller_id") == seller_id))
-            .sort("detected_at", descending=True, nulls_last=True))
+def seller_listings(con: duckdb.DuckDBPyConnection, platform: str, seller_id: str, as_of: dt.datetime,
+                    filters: Filters) -> pl.DataFrame:
+    """The seller's listings detected by `as_of` (of the filters' brand), newest first, with their text."""
+    return con.sql(load_query("dashboard/seller_listings"), params={
+        "platform": platform, "seller_id": seller_id, "as_of": as_of,
+        "brand": filters.parameters()["brand"]}).pl()
 
 
 def seller_complaints(snapshot: Snapshot, platform: str, seller_id: str) -> pl.DataFrame:
@@ -197,9 +201,10 @@ def rights_portfolio(snapshot: Snapshot) -> pl.DataFrame:
     """One row per right: its register entry, days to expiry, and the metrics of every item filed on it
     (as of the snapshot, all periods; registry metrics via cohort_metrics). Soonest expiry first."""
     snapshot.require_listings("the IP portfolio")
-    usage = cohort_metrics(snapshot.facts.filter(pl.col("ipr_registration").is_not_null()), by="ipr_registration")
+    usage = plain(cohort_metrics(snapshot.facts.filter(pl.col("ipr_registration").is_not_null()),
+                                 by="ipr_registration"))
     today = snapshot.as_of.date()
-    return (snapshot.rights  # type: ignore[union-attr]
+    return (plain(snapshot.rights)  # type: ignore[arg-type]
             .with_columns((pl.col("expires_on") - pl.lit(today)).dt.total_days().alias("days_to_expiry"))
             .join(usage.select("ipr_registration", "submitted", "removed", "takedown_rate",
                                "counter_notice_success_rate", "value_removed_usd"),

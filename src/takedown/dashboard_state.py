@@ -25,7 +25,7 @@ from takedown.config import DEFAULT_SETTINGS, resolve_db_path
 from takedown.escape import escape_cells
 from takedown.metrics.filters import FILTER_COLUMNS, Filters
 from takedown.metrics.registry import METRIC_BY_NAME
-from takedown.metrics.periods import iso_utc, parse_instant, parse_month, time_zone, utc_now
+from takedown.metrics.periods import Period, iso_utc, parse_instant, parse_month, time_zone, utc_now
 from takedown.metrics.snapshot import Snapshot, load_snapshot, round_as_of
 from takedown.store import Reader, StoreError
 from takedown.store_version import store_version
@@ -200,6 +200,19 @@ def derived(widget: str, version: str, as_of: dt.datetime, timezone: str, filter
     """dashboard_data.<widget>(snapshot, *args), cached on (store version, as-of, tz, filters, args)."""
     snapshot = _snapshot(version, as_of, timezone, filters)
     return getattr(dashboard_data, widget)(snapshot, *args)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def listings_detected(version: str, period: Period, as_of: dt.datetime, filters: tuple[tuple[str, str], ...]) -> int:
+    """dashboard_data.listings_detected on the store of `version` (cached per version and view)."""
+    return dashboard_data.listings_detected(cursor(), period, as_of, Filters(**dict(filters)))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def seller_listings(version: str, platform: str, seller_id: str, as_of: dt.datetime,
+                    filters: tuple[tuple[str, str], ...]) -> pl.DataFrame:
+    """dashboard_data.seller_listings on the store of `version` (cached per version and view)."""
+    return dashboard_data.seller_listings(cursor(), platform, seller_id, as_of, Filters(**dict(filters)))
 
 
 def frame(loaded: Loaded, widget: str, *args: object) -> pl.DataFrame:

@@ -16,7 +16,7 @@ def _data(rows: list[tuple[str, str, str | None, int]]) -> SimpleNamespace:
     listings = pl.DataFrame([{"platform": "taobao", "listing_id": listing_id, "seller_id": seller_id,
                               "seller_name": name, "detected_at": DAY + dt.timedelta(days=days)}
                              for listing_id, seller_id, name, days in rows])
-    return SimpleNamespace(snapshot=SimpleNamespace(listings=listings),
+    return SimpleNamespace(listings=listings,
                            listings_with_text=lambda keys: listings.join(keys.select("platform", "listing_id"),
                                                                          on=["platform", "listing_id"], how="semi"))
 

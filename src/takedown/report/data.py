@@ -23,6 +23,7 @@ import polars as pl
 
 from takedown.config import DEFAULT_SETTINGS, Settings
 from takedown.metrics.periods import Period, month_period, time_zone
+from takedown.metrics.inputs import load_listings_and_rights
 from takedown.metrics.snapshot import Snapshot, load_snapshot, plain
 from takedown.metrics.summary import metrics_json
 from takedown.sql import load_query
@@ -47,6 +48,9 @@ class ReportData:
     decision_details: pl.DataFrame
     # The listings with an image URL among their export's extra columns (may be empty).
     listing_images: pl.DataFrame
+    # Every listing detected by as_of, with its text (a snapshot holds only the backlog's, without
+    # text): the networks and the sellers' names read them.
+    listings: pl.DataFrame
     # Sections already computed, by name: the page and the workbook share them.
     computed: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
@@ -78,7 +82,7 @@ class ReportData:
         Every listing, or only those of `keys` (a frame with platform and listing_id). The one
         place the report and the networks read listing text from.
         """
-        listings = self.once("listings", lambda: plain(self.snapshot.listings))  # type: ignore[arg-type]
+        listings = self.listings
         if keys is not None:
             listings = listings.join(plain(keys).select(LISTING_KEY), on=LISTING_KEY, how="semi")
         if self.listing_images.is_empty():
@@ -106,4 +110,5 @@ def load_report_data(con: duckdb.DuckDBPyConnection, month: str, as_of: dt.datet
     snapshot = load_snapshot(con, as_of, settings=settings, listings=True)
     details = con.sql(load_query("report/decision_details"), params={"as_of": as_of}).pl().cast(DETAIL_SCHEMA)
     images = con.sql(load_query("report/listing_images")).pl().cast(IMAGE_SCHEMA)
-    return ReportData(month, period, snapshot, metrics_json(snapshot, period), details, images)
+    listings = plain(load_listings_and_rights(con)[0]).filter(pl.col("detected_at") <= as_of)
+    return ReportData(month, period, snapshot, metrics_json(snapshot, period), details, images, listings)

@@ -32,7 +32,7 @@ def rejected_to_contest(data: ReportData) -> pl.DataFrame:
     unexpired right (worth contesting) first, then the newest."""
     snapshot = data.snapshot
     rows = data.rows(data.window, "rejected")
-    registrations = snapshot.facts.select(*_ITEM, "ipr_registration")
+    registrations = data.facts().select(*_ITEM, "ipr_registration")
     rights = plain(snapshot.rights).select(pl.col("registration").alias("ipr_registration"),  # type: ignore[union-attr]
                                     pl.col("ipp_status").alias("right_status"), "expires_on")
     details = data.decision_details.filter(pl.col("event") == "rejected").select(

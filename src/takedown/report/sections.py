@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import polars as pl
 
-from takedown.metrics.snapshot import plain
 
 from takedown.metrics.effectiveness import complaint_effectiveness
 from takedown.metrics.networks import seller_networks
@@ -106,8 +105,8 @@ def seller_names(data: ReportData, sellers: pl.DataFrame) -> pl.DataFrame:
     """One seller name per seller of `sellers` (platform, seller_id): the one on its latest detected listing
     that has a name (the latest listing_id among listings detected at the same instant)."""
     seller = ["platform", "seller_id"]
-    listings = data.snapshot.listings.select("platform", "listing_id", "seller_id", "detected_at")  # type: ignore[union-attr]
-    listings = (plain(listings).join(sellers.select(seller), on=seller, how="semi")
+    listings = data.listings.select("platform", "listing_id", "seller_id", "detected_at")
+    listings = (listings.join(sellers.select(seller), on=seller, how="semi")
                 .sort("detected_at", "listing_id"))
     # The text of each seller's latest listing only; a seller whose latest listing has no name tries
     # its next latest (rarely more than one round), so text is fetched for about one listing per seller.

@@ -1,0 +1,30 @@
+-- seller_listings: one row per listing of the seller ($platform, $seller_id) detected by $as_of and of
+-- $brand (null: any), newest first: the Repeat offenders page's seller view. Title and seller name
+-- are untrusted seller text: shown as text only.
+with source as (
+    select * from listings
+    where platform = $platform
+        and seller_id = $seller_id
+        and detected_at <= $as_of
+        and ($brand is null or brand = $brand)
+),
+
+renamed as (
+    select
+        platform,
+        listing_id,
+        url,
+        title,
+        seller_name,
+        brand,
+        infringement_type,
+        cast(price as double) as price,
+        currency,
+        units_sold,
+        risk_score,
+        detected_at
+    from source
+)
+
+select * from renamed
+order by detected_at desc, listing_id
