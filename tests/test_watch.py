@@ -224,7 +224,7 @@ def test_a_crash_files_the_file_in_failed_with_the_reason(tmp_path: Path, monkey
     def crash(*args: object, **kwargs: object) -> None:
         raise MemoryError("simulated crash in ingest")
 
-    monkeypatch.setattr(inbox_module, "ingest_files", crash)
+    monkeypatch.setattr(inbox_module, "ingest_file", crash)
     handled = handle_file(path, tmp_path / "store.duckdb")
     assert handled.outcome == "failed"
     reason = (inbox / FAILED / "outcomes.jsonl.reason.txt").read_text(encoding="utf-8")
@@ -239,7 +239,7 @@ def test_a_busy_store_leaves_the_file_in_the_inbox(tmp_path: Path, monkeypatch: 
     def busy(*args: object, **kwargs: object) -> None:
         raise StoreError("cannot open the working store: it is locked")
 
-    monkeypatch.setattr(inbox_module, "ingest_files", busy)
+    monkeypatch.setattr(inbox_module, "ingest_file", busy)
     with pytest.raises(StoreError):
         handle_file(path, tmp_path / "store.duckdb")
     assert path.exists()
