@@ -318,6 +318,13 @@ def publish_and_close(con: duckdb.DuckDBPyConnection, db_path: Path) -> None:
     wal = work.with_name(work.name + ".wal")
     if wal.exists():  # a checkpointed, closed database has no log; never publish one half-applied
         raise StoreError(f"cannot publish {db_path}: the working store still has a write-ahead log")
+    # Replacing a big file frees its blocks inside the rename (about 0.8 s per GB here, when no
+    # reader holds it): a second name keeps the old copy alive, and the refill removes it later.
+    retired = db_path.with_name(f".{db_path.name}.{os.getpid()}.retired.tmp")
+    try:
+        os.link(db_path, retired)
+    except OSError:
+        pass  # no store yet, or no hard links here: the rename frees the old copy itself
     os.replace(work, db_path)
 
 
