@@ -224,7 +224,7 @@ def test_a_crash_files_the_file_in_failed_with_the_reason(tmp_path: Path, monkey
     def crash(*args: object, **kwargs: object) -> None:
         raise MemoryError("simulated crash in ingest")
 
-    monkeypatch.setattr(inbox_module, "ingest_files", crash)
+    monkeypatch.setattr(inbox_module, "ingest_file", crash)
     handled = handle_file(path, tmp_path / "store.duckdb")
     assert handled.outcome == "failed"
     reason = (inbox / FAILED / "outcomes.jsonl.reason.txt").read_text(encoding="utf-8")
@@ -239,7 +239,68 @@ def test_a_busy_store_leaves_the_file_in_the_inbox(tmp_path: Path, monkeypatch: 
     def busy(*args: object, **kwargs: object) -> None:
         raise StoreError("cannot open the working store: it is locked")
 
-    monkeypatch.setattr(inbox_module, "ingest_files", busy)
+    monkeypatch.setattr(inbox_module, "ingest_file", busy)
     with pytest.raises(StoreError):
         handle_file(path, tmp_path / "store.duckdb")
     assert path.exists()
+
+
+def test_files_that_land_together_are_published_once_and_filed_only_after_it(tmp_path: Path,
+                                                                              monkeypatch: pytest.MonkeyPatch):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    db = tmp_path / "store.duckdb"
+    names = ["a.csv", "b.csv", "c.csv"]
+    for number, name in enumerate(names):
+        (inbox / name).write_bytes(listings_csv(f"T-{number}"))
+    real_publish = inbox_module.publish_and_close
+    publishes: list[list[str]] = []
+
+    def publish_and_look(con, db_path) -> None:
+        # At the publish every file of the batch is still in the inbox: none is filed before it is visible.
+        publishes.append(sorted(p.name for p in inbox.iterdir() if p.is_file()))
+        real_publish(con, db_path)
+
+    monkeypatch.setattr(inbox_module, "publish_and_close", publish_and_look)
+    handled = inbox_module.watch_folder(inbox, db, interval=0.01, max_files=3, timeout=30, settle_seconds=0)
+    assert publishes == [names]  # one writer session, one publish for the three files
+    assert [(h.name, h.outcome) for h in handled] == [(name, "processed") for name in names]
+    assert store_rows(db, "select count(*) from ingest_batches") == [(3,)]  # each file its own batch
+
+
+def test_a_crash_in_a_batch_files_that_file_and_keeps_the_files_loaded_before_it(tmp_path: Path,
+                                                                                 monkeypatch: pytest.MonkeyPatch):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    db = tmp_path / "store.duckdb"
+    for name, listing in (("a.csv", "G-1"), ("b.csv", "BAD"), ("c.csv", "G-2")):
+        (inbox / name).write_bytes(listings_csv(listing))
+    real_ingest = inbox_module.ingest_file
+
+    def crash_on_b(con, path, *args, **kwargs):
+        if path.name == "b.csv":
+            raise MemoryError("simulated crash in ingest")
+        return real_ingest(con, path, *args, **kwargs)
+
+    monkeypatch.setattr(inbox_module, "ingest_file", crash_on_b)
+    handled = inbox_module.watch_folder(inbox, db, interval=0.01, max_files=3, timeout=30, settle_seconds=0)
+    assert sorted((h.name, h.outcome) for h in handled) == [("a.csv", "processed"), ("b.csv", "failed"),
+                                                           ("c.csv", "processed")]
+    assert {row[0] for row in store_rows(db, "select listing_id from listings")} == {"G-1", "G-2"}
+
+
+def test_a_store_that_cannot_be_published_leaves_the_whole_batch_in_the_inbox(tmp_path: Path,
+                                                                              monkeypatch: pytest.MonkeyPatch):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    db = tmp_path / "store.duckdb"
+    for name in ("a.csv", "b.csv"):
+        (inbox / name).write_bytes(listings_csv(name))
+
+    def full_disk(con, db_path) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(inbox_module, "publish_and_close", full_disk)
+    with pytest.raises(StoreError):
+        inbox_module.handle_batch(sorted(inbox.glob("*.csv")), db)
+    assert sorted(p.name for p in inbox.iterdir() if p.is_file()) == ["a.csv", "b.csv"]

@@ -12,7 +12,10 @@ the watcher also waits until a file's size and modification time are the same at
 What the watcher does with each file
 ------------------------------------
 Files are taken oldest first. Each is ingested exactly like `takedown ingest FILE` (rows that break
-a rule are quarantined, the rest load), then moved to `processed/`. A file ingest refuses as a
+a rule are quarantined, the rest load), then moved to `processed/`. Files ready at the same poll
+are loaded as one batch: one writer session, each file its own transaction, one publish after the
+last; each file is moved only after the publish that makes it visible to readers (a kill before it
+leaves every file of the batch in the inbox, and the store as it was). A file ingest refuses as a
 whole (not a table, unreadable) or that crashes ingest is moved to `failed/` with
 `<name>.reason.txt` beside it saying why. A name already taken in `processed/` or `failed/` gets a
 numbered suffix (`listings.1.csv`), so nothing is overwritten. A file whose exact bytes were
@@ -27,14 +30,17 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import threading
 import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from takedown.ingest import FileResult, ingest_files
-from takedown.store import StoreError, connect_reader
+from takedown.ingest import FileResult
+from takedown.ingest.pipeline import ingest_file
+from takedown.ingest.validation import warm_up
+from takedown.store import StoreError, connect_reader, mark_changing, open_writer, publish_and_close, refill
 
 PROCESSED = "processed"
 FAILED = "failed"
@@ -142,24 +148,85 @@ def handle_file(path: Path, db_path: Path, timezone: str | None = None, mapping_
     Raises StoreError when the store cannot be opened: the file is left where it is. Raises OSError
     when the file itself cannot be read or moved (it vanished, permissions).
     """
-    folder = path.parent
-    digest = _digest(path)
-    batch = already_loaded(db_path, path, digest)
-    if batch is not None:
-        target = unique_target(folder / PROCESSED, path.name)
-        os.replace(path, target)
-        return Handled(path.name, "already loaded", target, reason=f"loaded before in batch {batch}")
-    try:
-        result = ingest_files([path], db_path, timezone=timezone, mapping_path=mapping_path)[0]
-    except StoreError:
-        raise
-    except Exception as error:  # a crash on this file must not stop the watcher: file it with the reason
+    handled, troubles = handle_batch([path], db_path, timezone, mapping_path)
+    if troubles:
+        raise troubles[0][1]
+    return handled[0]
+
+
+@dataclass
+class _Loaded:
+    path: Path
+    result: FileResult | None = None
+    crash: str | None = None
+    detail: str | None = None
+
+
+def handle_batch(paths: list[Path], db_path: Path, timezone: str | None = None, mapping_path: Path | None = None
+                 ) -> tuple[list[Handled], list[tuple[Path, OSError]]]:
+    """Ingest files that landed together in one writer session and publish once, then file each.
+
+    Each file is its own transaction; the store is published once, after the last, and only then is
+    each file moved to processed/ or failed/ (a file is never filed before the publish that makes it
+    visible). Raises StoreError when the store cannot be opened or published: every file not yet
+    filed stays in the inbox. Returns what became of each file, and the files that could not be
+    read or moved (with the error), which stay where they are.
+    """
+    from takedown.ingest.mapping import load_mapping
+    from takedown.ingest.pipeline import check_timezone
+
+    handled: list[Handled] = []
+    troubles: list[tuple[Path, OSError]] = []
+    to_load: list[Path] = []
+    for path in paths:
+        try:
+            digest = _digest(path)
+            batch = already_loaded(db_path, path, digest)
+            if batch is not None:
+                target = unique_target(path.parent / PROCESSED, path.name)
+                os.replace(path, target)
+                handled.append(Handled(path.name, "already loaded", target, reason=f"loaded before in batch {batch}"))
+                continue
+        except OSError as error:
+            troubles.append((path, error))
+            continue
+        to_load.append(path)
+    if not to_load:
+        return handled, troubles
+    mapping = load_mapping(mapping_path)
+    zone = check_timezone(timezone or mapping.timezone or "UTC")
+    loaded: list[_Loaded] = []
+    with open_writer(db_path) as con:
+        for path in to_load:
+            mark_changing(db_path)
+            try:
+                loaded.append(_Loaded(path, ingest_file(con, path, None, zone, mapping)))
+            except StoreError:
+                raise
+            except Exception as error:  # a crash on this file must not stop the watcher: file it with the reason
+                loaded.append(_Loaded(path, crash=f"ingest crashed: {type(error).__name__}: {error}",
+                                      detail=traceback.format_exc()))
+                break  # the session may be unusable after a crash: the others wait for the next poll
+        try:
+            publish_and_close(con, db_path)
+        except OSError as error:
+            raise StoreError(f"cannot publish {db_path}: {error.strerror or error}") from error
+    for item in loaded:
+        try:
+            handled.append(_file_away(item))
+        except OSError as error:
+            troubles.append((item.path, error))
+    return handled, troubles
+
+
+def _file_away(item: _Loaded) -> Handled:
+    """Move a loaded (and published) file to processed/, or to failed/ with its reason."""
+    path, result, folder = item.path, item.result, item.path.parent
+    if item.crash is not None:
         target = unique_target(folder / FAILED, path.name)
-        reason = f"ingest crashed: {type(error).__name__}: {error}"
-        detail = traceback.format_exc()
         os.replace(path, target)  # first: a file that vanished meanwhile leaves no reason without a file
-        _write_reason(target, path.name, reason, detail)
-        return Handled(path.name, "failed", target, reason=reason)
+        _write_reason(target, path.name, item.crash, item.detail)
+        return Handled(path.name, "failed", target, reason=item.crash)
     if result.error:
         target = unique_target(folder / FAILED, path.name)
         os.replace(path, target)
@@ -169,6 +236,18 @@ def handle_file(path: Path, db_path: Path, timezone: str | None = None, mapping_
     target = unique_target(folder / PROCESSED, path.name)
     os.replace(path, target)
     return Handled(path.name, "processed", target, result)
+
+
+def _refill_in_background(db_path: Path) -> threading.Thread:
+    """Copy the store for the next session while the watcher waits for files (see takedown.store)."""
+    def run() -> None:
+        try:
+            refill(db_path)
+        except (StoreError, OSError):
+            pass  # the next session copies the store itself
+    thread = threading.Thread(target=run, name="takedown-refill")
+    thread.start()
+    return thread
 
 
 def watch_folder(folder: Path, db_path: Path, interval: float = POLL_SECONDS, max_files: int | None = None,
@@ -185,33 +264,47 @@ def watch_folder(folder: Path, db_path: Path, interval: float = POLL_SECONDS, ma
     """
     for sub in (PROCESSED, FAILED):
         (folder / sub).mkdir(parents=True, exist_ok=True)
+    warm_up()  # Great Expectations is set up once, before the first file lands, and stays warm
     deadline = None if timeout is None else time.monotonic() + timeout
     handled: list[Handled] = []
     seen: dict[Path, Signature] = {}
     troubled: dict[Path, Signature] = {}  # files an OSError stopped, as they were then
-    while True:
-        for path in ready_files(folder, seen, settle_seconds):
+    refilling: threading.Thread | None = None
+    try:
+        while True:
             if should_stop and should_stop():
                 return handled
-            if not path.exists() or troubled.get(path) == seen.get(path):
-                continue
-            try:
-                outcome = handle_file(path, db_path, timezone, mapping_path)
-            except StoreError as error:
-                if on_store_error:
-                    on_store_error(path, error)
-                break  # the store is busy or broken: try again on the next poll
-            except OSError as error:
-                troubled[path] = seen[path]
-                if on_file_error:
-                    on_file_error(path, error)
-                continue
-            handled.append(outcome)
-            if on_file:
-                on_file(outcome)
-            if max_files is not None and len(handled) >= max_files:
+            ready = [path for path in ready_files(folder, seen, settle_seconds)
+                     if path.exists() and troubled.get(path) != seen.get(path)]
+            if max_files is not None:
+                ready = ready[:max_files - len(handled)]
+            if ready:
+                try:
+                    outcomes, troubles = handle_batch(ready, db_path, timezone, mapping_path)
+                except StoreError as error:
+                    if on_store_error:
+                        on_store_error(ready[0], error)
+                    outcomes, troubles = [], []  # the store is busy or broken: try again on the next poll
+                else:
+                    refilling = _refill_in_background(db_path)
+                for path, error in troubles:
+                    troubled[path] = seen[path]
+                    if on_file_error:
+                        on_file_error(path, error)
+                for outcome in outcomes:
+                    handled.append(outcome)
+                    if on_file:
+                        on_file(outcome)
+                if max_files is not None and len(handled) >= max_files:
+                    return handled
+            if (should_stop and should_stop()) or (deadline is not None and time.monotonic() >= deadline):
                 return handled
-        if (should_stop and should_stop()) or (deadline is not None and time.monotonic() >= deadline):
-            return handled
-        pause = interval if deadline is None else min(interval, max(0.0, deadline - time.monotonic()))
-        time.sleep(pause)
+            # A file seen once is ready after it settles: look again soon rather than a whole interval later.
+            waiting = any(path not in troubled and path not in ready for path in seen)
+            pause = min(interval, max(0.05, settle_seconds / 4)) if waiting else interval
+            if deadline is not None:
+                pause = min(pause, max(0.0, deadline - time.monotonic()))
+            time.sleep(pause)
+    finally:
+        if refilling is not None:
+            refilling.join()  # leave the working copy whole, not a half-made temporary

@@ -14,6 +14,16 @@ record names the store as it is now. Otherwise (a kill between a commit and its 
 deleted or restored from a backup by hand) it copies the working file afresh from the store, or,
 when there is no store, starts an empty one: a leftover working file never outlives or outranks
 the store the user sees.
+
+Publishing by hand-over (`publish_and_close`): at the end of a writer session the working file
+itself, checkpointed and closed, is renamed onto the store path, so a publish costs a checkpoint
+and a rename, not a copy of the whole store. The writer then has no working file; the copy it
+needs for its next session is made afterwards (`refill`, under the writer lock, off the path to
+visibility): by `takedown watch` while it waits for files, by a detached process after
+`takedown ingest` on a big store. A kill at any moment leaves either no working file or one
+without a record, which the next writer replaces with a fresh copy (see `bring_in_step`). The file
+system here (ext4) cannot clone a file (reflink), which would make the copy itself free; the
+numbers behind this choice are in the README's store section.
 """
 
 from __future__ import annotations
@@ -23,6 +33,8 @@ import fcntl
 import json
 import os
 import shutil
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -291,6 +303,64 @@ def publish(con: duckdb.DuckDBPyConnection, db_path: Path) -> None:
     _record_published(db_path)
 
 
+def publish_and_close(con: duckdb.DuckDBPyConnection, db_path: Path) -> None:
+    """Publish the writer's committed state by renaming the working file onto `db_path`; ends the session.
+
+    The connection is closed (DuckDB must not write to the file readers now open). Readers holding
+    the previous copy keep it until they reconnect. Call `refill` before the next session, or let
+    the next writer copy the store back when it starts.
+    """
+    db_path = Path(db_path)
+    work = working_path(db_path)
+    mark_changing(db_path)  # the working file is about to become the store: there is no working copy
+    con.execute("checkpoint")
+    con.close()
+    wal = work.with_name(work.name + ".wal")
+    if wal.exists():  # a checkpointed, closed database has no log; never publish one half-applied
+        raise StoreError(f"cannot publish {db_path}: the working store still has a write-ahead log")
+    # Replacing a big file frees its blocks inside the rename (about 0.8 s per GB here, when no
+    # reader holds it): a second name keeps the old copy alive, and the refill removes it later.
+    retired = db_path.with_name(f".{db_path.name}.{os.getpid()}.retired.tmp")
+    try:
+        os.link(db_path, retired)
+    except OSError:
+        pass  # no store yet, or no hard links here: the rename frees the old copy itself
+    os.replace(work, db_path)
+
+
+def refill(db_path: Path, timeout: float = WRITER_LOCK_TIMEOUT_SECONDS) -> None:
+    """Make the writer's working copy for its next session now (a copy of the published store).
+
+    Takes the writer lock, so it waits for (and never disturbs) another writer; cheap when the
+    working file is already in step.
+    """
+    db_path = Path(db_path)
+    with _writer_lock(db_path, timeout):
+        bring_in_step(db_path)
+
+
+# Stores at least this big are refilled by a detached process after a CLI ingest: the copy
+# (about 4 s per GB here) need not hold up the command. Smaller ones are refilled on the spot.
+REFILL_IN_BACKGROUND_BYTES = 128 * 1024 * 1024
+
+
+def refill_soon(db_path: Path) -> None:
+    """Refill the working copy: here for a small store, in a detached process for a big one."""
+    db_path = Path(db_path)
+    try:
+        size = db_path.stat().st_size
+    except FileNotFoundError:
+        return
+    if size < REFILL_IN_BACKGROUND_BYTES:
+        refill(db_path)
+        return
+    # A new session: the copy survives the command's exit and a Ctrl-C in its terminal. A kill of
+    # it is harmless (the next writer copies the store itself).
+    subprocess.Popen([sys.executable, "-m", "takedown.store", "refill", str(db_path)], start_new_session=True,
+                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                     close_fds=True)
+
+
 def _copy_atomically(source: Path, target: Path) -> None:
     temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
@@ -359,3 +429,19 @@ class Reader:
         if self._con is not None:
             self._con.close()
             self._con = None
+
+
+def main(argv: list[str]) -> int:
+    """`python -m takedown.store refill DB`: the detached refill of `refill_soon`."""
+    if len(argv) != 2 or argv[0] != "refill":
+        print("usage: python -m takedown.store refill DB", file=sys.stderr)
+        return 2
+    try:
+        refill(Path(argv[1]))
+    except (StoreError, OSError):
+        return 1  # the next writer makes the copy itself
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -126,3 +126,45 @@ def test_a_bulk_load_can_publish_once_at_the_end(write_file, db_path, query):
                  progress=lambda stage, rows: published.append(db_path.exists()) if stage == "done" else None)
     assert published == [False, False, True]  # nothing published until the last file is in
     assert query("select count(*) from listings").item() == 3
+
+
+READER_LOOP = textwrap.dedent("""
+    import sys, time
+    from pathlib import Path
+    from takedown.store import Reader, StoreError
+
+    reader, seen = Reader(Path(sys.argv[1])), set()
+    print("reading", flush=True)
+    deadline = time.monotonic() + float(sys.argv[2])
+    while time.monotonic() < deadline and not Path(sys.argv[3]).exists():
+        try:
+            seen.add(reader.cursor().sql("select (select count(*) from listings), "
+                                         "(select count(*) from ingest_batches)").fetchall()[0])
+        except StoreError:
+            pass  # no store yet
+    print(sorted(seen), flush=True)
+""")
+
+
+def test_a_reader_in_a_loop_during_ingests_sees_only_whole_files(tmp_path, db_path):
+    from takedown.ingest import ingest_files
+
+    rows, files = 2_000, 4
+    done = tmp_path / "done"
+    reader = subprocess.Popen([sys.executable, "-c", READER_LOOP, str(db_path), "120", str(done)],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert reader.stdout.readline().strip() == "reading"
+        for number in range(files):
+            path = big_listings(tmp_path / f"file{number}.csv", rows)
+            frame = pl.read_csv(path).with_columns(pl.col("listing_id") + f"-{number}")
+            frame.write_csv(path)
+            ingest_files([path], db_path)  # each publishes by handing its working file over
+        done.touch()
+        seen = eval(reader.stdout.readline())  # a list of (listings, batches) tuples
+    finally:
+        reader.wait(timeout=60)
+    assert seen, "the reader saw no store at all"
+    # Every state a reader saw is a whole number of files, their rows and their batch records together.
+    assert all(listings == batches * rows for listings, batches in seen), seen
+    assert (files * rows, files) in seen or counts_in_working_store(db_path) == (files * rows, files)

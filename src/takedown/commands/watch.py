@@ -10,6 +10,9 @@ so it never reads half a file. The full contract is in takedown.inbox.
 A producer that writes under the final name is caught by a safety net: a file is read only once its
 size and modification time are the same at two polls in a row.
 
+Files ready at the same poll are loaded in one writer session and published once (see
+takedown.inbox); Great Expectations is set up once, when the watcher starts, and stays warm.
+
 Exit status: 0 when every file handled was processed, 1 when any went to failed/ or could not be
 handled (or the store could not be opened), 2 for a usage error.
 """

@@ -2,7 +2,8 @@
 
 Each file is one transaction on the writer's working store: every valid row lands, or (on a crash,
 a kill or an error) none does. Rows that break a rule are quarantined in the same transaction.
-After each file the working store is published for readers (see takedown.store).
+After each file the working store is published for readers (see takedown.store); the last
+publish of a session hands the working file over (a rename, not a copy of the store).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from takedown.ingest.normalize import prepare, typed_rows
 from takedown.ingest.readers import LINE, RawTable, UnreadableFile, read_table
 from takedown.ingest.reasons import Reason
 from takedown.ingest.validation import validate, warm_up
-from takedown.store import mark_changing, open_writer, publish
+from takedown.store import mark_changing, open_writer, publish, publish_and_close, refill_soon
 
 # Called with (stage, rows): stage is one of "read", "validate", "load", "publish", "done".
 ProgressCallback = Callable[[str, int], None]
@@ -73,6 +74,8 @@ def ingest_files(paths: Iterable[Path], db_path: Path, kind: str | None = None, 
 
     Readers see the store after each file; with publish_each_file=False only after the last one
     (a bulk load of many files into a big store then copies the store once, not once per file).
+    The last file is published by handing the working file over; the working copy for the next
+    ingest is made afterwards (`takedown.store.refill_soon`).
     """
     if kind is not None and kind not in KIND_BY_NAME:
         raise UsageError(f"unknown kind {kind!r}; expected one of {', '.join(KIND_BY_NAME)}")
@@ -88,11 +91,15 @@ def ingest_files(paths: Iterable[Path], db_path: Path, kind: str | None = None, 
         for number, path in enumerate(paths, start=1):
             mark_changing(db_path)
             result = ingest_file(con, Path(path), kind, zone, mapping, progress, now)
-            if publish_each_file or number == len(paths):
+            if number == len(paths):
+                publish_and_close(con, db_path)
+            elif publish_each_file:
                 publish(con, db_path)
             if progress:
                 progress("done", result.rows)
             results.append(result)
+    if paths:
+        refill_soon(db_path)
     return results
 
 
