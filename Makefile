@@ -42,7 +42,7 @@ chromium:
 		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y $(SYSTEM_PACKAGES); fi
 
 test: .venv/.installed chromium  ## the whole test suite
-	$(UV) run --frozen pytest
+	$(UV) run --frozen pytest -n 2 --dist loadfile
 
 notebook: .venv/.installed  ## JupyterLab on notebooks/ (pulled into a throw-away environment by uv)
 	$(UV) run --frozen --with jupyterlab jupyter lab notebooks/
