@@ -1,0 +1,70 @@
+"""Take the README's dashboard screenshots: serve a store, open every page in Debian's Chromium, save PNGs.
+
+    uv run python docs/screenshots/take_screenshots.py --db /tmp/big.duckdb   # e.g. a 1M-item demo store
+
+Each page is shown as a link opens it (the default month: the last complete one), after the page has
+finished running. Writes docs/screenshots/<page>.png.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+HERE = Path(__file__).resolve().parent
+CHROMIUM = os.environ.get("TAKEDOWN_CHROMIUM", "/usr/bin/chromium")
+# url path -> file name
+PAGES = {"": "overview", "good_faith": "good_faith", "action_queue": "action_queue", "breakdowns": "breakdowns",
+         "repeat_offenders": "repeat_offenders", "ip_portfolio": "ip_portfolio", "data_quality": "data_quality"}
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--db", required=True, help="the store to show")
+    parser.add_argument("--out", type=Path, default=HERE)
+    args = parser.parse_args()
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "takedown.cli", "dashboard", "--db", args.db, "--port", str(port)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}/"
+    try:
+        for _ in range(120):
+            try:
+                urllib.request.urlopen(base + "_stcore/health", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.5)
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+            page = browser.new_page(viewport={"width": 1280, "height": 860})
+            for path, name in PAGES.items():
+                page.goto(base + path)
+                # Every page shows its freshness badge once its data is in; charts draw a moment later.
+                page.get_by_text("Data as of").first.wait_for(timeout=180_000)
+                page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')",
+                                       timeout=180_000)
+                time.sleep(3)
+                page.screenshot(path=str(args.out / f"{name}.png"))
+                print(f"{name}.png")
+            browser.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+if __name__ == "__main__":
+    main()
