@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import os
 import subprocess
-import zipfile
 from pathlib import Path
 
 import pytest
-from dashboard_fixtures import ROOT
 
 from takedown.cli import main
 from takedown.commands import dashboard, demo
@@ -51,16 +49,3 @@ def test_the_demo_serves_the_dashboard_and_prints_its_url(monkeypatch, tmp_path,
     assert demo.start_dashboard(tmp_path / "takedown.duckdb") == "process"
     assert Path(started[0][4]) == dashboard.entry_file()
     assert "Dashboard: http://127.0.0.1:8501/" in capsys.readouterr().out
-
-
-def test_the_wheel_ships_the_dashboard(tmp_path):
-    import shutil
-
-    uv = shutil.which("uv") or str(ROOT / ".tools/bin/uv")
-    if not Path(uv).exists():
-        pytest.skip("needs uv")
-    subprocess.run([uv, "build", "--wheel", "--out-dir", str(tmp_path), str(ROOT)], check=True, capture_output=True)
-    [wheel] = tmp_path.glob("takedown-*.whl")
-    names = set(zipfile.ZipFile(wheel).namelist())
-    shipped = {f"takedown/dashboard/{path.relative_to(ROOT / 'dashboard')}" for path in (ROOT / "dashboard").rglob("*.py")}
-    assert "takedown/dashboard/app.py" in shipped and shipped <= names
