@@ -37,6 +37,11 @@ def add_period_arguments(parser: argparse.ArgumentParser) -> None:
     period.add_argument("--month", metavar="YYYY-MM", help="a calendar month in the report time zone")
     period.add_argument("--start", metavar="ISO", help="start of the period (inclusive); needs --end")
     parser.add_argument("--end", metavar="ISO", help="end of the period (exclusive)")
+    add_as_of_arguments(parser)
+
+
+def add_as_of_arguments(parser: argparse.ArgumentParser) -> None:
+    """--as-of and --tz (a command with a period of its own, such as `report --month`, adds just these)."""
     parser.add_argument("--as-of", metavar="ISO",
                         help="see the store as it was known at this time (default: now); not in the future, "
                              f"beyond {AS_OF_CLOCK_SKEW.seconds // 60} minutes of clock skew")

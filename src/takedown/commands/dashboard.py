@@ -13,7 +13,7 @@ import sys
 import tomllib
 from pathlib import Path
 
-from takedown.cli import add_db_argument, finite_number
+from takedown.cli import EXIT_USAGE, add_db_argument, fail, finite_number
 from takedown.config import PACKAGE_DIR, REPO_DIR, resolve_db_path
 
 HELP = "serve the dashboard in a browser (binds 127.0.0.1 unless told otherwise)"
@@ -80,9 +80,8 @@ def streamlit_command(db: Path, host: str, port: int) -> list[str]:
 
 def run(args: argparse.Namespace) -> int:
     if args.host not in LOCAL_HOSTS and not auth_configured():
-        print(f"takedown dashboard: --host {args.host} would serve the figures to the network without sign-in; "
-              "add an [auth] section to .streamlit/secrets.toml first (README: Dashboard)", file=sys.stderr)
-        return 2
+        return fail("dashboard", f"--host {args.host} would serve the figures to the network without sign-in; "
+                    "add an [auth] section to .streamlit/secrets.toml first (README: Dashboard)", EXIT_USAGE)
     db = resolve_db_path(args.db).resolve()
     env = dict(os.environ, TAKEDOWN_DB=str(db))
     if args.refresh:

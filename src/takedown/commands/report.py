@@ -3,21 +3,18 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
-from takedown.cli import add_db_argument
-from takedown.commands._period_args import UsageError, period_and_as_of
-from takedown.config import DEFAULT_SETTINGS, resolve_db_path
+from takedown.cli import EXIT_FAILED, EXIT_USAGE, add_db_argument, fail
+from takedown.commands._period_args import UsageError, add_as_of_arguments, period_and_as_of
+from takedown.config import resolve_db_path
 
 HELP = "write the monthly Good-Faith call report: report.html, report.pdf and escalations.xlsx"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--month", metavar="YYYY-MM", required=True, help="the calendar month, in the report time zone")
-    parser.add_argument("--as-of", metavar="ISO", help="see the store as it was known at this time (default: now)")
-    parser.add_argument("--tz", metavar="ZONE", default=DEFAULT_SETTINGS.report_timezone,
-                        help="report time zone: month boundaries, and times given without an offset (default UTC)")
+    add_as_of_arguments(parser)
     parser.add_argument("--out", metavar="DIR", default="report", help="the folder to write into (default: report/)")
     add_db_argument(parser)
 
@@ -34,22 +31,18 @@ def run(args: argparse.Namespace) -> int:
     try:
         _, as_of = period_and_as_of(args)
     except UsageError as error:
-        print(f"takedown report: {error}", file=sys.stderr)
-        return 2
+        return fail("report", str(error), EXIT_USAGE)
     out = Path(args.out)
     if out.exists() and not out.is_dir():
-        print(f"takedown report: --out {out} is a file, not a folder", file=sys.stderr)
-        return 2
+        return fail("report", f"--out {out} is a file, not a folder", EXIT_USAGE)
     try:
         con = connect_reader(resolve_db_path(args.db))
     except StoreError as error:
-        print(f"takedown report: {error}", file=sys.stderr)
-        return 1
+        return fail("report", str(error), EXIT_FAILED)
     try:
         files = build_report(con, args.month, as_of, args.tz, out)
     except (duckdb.Error, OSError, ValueError, PdfError) as error:
-        print(f"takedown report: cannot write the report: {error}", file=sys.stderr)
-        return 1
+        return fail("report", f"cannot write the report: {error}", EXIT_FAILED)
     finally:
         con.close()
     for path in (files.html, files.pdf, files.xlsx):
