@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import io
 import os
 import threading
 from collections.abc import Callable, Mapping
@@ -22,7 +21,7 @@ import streamlit as st
 
 from takedown import dashboard_data
 from takedown.config import DEFAULT_SETTINGS, resolve_db_path
-from takedown.escape import escape_cells
+from takedown.export import table_bytes
 from takedown.metrics.filters import FILTER_COLUMNS, Filters
 from takedown.metrics.registry import METRIC_BY_NAME
 from takedown.metrics.periods import Period, iso_utc, parse_instant, parse_month, time_zone, utc_now
@@ -372,10 +371,7 @@ def live(render: Callable[[Loaded], None]) -> None:
 
 def download_files(table: pl.DataFrame, name: str) -> dict[str, bytes]:
     """CSV and XLSX bytes of `table`, every text cell a spreadsheet would run as a formula escaped."""
-    safe = escape_cells(table)
-    buffer = io.BytesIO()
-    safe.write_excel(buffer, worksheet=name[:31], autofit=True)
-    return {"csv": safe.write_csv().encode("utf-8"), "xlsx": buffer.getvalue()}
+    return {"csv": table_bytes(table, ".csv", name), "xlsx": table_bytes(table, ".xlsx", name)}
 
 
 _MIME = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}

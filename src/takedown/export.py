@@ -6,6 +6,7 @@ or not at all: it is written beside its final name, then renamed.
 
 from __future__ import annotations
 
+import io
 import os
 from pathlib import Path
 
@@ -26,21 +27,27 @@ def out_problem(flag: str, out: Path) -> str | None:
     return None
 
 
+def table_bytes(frame: pl.DataFrame, suffix: str, sheet: str) -> bytes:
+    """`frame` as CSV (suffix .csv) or XLSX (.xlsx, one sheet named `sheet`), every text cell a
+    spreadsheet would run as a formula escaped."""
+    safe = escape_cells(frame)
+    if suffix == ".xlsx":
+        buffer = io.BytesIO()
+        safe.write_excel(buffer, worksheet=sheet[:31], autofit=True)  # Excel's limit on a sheet's name
+        return buffer.getvalue()
+    return safe.write_csv().encode("utf-8")
+
+
 def write_table(frame: pl.DataFrame, out: Path, sheet: str) -> None:
-    """`frame` as CSV (or XLSX by suffix, one sheet named `sheet`), formula-escaped, written atomically.
+    """table_bytes of `frame` written to `out` (format by its suffix), atomically.
 
     A path that cannot be written raises OSError.
     """
-    safe = escape_cells(frame)
+    data = table_bytes(frame, out.suffix.lower(), sheet)
     out.parent.mkdir(parents=True, exist_ok=True)
     temporary = out.with_name(f".{out.name}.{os.getpid()}.part")
     try:
-        # Opened here so that every failure to write is an OSError, whichever writer runs.
-        with temporary.open("wb") as handle:
-            if out.suffix.lower() == ".xlsx":
-                safe.write_excel(handle, worksheet=sheet, autofit=True)
-            else:
-                safe.write_csv(handle)
+        temporary.write_bytes(data)
         os.replace(temporary, out)
     finally:
         temporary.unlink(missing_ok=True)
