@@ -6,11 +6,10 @@ seller name and title, an orphan event, and seller S1 a repeat offender (three r
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 
-from takedown.ingest import ingest_files
+from program_stores import ingest_program
 
 AS_OF = "2026-10-15T00:00:00Z"
 MONTH = "2026-09"
@@ -71,19 +70,10 @@ LATER_OUTCOMES = [
 ]
 
 
-def write_csv(path: Path, rows: list[list[str]]) -> Path:
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        csv.writer(handle).writerows(rows)
-    return path
-
-
 def build_store(folder: Path) -> Path:
     """The program's published store under `folder`."""
-    folder.mkdir(parents=True, exist_ok=True)
-    paths = [write_csv(folder / f"{name}.csv", rows) for name, rows in
-             (("ip_rights", IP_RIGHTS), ("listings", LISTINGS), ("complaints", COMPLAINTS), ("outcomes", OUTCOMES))]
-    db_path = folder / "takedown.duckdb"
-    results = ingest_files(paths, db_path, timezone="UTC")
+    db_path, results = ingest_program(folder, {"ip_rights": IP_RIGHTS, "listings": LISTINGS,
+                                               "complaints": COMPLAINTS, "outcomes": OUTCOMES})
     assert [result.error for result in results] == [None] * 4
     return db_path
 

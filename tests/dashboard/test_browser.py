@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 from browser import CHROMIUM, REFRESH_SECONDS, chromium, errors_on, metric_value, serve, wait_for_page
-from dashboard_fixtures import AS_OF, LATER_OUTCOMES, MONTH, write_csv
+from dashboard_fixtures import AS_OF, LATER_OUTCOMES, MONTH
+from program_stores import write_csv
 
 from takedown.ingest import ingest_files
 

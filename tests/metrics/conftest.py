@@ -7,12 +7,12 @@ September cohort differs between UTC and China time.
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import pytest
 
-from takedown.ingest import ingest_files
+from program_stores import ingest_program
+
 
 LISTINGS = [
     ["platform", "listing_id", "url", "title", "seller_id", "seller_name", "brand", "infringement_type", "price",
@@ -58,15 +58,7 @@ IP_RIGHTS = [
 @pytest.fixture(scope="session")
 def program_store(tmp_path_factory) -> Path:
     """The published store of the five-item program (ingested once per test session)."""
-    folder = tmp_path_factory.mktemp("program")
-    paths = []
-    for name, rows in (("ip_rights", IP_RIGHTS), ("listings", LISTINGS), ("complaints", COMPLAINTS),
-                       ("outcomes", OUTCOMES)):
-        path = folder / f"{name}.csv"
-        with path.open("w", encoding="utf-8", newline="") as handle:
-            csv.writer(handle).writerows(rows)
-        paths.append(path)
-    db_path = folder / "takedown.duckdb"
-    results = ingest_files(paths, db_path, timezone="UTC")
+    db_path, results = ingest_program(tmp_path_factory.mktemp("program"), {
+        "ip_rights": IP_RIGHTS, "listings": LISTINGS, "complaints": COMPLAINTS, "outcomes": OUTCOMES})
     assert [result.rejected for result in results] == [0, 0, 0, 0]
     return db_path

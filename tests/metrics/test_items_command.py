@@ -8,6 +8,8 @@ import json
 import polars as pl
 import pytest
 
+from program_stores import ingest_program
+
 from takedown.cli import main
 
 
@@ -143,15 +145,10 @@ def test_hostile_text_held_as_a_category_is_escaped_too(tmp_path, capsys):
     listings = [row if index == 0 else [*row[:6], hostile, *row[7:]] for index, row in enumerate(metrics_conftest.LISTINGS)]
     complaints = [row if index == 0 else [*row[:7], hostile, hostile, *row[9:]]
                   for index, row in enumerate(metrics_conftest.COMPLAINTS)]
-    paths = []
-    for name, rows in (("ip_rights", metrics_conftest.IP_RIGHTS), ("listings", listings), ("complaints", complaints),
-                       ("outcomes", metrics_conftest.OUTCOMES)):
-        path = tmp_path / f"{name}.csv"
-        with path.open("w", encoding="utf-8", newline="") as handle:
-            csv.writer(handle).writerows(rows)
-        paths.append(path)
-    db_path = tmp_path / "hostile.duckdb"
-    assert [result.rejected for result in metrics_conftest.ingest_files(paths, db_path, timezone="UTC")] == [0, 0, 0, 0]
+    db_path, results = ingest_program(tmp_path / "hostile", {
+        "ip_rights": metrics_conftest.IP_RIGHTS, "listings": listings, "complaints": complaints,
+        "outcomes": metrics_conftest.OUTCOMES})
+    assert [result.rejected for result in results] == [0, 0, 0, 0]
     out = tmp_path / "items.csv"
     assert main(["items", *SEPTEMBER, "--out", str(out), "--db", str(db_path)]) == 0
     with out.open(encoding="utf-8") as handle:

@@ -8,15 +8,14 @@ item pending for weeks.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from pathlib import Path
 
 import pytest
+from program_stores import ingest_program
 from report_fixtures import AS_OF, COMPLAINTS, IP_RIGHTS, LISTINGS, MONTH, OUTCOMES
 
 from takedown.cli import main
-from takedown.ingest import ingest_files
 
 # The folder's data and helpers live in report_fixtures.py: tests import them from there, never from
 # `conftest` (every test folder has a module of that name).
@@ -25,16 +24,9 @@ from takedown.ingest import ingest_files
 @pytest.fixture(scope="session")
 def report_store(tmp_path_factory) -> Path:
     """The published store of the eight-item program."""
-    folder = tmp_path_factory.mktemp("report-store")
-    paths = []
-    for name, rows in (("ip_rights", IP_RIGHTS), ("listings", LISTINGS), ("complaints", COMPLAINTS),
-                       ("outcomes", OUTCOMES)):
-        path = folder / f"{name}.csv"
-        with path.open("w", encoding="utf-8", newline="") as handle:
-            csv.writer(handle).writerows(rows)
-        paths.append(path)
-    db_path = folder / "takedown.duckdb"
-    results = ingest_files(paths, db_path, timezone="UTC", now=dt.datetime(2026, 11, 28, 12))
+    db_path, results = ingest_program(tmp_path_factory.mktemp("report-store"), {
+        "ip_rights": IP_RIGHTS, "listings": LISTINGS, "complaints": COMPLAINTS, "outcomes": OUTCOMES},
+        now=dt.datetime(2026, 11, 28, 12))
     assert [result.rejected for result in results] == [0, 0, 0, 0]
     return db_path
 
