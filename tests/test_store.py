@@ -21,6 +21,7 @@ from takedown.store import (
     open_writer,
     publish,
     published_record_path,
+    store_version,
     working_path,
 )
 
@@ -218,3 +219,22 @@ def test_a_store_made_by_an_older_version_is_brought_up_to_the_current_schema(wr
     ingest(path)
     assert str(query("select price from listings where listing_id = 'L2'").item()) == "0.0000100000"
     assert query("select count(*) from quarantined_rows").item() == 1
+
+
+# --- the store's version: what caches key on ----------------------------------------------------
+
+
+def test_a_new_copy_changes_the_version(tmp_path):
+    store = tmp_path / "takedown.duckdb"
+    store.write_bytes(b"one")
+    first = store_version(store)
+    assert store_version(store) == first  # nothing published: the same key
+    replacement = tmp_path / ".takedown.duckdb.tmp"
+    replacement.write_bytes(b"two!")
+    os.replace(replacement, store)  # what store.publish does
+    assert store_version(store) != first
+
+
+def test_no_store_has_no_version(tmp_path):
+    with pytest.raises(FileNotFoundError):
+        store_version(tmp_path / "none.duckdb")

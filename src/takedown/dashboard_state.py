@@ -26,8 +26,7 @@ from takedown.metrics.filters import FILTER_COLUMNS, Filters
 from takedown.metrics.registry import METRIC_BY_NAME
 from takedown.metrics.periods import Period, iso_utc, parse_instant, parse_month, time_zone, utc_now
 from takedown.metrics.snapshot import Snapshot, load_snapshot, round_as_of
-from takedown.store import Reader, StoreError
-from takedown.store_version import store_version
+from takedown.store import Reader, StoreError, store_version
 
 # How often an open page looks for a newly published store (seconds); tests set it low.
 REFRESH_ENV = "TAKEDOWN_DASHBOARD_REFRESH_SECONDS"

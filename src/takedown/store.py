@@ -394,6 +394,19 @@ def connect_reader(db_path: Path) -> duckdb.DuckDBPyConnection:
     return con
 
 
+def store_version(db_path: str | os.PathLike[str]) -> str:
+    """A key that changes whenever a new copy of the store is published (`<inode>-<mtime_ns>-<size>`).
+
+    Publishing replaces the store file atomically, so its inode, modification time and size change
+    together. Streamlit caches key on this and on a rounded as-of (metrics.snapshot.round_as_of), so
+    a page recomputes only when there is news. FileNotFoundError when there is no store.
+    """
+    identity = _file_identity(Path(db_path))
+    if identity is None:
+        raise FileNotFoundError(f"no store at {db_path}")
+    return f"{identity['inode']}-{identity['mtime_ns']}-{identity['size']}"
+
+
 class Reader:
     """A read-only view of the published store that reconnects when a new copy is published.
 

@@ -84,7 +84,7 @@ class Snapshot:
     (None when not loaded) the listings of the filters' platform and brand detected by as_of that
     no listing item of the facts names (the high-risk backlog's candidates; none when `since` is
     set), without their text; `rights` (None when not loaded) those of the filters' brand. `version` is the
-    store version it was read from (store_version.store_version), for cache keys.
+    store version it was read from (takedown.store.store_version), for cache keys.
     """
 
     facts: pl.DataFrame
