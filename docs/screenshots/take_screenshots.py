@@ -9,7 +9,6 @@ finished running. Writes docs/screenshots/<page>.png.
 from __future__ import annotations
 
 import argparse
-import os
 import socket
 import subprocess
 import sys
@@ -19,8 +18,9 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
+from takedown.config import CHROMIUM, CHROMIUM_ARGS
+
 HERE = Path(__file__).resolve().parent
-CHROMIUM = os.environ.get("TAKEDOWN_CHROMIUM", "/usr/bin/chromium")
 # url path -> file name
 PAGES = {"": "overview", "good_faith": "good_faith", "action_queue": "action_queue", "breakdowns": "breakdowns",
          "repeat_offenders": "repeat_offenders", "ip_portfolio": "ip_portfolio", "data_quality": "data_quality"}
@@ -49,7 +49,7 @@ def main() -> None:
             except OSError:
                 time.sleep(0.5)
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": 1280, "height": 860})
             for path, name in PAGES.items():
                 page.goto(base + path)

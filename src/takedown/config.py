@@ -90,3 +90,9 @@ PROGRESS_MIN_ROWS = 100_000
 WRITER_MEMORY_LIMIT = "1GB"
 # How long ingest waits for another writer (e.g. `takedown watch`) to release the working store.
 WRITER_LOCK_TIMEOUT_SECONDS = 120.0
+
+# Debian's Chromium (apt package chromium) prints the report's PDF and runs the browser tests;
+# Playwright's own browser download is never used. $TAKEDOWN_CHROMIUM names another build.
+CHROMIUM = os.environ.get("TAKEDOWN_CHROMIUM", "/usr/bin/chromium")
+# Containers and CI machines give Chromium neither a sandbox nor a GPU.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu"]

@@ -7,14 +7,14 @@ the as-of time, and page numbers. The page is opened from its file, so it prints
 from __future__ import annotations
 
 import html
-import os
 import queue
 import threading
 from concurrent.futures import Future
 from pathlib import Path
 
+from takedown.config import CHROMIUM, CHROMIUM_ARGS
+
 # Debian's Chromium: Playwright's own browser download is not used.
-CHROMIUM = os.environ.get("TAKEDOWN_CHROMIUM", "/usr/bin/chromium")
 # The printable width of A4 (210 mm) less the margins, in CSS pixels: charts are laid out for it.
 PRINT_VIEWPORT = {"width": 760, "height": 1000}
 _MARGIN = {"top": "18mm", "bottom": "16mm", "left": "12mm", "right": "12mm"}
@@ -60,7 +60,7 @@ class PdfPrinter:
             from playwright.sync_api import sync_playwright
 
             with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
                 try:
                     page = browser.new_page(viewport=PRINT_VIEWPORT)
                     job = self._jobs.get()
