@@ -75,8 +75,8 @@ def run(args: argparse.Namespace) -> int:
         return fail("items", str(error), EXIT_FAILED)
     settings = dataclasses.replace(DEFAULT_SETTINGS, report_timezone=args.tz)
     try:
-        # The rows are the period's cohort: the snapshot needs no item submitted before it.
-        snapshot = load_snapshot(con, as_of, filters, since=period.start, settings=settings)
+        # The rows are the period's cohort: the snapshot needs no item submitted outside it.
+        snapshot = load_snapshot(con, as_of, filters, since=period.start, until=period.end, settings=settings)
         rows = snapshot.rows(period, args.metric)
     except (duckdb.Error, OSError, ValueError) as error:
         return fail("items", f"cannot list the items: {error}", EXIT_FAILED)

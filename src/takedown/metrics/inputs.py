@@ -76,6 +76,7 @@ _CATEGORIES: dict[str, dict[str, str]] = {
         "account": "complaint_items.account", "brand": "listings.brand", "currency": "listings.currency",
     },
     "metrics/outcome_events": {"event": "outcome_events.event"},
+    "metrics/repeat_window_items": {"platform": "complaint_items.platform"},
     "metrics/unreported_listings": {
         "platform": "listings.platform", "brand": "listings.brand", "infringement_type": "listings.infringement_type",
         "currency": "listings.currency",
@@ -242,7 +243,8 @@ def load_items(con: duckdb.DuckDBPyConnection, as_of: dt.datetime, since: dt.dat
 
 
 # The columns of a listing item the repeat-offender rule reads (repeat_offenders.removed_listing_items),
-# and those that find its events.
+# and those that find its events: metrics/repeat_window_items' columns, and enforcement_type (every
+# row is a listing item).
 REPEAT_ITEM_COLUMNS = ("item_id", "complaint_id", "listing_id", "platform", "seller_id", "enforcement_type",
                        "submitted_at")
 
@@ -257,14 +259,16 @@ def load_listing_items(con: duckdb.DuckDBPyConnection, as_of: dt.datetime, since
     """The listing items (enforcement_type listing) of load_items (submitted before `until` too, when
     given), with REPEAT_ITEM_COLUMNS only.
 
-    What the repeat-offender figures read of the items older than a period's cohort: a few
-    columns of a year of listing items instead of every column of every item.
+    What the repeat-offender figures read of the items outside a period's cohort: a few columns of
+    a year of listing items instead of every column of every item, and no listing read unless a
+    brand filter asks (metrics/repeat_window_items).
     """
     bounds = {"as_of": as_of, "since": since, "until": until or _LATEST}
-    items = _as_categories(con, load_query("metrics/complaint_items"), _CATEGORIES["metrics/complaint_items"])
-    query = f"select {', '.join(REPEAT_ITEM_COLUMNS)} from ({items}) where enforcement_type = 'listing'"
+    query = _as_categories(con, load_query("metrics/repeat_window_items"), _CATEGORIES["metrics/repeat_window_items"])
     frame = con.sql(query, params={**bounds, **filters.parameters()}).pl()
-    return frame.cast({name: LISTED_ITEM_SCHEMA[name] for name in REPEAT_ITEM_COLUMNS})  # type: ignore[arg-type]
+    frame = frame.with_columns(pl.lit("listing").alias("enforcement_type"))  # what every row is
+    return frame.select(REPEAT_ITEM_COLUMNS).cast(
+        {name: LISTED_ITEM_SCHEMA[name] for name in REPEAT_ITEM_COLUMNS})  # type: ignore[arg-type]
 
 
 def load_item_milestones(con: duckdb.DuckDBPyConnection, items: pl.DataFrame, as_of: dt.datetime,

@@ -9,8 +9,9 @@ offenders, the work queues and the rows behind a figure. All results are typed P
     snapshot.totals(period); snapshot.breakdown(period, "brand"); snapshot.trend("2026-10", 12)
     snapshot.rows(period, "removed", by=("platform", "taobao"))
 
-A snapshot loaded from `since` holds only the items submitted from then on: asking it for a figure
-that needs earlier items raises NarrowSnapshotError instead of returning too little.
+A snapshot loaded from `since` (and before `until`) holds only the items submitted in that span:
+asking it for a figure that needs other items raises NarrowSnapshotError instead of returning too
+little.
 """
 
 from __future__ import annotations
@@ -79,7 +80,7 @@ class Snapshot:
     """The store as known at `as_of`: the facts of each complaint item and what the queues read.
 
     `facts` are complaint item facts (facts.FACT_COLUMNS and listing_key) of the items submitted
-    by as_of (and from `since` when set) that match `filters`; `missed_counter_notices` one row per
+    by as_of (from `since` and before `until` when set) that match `filters`; `missed_counter_notices` one row per
     missed counter-notice response (item_id, counter_noticed_at, response_deadline); `listings`
     (None when not loaded) the listings of the filters' platform and brand detected by as_of that
     no listing item of the facts names (the high-risk backlog's candidates; none when `since` is
@@ -94,11 +95,12 @@ class Snapshot:
     exchange_rates: pl.DataFrame
     as_of: dt.datetime
     since: dt.datetime | None = None
+    until: dt.datetime | None = None
     filters: Filters = Filters()
     settings: Settings = DEFAULT_SETTINGS
     version: str | None = None
-    # The listing items of the repeat-offender window with the columns its rule reads (platform,
-    # seller_id, listing_id, enforcement_type, status, submitted_at), when `facts` start later
+    # The removed listing items of the repeat-offender window (repeat_offenders.removed_listing_items'
+    # columns) submitted outside the facts' span, when the facts do not cover the window
     # (load_snapshot(..., repeat_offenders=True)); None otherwise.
     repeat_items: pl.DataFrame | None = None
     # Where the listings' free text (url, title, seller_name) comes from, for the rows a view
@@ -116,18 +118,30 @@ class Snapshot:
 
     # --- what the snapshot holds ---
 
-    def require(self, since: dt.datetime, what: str) -> None:
-        """Raise NarrowSnapshotError unless every item submitted from `since` is in the snapshot."""
+    def require(self, since: dt.datetime, what: str, until: dt.datetime | None = None) -> None:
+        """Raise NarrowSnapshotError unless every item submitted from `since` (and before `until`;
+        None: by as_of) is in the snapshot."""
         if self.since is not None and self.since > since:
             raise NarrowSnapshotError(
                 f"{what} needs every item submitted from {since}, as of {self.as_of}; this snapshot was loaded "
                 f"with the items submitted from {self.since} only: load it with since <= {since} (or None)")
+        if self._cut_short and (until is None or until > self.until):  # type: ignore[operator]
+            raise NarrowSnapshotError(
+                f"{what} needs every item submitted {'by ' + str(self.as_of) if until is None else 'before ' + str(until)}"
+                f"; this snapshot was loaded with the items submitted before {self.until} only: load it with "
+                f"until >= {until or self.as_of} (or None)")
+
+    @property
+    def _cut_short(self) -> bool:
+        # Loaded with an `until` that leaves out items known by as_of.
+        return self.until is not None and self.until <= self.as_of
 
     def require_whole_store(self, what: str, listings: bool = False) -> None:
         """Raise NarrowSnapshotError unless the snapshot holds every item (and the listings, when asked)."""
-        if self.since is not None:
+        if self.since is not None or self._cut_short:
             raise NarrowSnapshotError(f"{what} needs the whole store; this snapshot was loaded with the items "
-                                      f"submitted from {self.since} only: load it with since=None")
+                                      f"submitted from {self.since} before {self.until} only: load it with "
+                                      "since=None and until=None")
         if listings:
             self.require_listings(what)
 
@@ -141,7 +155,7 @@ class Snapshot:
 
     def cohort(self, period: Period) -> pl.DataFrame:
         """The facts of the items submitted in the period (and by as_of)."""
-        self.require(period.start, f"the cohort of {period.start} to {period.end}")
+        self.require(period.start, f"the cohort of {period.start} to {period.end}", period.end)
         return cohort(self.facts, period)
 
     def totals(self, period: Period) -> pl.DataFrame:
@@ -165,7 +179,7 @@ class Snapshot:
         if by is not None:
             _check_breakdown(by)
         window = trend_window(last_month, months, self.timezone)
-        self.require(window.start, f"a {months}-month trend to {last_month}")
+        self.require(window.start, f"a {months}-month trend to {last_month}", window.end)
         return plain(monthly_trend(self.facts, last_month, months, self.timezone, metrics, by))
 
     # --- Good-Faith standing and repeat offenders (over the snapshot: filtered when it is) ---
@@ -178,21 +192,22 @@ class Snapshot:
         """One row per account with items in the window: takedown_rate, counter_notice_success_rate,
         reasons_at_risk, at_risk."""
         window = self.good_faith_window(period)
-        self.require(window.start, "Good-Faith standing")
+        self.require(window.start, "Good-Faith standing", window.end)
         return plain(good_faith_module.good_faith_standing(self.facts, window, self.settings))
 
     def good_faith_by_reason(self, period: Period) -> pl.DataFrame:
         """One row per (account, reason) with items in the window: the two rates and at_risk."""
         window = self.good_faith_window(period)
-        self.require(window.start, "Good-Faith standing")
+        self.require(window.start, "Good-Faith standing", window.end)
         return plain(good_faith_module.good_faith_by_reason(self.facts, window, self.settings))
 
     def _repeat_window_items(self) -> pl.DataFrame:
-        # The facts when they reach back to the window's start, else the listing items loaded for it.
-        start = repeat_module.repeat_window_start(self.as_of, self.settings)
-        if self.repeat_items is not None and (self.since is not None and self.since > start):
-            return self.repeat_items
-        self.require(start, "repeat offenders")
+        # The facts when they cover the window; else the facts' removed listing items with those
+        # loaded for the rest of the window.
+        if self.repeat_items is not None:
+            return pl.concat([repeat_module.removed_listing_items(self.facts, self.as_of, self.settings),
+                              self.repeat_items], rechunk=False)
+        self.require(repeat_module.repeat_window_start(self.as_of, self.settings), "repeat offenders")
         return self.facts
 
     @cached_property
@@ -363,20 +378,23 @@ def _missed_counter_notices(milestones: pl.DataFrame, facts: pl.DataFrame, setti
 def load_snapshot(con: duckdb.DuckDBPyConnection, as_of: dt.datetime, filters: Filters = Filters(),
                   since: dt.datetime | None = None, settings: Settings = DEFAULT_SETTINGS, listings: bool = True,
                   rates_path: Path | None = None, version: str | None = None,
-                  repeat_offenders: bool = False) -> Snapshot:
+                  repeat_offenders: bool = False, until: dt.datetime | None = None) -> Snapshot:
     """Read the store behind `con` as known at `as_of` (naive UTC) into a Snapshot.
 
     `filters` are pushed into the SQL as bound parameters. `since` (None: the whole store) loads
-    only the items submitted from then on: enough for a period's figures (summary.metrics_since
-    says how far back SPEC's JSON reaches), too little for the queues. `listings=False` skips the
+    only the items submitted from then on, and `until` (None: to as_of) only those submitted before
+    it: enough for a period's figures (summary.cohort_scope says which items SPEC's JSON reads),
+    too little for the queues. `listings=False` skips the
     listings and rights (the rows behind a figure and the queues need them). `repeat_offenders`
     (with a `since` later than the repeat-offender window's start) also loads the few columns the
-    repeat-offender figures read of that window's listing items, so they are answered too. Each
+    repeat-offender figures read of that window's listing items outside [since, until), so they
+    are answered too. Each
     item's status and milestones are computed inside DuckDB (status.event_milestones' query): no
     event reaches Polars.
     """
     with _bounded_memory(con):
-        return _load_snapshot(con, as_of, filters, since, settings, listings, rates_path, version, repeat_offenders)
+        return _load_snapshot(con, as_of, filters, since, until, settings, listings, rates_path, version,
+                              repeat_offenders)
 
 
 # DuckDB's memory while a snapshot loads: the blocks of the store it caches are what it holds after
@@ -396,13 +414,13 @@ def _bounded_memory(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
 
 
 def _load_snapshot(con: duckdb.DuckDBPyConnection, as_of: dt.datetime, filters: Filters, since: dt.datetime | None,
-                   settings: Settings, listings: bool, rates_path: Path | None, version: str | None,
-                   repeat_offenders: bool) -> Snapshot:
+                   until: dt.datetime | None, settings: Settings, listings: bool, rates_path: Path | None,
+                   version: str | None, repeat_offenders: bool) -> Snapshot:
     exchange_rates = read_exchange_rates(rates_path)
     listing_frame = sightings = rights = None
     if listings:
         rights = load_rights(con, filters)
-        if since is None:
+        if since is None and until is None:
             # Before the items: the queries' working memory comes and goes while the process is small.
             listing_frame = load_unreported_listings(con, as_of, filters)
             sightings = load_listing_sightings(con, as_of, filters)
@@ -411,66 +429,71 @@ def _load_snapshot(con: duckdb.DuckDBPyConnection, as_of: dt.datetime, filters: 
             # behind a figure read only their text, by key.
             listing_frame, sightings = empty_frame(KEYED_LISTING_SCHEMA), empty_frame(LISTING_SIGHTING_SCHEMA)
     facts_slices, missed_slices = [], []
-    for start, until in _slices(con, since, as_of, _item_slice_count(con, since, as_of)):
-        items = load_items(con, as_of, start, filters, until)
+    for start, end in _slices(con, since, until, as_of, _ITEMS_PER_SLICE):
+        items = load_items(con, as_of, start, filters, end)
         milestones = load_item_milestones(con, items, as_of, settings.response_window_hours)
         facts_slices.append(facts_from_milestones(items, milestones, exchange_rates, as_of, settings))
         missed_slices.append(_missed_counter_notices(milestones, facts_slices[-1], settings))
     facts = pl.concat(facts_slices)
     missed = pl.concat(missed_slices).sort("item_id", "counter_noticed_at")
-    repeat_start = repeat_module.repeat_window_start(as_of, settings)
     repeat_items = None
-    if repeat_offenders and since is not None and since > repeat_start:
-        repeat_items = _load_repeat_items(con, as_of, repeat_start, filters, settings)
+    if repeat_offenders:
+        # The repeat window's spans the facts leave out: before `since`, and from `until` on.
+        window_start = repeat_module.repeat_window_start(as_of, settings)
+        spans = [(window_start, since)] if since is not None and since > window_start else []
+        if until is not None and until <= as_of:
+            spans.append((max(until, window_start), None))
+        if spans:
+            repeat_items = _load_repeat_items(con, as_of, spans, filters, settings)
     return Snapshot(facts=facts, missed_counter_notices=missed, listings=listing_frame, rights=rights,
-                    exchange_rates=exchange_rates, as_of=as_of, since=since, filters=filters, settings=settings,
+                    exchange_rates=exchange_rates, as_of=as_of, since=since, until=until, filters=filters,
+                    settings=settings,
                     version=version, repeat_items=repeat_items,
                     listing_text=listing_text_from_store(con) if listings else None, listing_sightings=sightings)
 
 
-def _slices(con: duckdb.DuckDBPyConnection, since: dt.datetime | None, as_of: dt.datetime,
-            count: int) -> list[tuple[dt.datetime | None, dt.datetime | None]]:
-    # [since, as_of] cut into `count` spans of submitted_at, read one after the other so that
-    # DuckDB's working memory is a slice's, not the whole load's. The first starts at `since`
-    # (None: the first item), the last has no end.
-    if count == 1:
-        return [(since, None)]
+def _slices(con: duckdb.DuckDBPyConnection, since: dt.datetime | None, until: dt.datetime | None,
+            as_of: dt.datetime, per_slice: int) -> list[tuple[dt.datetime | None, dt.datetime | None]]:
+    # The items submitted in [since, until) by as_of (None: no bound) cut into spans of submitted_at
+    # of about `per_slice` items each, read one after the other so that DuckDB's working memory is
+    # a slice's, not the whole load's. The first span starts at `since`, the last ends at `until`.
+    end = as_of if until is None else min(until, as_of)
+    count = con.sql("select count(*) from complaint_items where submitted_at <= ? and submitted_at >= ? "
+                    "and submitted_at < ?", params=[end, since or _EARLIEST, until or _LATEST]).fetchall()[0][0]
+    slices = max(1, -(-count // per_slice))
     first = since if since is not None else first_submitted_at(con)
-    if first is None or first >= as_of:
-        return [(since, None)]
-    step = (as_of - first) / count
-    bounds = [first + step * index for index in range(1, count)]
-    return list(zip([since, *bounds], [*bounds, None], strict=True))
+    if slices == 1 or first is None or first >= end:
+        return [(since, until)]
+    step = (end - first) / slices
+    bounds = [first + step * index for index in range(1, slices)]
+    return list(zip([since, *bounds], [*bounds, until], strict=True))
 
 
-def _load_repeat_items(con: duckdb.DuckDBPyConnection, as_of: dt.datetime, since: dt.datetime, filters: Filters,
+def _load_repeat_items(con: duckdb.DuckDBPyConnection, as_of: dt.datetime,
+                       spans: list[tuple[dt.datetime, dt.datetime | None]], filters: Filters,
                        settings: Settings) -> pl.DataFrame:
-    # The listing items from `since`, each with its status at as_of (the one status rule).
+    # The removed listing items submitted in each span [start, end) (None: by as_of), each item's
+    # status at as_of by the one status rule, read slice by slice and cut to the rows the rule
+    # counts before the next is read.
     slices = []
-    for start, until in _slices(con, since, as_of, _REPEAT_SLICES):
-        items = load_listing_items(con, as_of, start, until, filters)  # type: ignore[arg-type]
-        milestones = load_item_milestones(con, items, as_of, settings.response_window_hours, status_only=True)
-        last_event = (items.select("item_id")
-                      .join(milestones, on="item_id", how="left", maintain_order="left")
-                      .get_column("last_event"))
-        with_status = (items.select("platform", "seller_id", "listing_id", "enforcement_type", "submitted_at")
-                       .with_columns(status_of_last_event(pl.lit(last_event)).alias("status")))
-        # Only the rows the rule counts (its own row condition), so a slice's other items are let go.
-        slices.append(repeat_module.removed_listing_items(with_status, as_of, settings))
+    for span_start, span_end in spans:
+        for start, end in _slices(con, span_start, span_end, as_of, _REPEAT_ITEMS_PER_SLICE):
+            items = load_listing_items(con, as_of, start, end, filters)  # type: ignore[arg-type]
+            milestones = load_item_milestones(con, items, as_of, settings.response_window_hours, status_only=True)
+            last_event = (items.select("item_id")
+                          .join(milestones, on="item_id", how="left", maintain_order="left")
+                          .get_column("last_event"))
+            with_status = (items.select("platform", "seller_id", "listing_id", "enforcement_type", "submitted_at")
+                           .with_columns(status_of_last_event(pl.lit(last_event)).alias("status")))
+            slices.append(repeat_module.removed_listing_items(with_status, as_of, settings))
     return pl.concat(slices, rechunk=False)
-
-
-def _item_slice_count(con: duckdb.DuckDBPyConnection, since: dt.datetime | None, as_of: dt.datetime) -> int:
-    # One slice per _ITEMS_PER_SLICE items: a slice's query results and intermediate frames are
-    # let go before the next is read, so the load's peak is the facts plus one slice's working set.
-    count = con.sql("select count(*) from complaint_items where submitted_at <= ? and submitted_at >= ?",
-                    params=[as_of, since or dt.datetime(1, 1, 1)]).fetchall()[0][0]
-    return max(1, -(-count // _ITEMS_PER_SLICE))
 
 
 # How a load is cut into spans of submitted_at read one after the other (see _slices): the items
 # in slices of about this many (a small store whole: its facts in one chunk, which the views read
-# fastest); the repeat window's listing items in quarters, each cut to the rows the rule counts
-# before the next is read.
+# fastest); the repeat window's listing items (five columns) in bigger ones, each cut to the rows
+# the rule counts before the next is read.
 _ITEMS_PER_SLICE = 2_000_000
-_REPEAT_SLICES = 4
+_REPEAT_ITEMS_PER_SLICE = 3_000_000
+_EARLIEST = dt.datetime(1, 1, 1)
+_LATEST = dt.datetime(9999, 12, 31)

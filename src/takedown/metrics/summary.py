@@ -107,9 +107,9 @@ def metrics_from_store(con: duckdb.DuckDBPyConnection, period: Period, as_of: dt
     """metrics_json over the store behind `con`: a snapshot of only the items these metrics read."""
     time_zone(timezone)
     settings = dataclasses.replace(settings, report_timezone=timezone)
-    # The cohorts' items with every column; of the older items of the repeat-offender window, only
-    # the few columns its figures read.
-    since = cohort_scope(period, settings.report_timezone, settings).start
-    snapshot = load_snapshot(con, as_of, filters, since=since, settings=settings, listings=False,
-                             rates_path=rates_path, repeat_offenders=True)
+    # The cohorts' items with every column; of the repeat-offender window's other items, only the
+    # few columns its figures read.
+    scope = cohort_scope(period, settings.report_timezone, settings)
+    snapshot = load_snapshot(con, as_of, filters, since=scope.start, until=scope.end, settings=settings,
+                             listings=False, rates_path=rates_path, repeat_offenders=True)
     return metrics_json(snapshot, period)
