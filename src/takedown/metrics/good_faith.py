@@ -33,12 +33,16 @@ def good_faith_by_reason(facts: pl.DataFrame, window: Period,
             .with_columns(_breaches(settings).alias("at_risk")))
 
 
-def good_faith_standing(facts: pl.DataFrame, window: Period, settings: Settings = DEFAULT_SETTINGS) -> pl.DataFrame:
+def good_faith_standing(facts: pl.DataFrame, window: Period, settings: Settings = DEFAULT_SETTINGS,
+                        by_reason: pl.DataFrame | None = None) -> pl.DataFrame:
     """One row per account with items in the window: its overall rates, reasons_at_risk and at_risk.
 
     An account is at risk when its overall figures or any of its reasons breach a threshold.
+    `by_reason`: good_faith_by_reason(facts, window, settings) when already computed.
     """
-    reasons_at_risk = (good_faith_by_reason(facts, window, settings)
+    if by_reason is None:
+        by_reason = good_faith_by_reason(facts, window, settings)
+    reasons_at_risk = (by_reason
                        .group_by("account")
                        .agg(pl.col("at_risk").sum().cast(pl.Int64).alias("reasons_at_risk")))
     return (cohort_metrics(cohort(facts, window), by="account")

@@ -18,8 +18,10 @@ from takedown.config import exchange_rates_path
 from takedown.metrics.exchange_rates import check_exchange_rates
 from takedown.metrics.filters import Filters
 from takedown.metrics.listing_text import LISTING_TEXT_COLUMNS, ListingText
+from takedown.contract import EVENT_TIE_ORDER, STATUS_OF_EVENT
 from takedown.metrics.status import (
     MILESTONE_COLUMNS,
+    STATUS_ENUM,
     last_event,
     milestone_parameters,
     milestones_query,
@@ -242,33 +244,41 @@ def load_items(con: duckdb.DuckDBPyConnection, as_of: dt.datetime, since: dt.dat
     return _query(con, "metrics/complaint_items", {**bounds, **filters.parameters()}, LISTED_ITEM_SCHEMA)
 
 
-# The columns of a listing item the repeat-offender rule reads (repeat_offenders.removed_listing_items),
-# and those that find its events: metrics/repeat_window_items' columns, and enforcement_type (every
-# row is a listing item).
-REPEAT_ITEM_COLUMNS = ("item_id", "complaint_id", "listing_id", "platform", "seller_id", "enforcement_type",
-                       "submitted_at")
-
-
 def first_submitted_at(con: duckdb.DuckDBPyConnection) -> dt.datetime | None:
     """When the store's first complaint item was submitted (None: no item)."""
     return con.sql("select min(submitted_at) from complaint_items").fetchall()[0][0]
 
 
-def load_listing_items(con: duckdb.DuckDBPyConnection, as_of: dt.datetime, since: dt.datetime,
-                       until: dt.datetime | None = None, filters: Filters = Filters()) -> pl.DataFrame:
-    """The listing items (enforcement_type listing) of load_items (submitted before `until` too, when
-    given), with REPEAT_ITEM_COLUMNS only.
+def load_removed_listing_items(con: duckdb.DuckDBPyConnection, as_of: dt.datetime, since: dt.datetime,
+                               until: dt.datetime | None, response_window_hours: float,
+                               filters: Filters = Filters()) -> pl.DataFrame:
+    """The listing items submitted in [since, until) by `as_of` (None: no `until`) that match
+    `filters` and have status removed at `as_of`, as repeat_offenders.removed_listing_items gives
+    them (platform, seller_id, listing_id, enforcement_type, status, submitted_at; seller_id as text).
 
-    What the repeat-offender figures read of the items outside a period's cohort: a few columns of
-    a year of listing items instead of every column of every item, and no listing read unless a
-    brand filter asks (metrics/repeat_window_items).
+    What the repeat-offender figures read of the items outside a period's cohort, in one query:
+    metrics/repeat_window_items (no listing read unless a brand filter asks) and each item's status
+    by the one rule (item_milestones.sql's last event), only the removed items leaving DuckDB.
     """
-    bounds = {"as_of": as_of, "since": since, "until": until or _LATEST}
-    query = _as_categories(con, load_query("metrics/repeat_window_items"), _CATEGORIES["metrics/repeat_window_items"])
-    frame = con.sql(query, params={**bounds, **filters.parameters()}).pl()
-    frame = frame.with_columns(pl.lit("listing").alias("enforcement_type"))  # what every row is
-    return frame.select(REPEAT_ITEM_COLUMNS).cast(
-        {name: LISTED_ITEM_SCHEMA[name] for name in REPEAT_ITEM_COLUMNS})  # type: ignore[arg-type]
+    items = load_query("metrics/repeat_window_items")
+    milestones = milestones_query(known_events=load_query("metrics/outcome_events"))
+    query = (f"with loaded_items as ({items}), milestones as (select item_id, last_rank from ({milestones}))\n"
+             "select platform, seller_id, listing_id, submitted_at\n"
+             "from loaded_items join milestones using (item_id)\n"
+             "where list_contains($removed_ranks, milestones.last_rank)")
+    query = _as_categories(con, query, _CATEGORIES["metrics/repeat_window_items"])
+    parameters = {**milestone_parameters(as_of, response_window_hours), "since": since, "until": until or _LATEST,
+                  "removed_ranks": _REMOVED_RANKS, **filters.parameters()}
+    frame = con.sql(query, params=parameters).pl()
+    return frame.select(
+        pl.col("platform").cast(pl.Categorical), pl.col("seller_id").cast(pl.String), pl.col("listing_id").cast(pl.String),
+        pl.lit("listing", dtype=pl.Categorical).alias("enforcement_type"),
+        pl.lit("removed", dtype=STATUS_ENUM).alias("status"),
+        pl.col("submitted_at").cast(pl.Datetime("us")))
+
+
+# The tie ranks (positions in EVENT_TIE_ORDER) of the events whose status is removed.
+_REMOVED_RANKS = [rank for rank, event in enumerate(EVENT_TIE_ORDER) if STATUS_OF_EVENT[event] == "removed"]
 
 
 def load_item_milestones(con: duckdb.DuckDBPyConnection, items: pl.DataFrame, as_of: dt.datetime,

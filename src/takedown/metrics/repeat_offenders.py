@@ -58,12 +58,13 @@ def repeat_offender_sellers(facts: pl.DataFrame, as_of: dt.datetime, settings: S
                   descending=[True, True, False, False]))
 
 
-def repeat_offender_figures(facts: pl.DataFrame, as_of: dt.datetime, settings: Settings = DEFAULT_SETTINGS,
+def repeat_offender_figures(facts: pl.DataFrame | None, as_of: dt.datetime, settings: Settings = DEFAULT_SETTINGS,
                             removals: pl.DataFrame | None = None) -> pl.DataFrame:
     """One row: count, share_of_removed (null when nothing was removed), threshold, window_days.
 
     share_of_removed = removed listing items of repeat offenders / all removed listing items, both
-    in the window. `removals`: seller_removals(facts, as_of, settings) when already computed.
+    in the window. `removals`: seller_removals(facts, as_of, settings) when already computed (then
+    `facts` is not read and may be None).
     """
     removals = _removals(facts, as_of, settings, removals)
     offenders = removals.filter(pl.col("removed_listings") >= settings.repeat_offender_threshold)
@@ -76,9 +77,13 @@ def repeat_offender_figures(facts: pl.DataFrame, as_of: dt.datetime, settings: S
     )
 
 
-def _removals(facts: pl.DataFrame, as_of: dt.datetime, settings: Settings,
+def _removals(facts: pl.DataFrame | None, as_of: dt.datetime, settings: Settings,
               removals: pl.DataFrame | None) -> pl.DataFrame:
-    return seller_removals(facts, as_of, settings) if removals is None else removals
+    if removals is not None:
+        return removals
+    if facts is None:
+        raise ValueError("give the facts or their seller_removals")
+    return seller_removals(facts, as_of, settings)
 
 
 def repeat_offender_record(figures: pl.DataFrame) -> dict[str, object]:

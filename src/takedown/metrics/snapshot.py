@@ -42,7 +42,7 @@ from takedown.metrics.inputs import (
     listing_text_from_store,
     load_item_milestones,
     load_items,
-    load_listing_items,
+    load_removed_listing_items,
     load_listing_sightings,
     load_rights,
     load_unreported_listings,
@@ -52,7 +52,7 @@ from takedown.metrics.item_rows import rows_behind
 from takedown.metrics.listing_text import LISTING_TEXT_COLUMNS, ListingText, listing_text_from_frame, with_listing_keys
 from takedown.metrics.kpis import cohort, cohort_metrics
 from takedown.metrics.periods import Period, good_faith_window
-from takedown.metrics.status import event_milestones, known_events, known_items, status_of_last_event
+from takedown.metrics.status import event_milestones, known_events, known_items
 from takedown.metrics.trends import HEADLINE_METRICS, monthly_trend, trend_window
 
 # The breakdowns of SPEC 3: a fact column each (the filters compare the same columns).
@@ -100,7 +100,7 @@ class Snapshot:
     settings: Settings = DEFAULT_SETTINGS
     version: str | None = None
     # The removed listing items of the repeat-offender window (repeat_offenders.removed_listing_items'
-    # columns) submitted outside the facts' span, when the facts do not cover the window
+    # columns, seller_id as text) submitted outside the facts' span, when the facts do not cover the window
     # (load_snapshot(..., repeat_offenders=True)); None otherwise.
     repeat_items: pl.DataFrame | None = None
     # Where the listings' free text (url, title, seller_name) comes from, for the rows a view
@@ -192,21 +192,32 @@ class Snapshot:
         """One row per account with items in the window: takedown_rate, counter_notice_success_rate,
         reasons_at_risk, at_risk."""
         window = self.good_faith_window(period)
-        self.require(window.start, "Good-Faith standing", window.end)
-        return plain(good_faith_module.good_faith_standing(self.facts, window, self.settings))
+        return plain(good_faith_module.good_faith_standing(self.facts, window, self.settings,
+                                                           self._good_faith_by_reason(window)))
 
     def good_faith_by_reason(self, period: Period) -> pl.DataFrame:
         """One row per (account, reason) with items in the window: the two rates and at_risk."""
-        window = self.good_faith_window(period)
+        return plain(self._good_faith_by_reason(self.good_faith_window(period)))
+
+    def _good_faith_by_reason(self, window: Period) -> pl.DataFrame:
+        # Both views start from it: counted once per window (the facts never change).
         self.require(window.start, "Good-Faith standing", window.end)
-        return plain(good_faith_module.good_faith_by_reason(self.facts, window, self.settings))
+        if window not in self._by_reason:
+            self._by_reason[window] = good_faith_module.good_faith_by_reason(self.facts, window, self.settings)
+        return self._by_reason[window]
+
+    @cached_property
+    def _by_reason(self) -> dict[Period, pl.DataFrame]:
+        return {}
 
     def _repeat_window_items(self) -> pl.DataFrame:
         # The facts when they cover the window; else the facts' removed listing items with those
         # loaded for the rest of the window.
         if self.repeat_items is not None:
-            return pl.concat([repeat_module.removed_listing_items(self.facts, self.as_of, self.settings),
-                              self.repeat_items], rechunk=False)
+            # seller_id as text on both sides: a categorical of the window's sellers costs more to make.
+            removed = repeat_module.removed_listing_items(self.facts, self.as_of, self.settings)
+            return pl.concat([removed.with_columns(pl.col("seller_id").cast(pl.String)), self.repeat_items],
+                             rechunk=False)
         self.require(repeat_module.repeat_window_start(self.as_of, self.settings), "repeat offenders")
         return self.facts
 
@@ -238,8 +249,7 @@ class Snapshot:
 
     def repeat_offender_figures(self) -> pl.DataFrame:
         """One row: count, share_of_removed, threshold, window_days (SPEC 4 `repeat_offenders`)."""
-        return plain(repeat_module.repeat_offender_figures(self._repeat_window_items(), self.as_of, self.settings,
-                                                           self._seller_removals))
+        return plain(repeat_module.repeat_offender_figures(None, self.as_of, self.settings, self._seller_removals))
 
     # --- work queues (the whole store) ---
 
@@ -472,21 +482,12 @@ def _slices(con: duckdb.DuckDBPyConnection, since: dt.datetime | None, until: dt
 def _load_repeat_items(con: duckdb.DuckDBPyConnection, as_of: dt.datetime,
                        spans: list[tuple[dt.datetime, dt.datetime | None]], filters: Filters,
                        settings: Settings) -> pl.DataFrame:
-    # The removed listing items submitted in each span [start, end) (None: by as_of), each item's
-    # status at as_of by the one status rule, read slice by slice and cut to the rows the rule
-    # counts before the next is read.
-    slices = []
-    for span_start, span_end in spans:
-        for start, end in _slices(con, span_start, span_end, as_of, _REPEAT_ITEMS_PER_SLICE):
-            items = load_listing_items(con, as_of, start, end, filters)  # type: ignore[arg-type]
-            milestones = load_item_milestones(con, items, as_of, settings.response_window_hours, status_only=True)
-            last_event = (items.select("item_id")
-                          .join(milestones, on="item_id", how="left", maintain_order="left")
-                          .get_column("last_event"))
-            with_status = (items.select("platform", "seller_id", "listing_id", "enforcement_type", "submitted_at")
-                           .with_columns(status_of_last_event(pl.lit(last_event)).alias("status")))
-            slices.append(repeat_module.removed_listing_items(with_status, as_of, settings))
-    return pl.concat(slices, rechunk=False)
+    # The removed listing items submitted in each span [start, end) (None: by as_of), read slice
+    # by slice: only the removed items of a slice leave DuckDB.
+    slices = [load_removed_listing_items(con, as_of, start, end, settings.response_window_hours, filters)  # type: ignore[arg-type]
+              for span_start, span_end in spans
+              for start, end in _slices(con, span_start, span_end, as_of, _REPEAT_ITEMS_PER_SLICE)]
+    return repeat_module.removed_listing_items(pl.concat(slices, rechunk=False), as_of, settings)
 
 
 # How a load is cut into spans of submitted_at read one after the other (see _slices): the items
