@@ -31,6 +31,8 @@ from pathlib import Path
 from common import Run, measured
 
 ROWS = 1_000
+# Far beyond any plausible latency: a watcher that never loads the file fails the run instead of hanging it.
+GIVE_UP_SECONDS = 300
 WORK = Path("/tmp/bench_live")
 CLI = "import sys; from takedown.cli import main; sys.exit(main())"
 
@@ -113,6 +115,8 @@ def watch_latency(db: Path, folder: Path, source: Path, runs: int, env: dict[str
             landed = time.perf_counter()
             sample_file(source, target, f"BENCH-W{run}-{time.time_ns()}")
             while not visible(db, target, code):
+                if time.perf_counter() - landed > GIVE_UP_SECONDS:
+                    raise RuntimeError(f"takedown watch did not load {target.name} within {GIVE_UP_SECONDS} s")
                 time.sleep(0.05)
             latencies.append(time.perf_counter() - landed)
             watcher.stdout.readline()

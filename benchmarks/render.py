@@ -139,6 +139,19 @@ def render_generation(generated: dict[int, dict]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def render_stage_costs(costs: dict[str, dict[int, tuple[float, int]]], sizes: list[int]) -> str:
+    """Each stage's whole wall time at each size (all its variants and runs): where the run's time goes."""
+    lines = ["### Where the run's time goes", "",
+             "| stage | " + " | ".join(f"{size_label(size)} s (runs per variant)" for size in sizes) + " |",
+             "| --- |" + " ---: |" * len(sizes)]
+    for stage, by_size in costs.items():
+        cells = [f"{by_size[size][0]:.0f} ({by_size[size][1]})" if size in by_size else "" for size in sizes]
+        lines.append(f"| {stage} | " + " | ".join(cells) + " |")
+    totals = [sum(by_size[size][0] for by_size in costs.values() if size in by_size) for size in sizes]
+    lines.append("| all | " + " | ".join(f"{total:.0f}" for total in totals) + " |")
+    return "\n".join(lines) + "\n\ngenerate is 0 where the data came from the cache.\n"
+
+
 def render_facts(facts: dict[str, str]) -> str:
     lines = ["| | |", "| --- | --- |"] + [f"| {label} | {value} |" for label, value in facts.items()]
     return "\n".join(lines) + "\n"

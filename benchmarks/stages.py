@@ -17,7 +17,7 @@ from pathlib import Path
 
 import bench_live
 from bench_metrics import AS_OF, MONTH, agree
-from common import BENCHMARKS, OUT, measured
+from common import BENCHMARKS, OUT, ChildFailed, measured
 from generate import export_path
 
 PYTHON = sys.executable
@@ -111,15 +111,26 @@ METRIC_VARIANTS = {"sql": "hand-written DuckDB SQL (floor)", "engine": "takedown
                    "pandas": "pandas (tables read whole)"}
 
 
-def metrics(size: int, db: Path, repeat: int, log, with_pandas: bool = True) -> tuple[list[dict], bool]:
+def metrics(size: int, db: Path, repeat: int, log, with_pandas: bool = True
+            ) -> tuple[list[dict], bool, list[str]]:
     """A month's totals and by-platform figures three ways, plus the whole `takedown metrics --json`.
 
-    Returns the cells and whether the figures of the floor, the engine and pandas agree."""
-    compute, wall, figures = {}, {}, {}
+    Returns the cells, whether the figures of the floor, the engine and pandas agree, and what failed:
+    pandas failing (out of memory at 10M) leaves its rows empty, not the others."""
+    compute, wall, figures, failed = {}, {}, {}, []
     for variant in METRIC_VARIANTS if with_pandas else ("sql", "engine"):
         compute[variant], wall[variant] = [], []
         for _ in range(repeat):
-            run = measured([PYTHON, str(BENCHMARKS / "bench_metrics.py"), "--child", variant, "--db", str(db)])
+            command = [PYTHON, str(BENCHMARKS / "bench_metrics.py"), "--child", variant, "--db", str(db)]
+            try:
+                run = measured(command)
+            except ChildFailed as error:
+                if variant != "pandas":
+                    raise
+                failed.append(f"{METRIC_VARIANTS[variant]}: {error}")
+                log(f"FAILED: {error}")
+                del compute[variant], wall[variant]
+                break
             report = json.loads(run.stdout)
             figures[variant] = report["figures"]
             compute[variant].append((report["seconds"], run.peak_mib))
@@ -136,7 +147,7 @@ def metrics(size: int, db: Path, repeat: int, log, with_pandas: bool = True) -> 
              for v, runs in compute.items()]
     cells += [cell(METRICS_WALL_STAGE, METRIC_VARIANTS.get(v, METRICS_CLI), size, size, runs)
               for v, runs in wall.items()]
-    return cells, agreed
+    return cells, agreed, failed
 
 
 DASHBOARD_PAGES = ("overview", "good_faith", "action_queue", "breakdowns", "repeat_offenders", "ip_portfolio",

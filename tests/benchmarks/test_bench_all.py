@@ -134,3 +134,11 @@ def test_the_document_holds_the_machine_the_data_and_the_tables():
     assert "| 100k (100,000 complaint items) | 1.2 | yes (generated earlier) | 80,000, 100,000, 105,055, 50 |" in text
     assert "| report | cli | 4.50 | 100 |  |  |" in text
     assert "## Targets" in text and "What runs at each size" in text
+
+
+def test_stage_costs_add_up_per_size():
+    costs = {"generate": {100_000: (1.0, 1), 10 * M: (50.0, 1)}, "ingest": {100_000: (70.4, 3), 10 * M: (60.0, 1)}}
+    lines = render.render_stage_costs(costs, [100_000, 10 * M]).splitlines()
+    assert lines[2] == "| stage | 100k s (runs per variant) | 10M s (runs per variant) |"
+    assert lines[5] == "| ingest | 70 (3) | 60 (1) |"
+    assert lines[6] == "| all | 71 | 110 |"
