@@ -55,18 +55,21 @@ PANDAS_METRICS_MAX = 10_000_000
 PLAN_NOTE = f"""\
 **What runs at each size, and why.** The default run (100k, 1M, 10M) has to finish within 20 minutes
 on a 2-core machine, first generation of the 10M data included. Before choosing, each stage's whole
-cost was measured at 100k and 1M (3 runs per variant, on this 2-core machine while two other
-engineers kept it busy, load average 4-5): ingest 72 s and 157 s, metrics 7 s and 26 s, dashboard
-4 s and 31 s, report 17 s and 64 s, the 1,000-row file 34 s and 31 s; generation 1 s, 4 s and, at
-10M, 50 s. Extrapolated with each stage's growth (and, to be safe, linearly), one run per variant
-at 10M costs about 5-8.5 minutes, so the default run takes about 13-16 minutes. Hence:
+cost was measured at 100k and 1M during development (3 runs per variant, 29 Nov 2026, while two other
+engineers kept the machine busy, load average 4-6): ingest 90 s and 186 s, metrics 8 s and 30 s,
+dashboard 4 s and 37 s, report 14 s and 98 s, the 1,000-row file 26 s and 29 s; generation 1 s, 4 s
+and, at 10M, 50 s. Extrapolated to one run per variant at 10M with each stage's growth from 100k to
+1M (k 0.5-0.9), 10M costs about 7 minutes and the whole default run about 15 minutes on that busy
+machine, less on a quiet one; only if every stage grew linearly and the machine stayed busy would it
+reach 20. Hence:
 - Each variant's figure is the median of 3 runs below 10M and a single run at 10M.
 - The ingest stage loads files of at most {EXPORT_ROWS_MAX:,} rows per kind (the first rows of the
   size's own data): a 10M-row export per kind and variant would take the budget on its own, and
   the per-row cost shows from 100k to 1M. At 10M the ingest rows therefore load 1M-row files cut
   from the 10M data; the 10M store's effect on a load is what the 1,000-row file stage shows.
 - pandas computes the month's metrics up to {size_label(PANDAS_METRICS_MAX)} (at 10M projected about
-  40 s and 6-7 GB: it fits); above that its row is empty.
+  40 s and 6-7 GB: it fits); above that its row is empty. If a run must be shorter, lower
+  PANDAS_METRICS_MAX first, then use fewer sizes.
 - pandas `to_sql` writes to SQLite (pandas has no DuckDB writer without SQLAlchemy, not a dependency).
 - A variant that fails is reported under "Failures" and the run goes on with the next stage.
 """
