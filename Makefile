@@ -2,6 +2,7 @@
 #   make demo   - install, generate a demo program, ingest it, show its figures
 #   make test   - install, run the test suite (installs Chromium for the browser tests when root)
 #   make dashboard - serve the dashboard on the current store
+#   make bench  - the benchmarks, written to docs/benchmarks.md (SIZES=100k for a quick run)
 SHELL := /bin/bash
 # This machine sets PYTHONDONTWRITEBYTECODE: without bytecode compiled at install, imports take seconds longer.
 export UV_COMPILE_BYTECODE := 1
@@ -47,9 +48,10 @@ test: .venv/.installed chromium  ## the whole test suite
 notebook: .venv/.installed  ## JupyterLab on notebooks/ (pulled into a throw-away environment by uv)
 	$(UV) run --frozen --with jupyterlab jupyter lab notebooks/
 
-bench: .venv/.installed  ## the ingest and metrics benchmarks (1M-row files, 1M and 10M items; many minutes)
-	$(UV) run --frozen python benchmarks/bench_ingest.py
-	$(UV) run --frozen python benchmarks/bench_metrics.py
+# Complaint items per benchmark size; `make bench SIZES=100k` for a quick run.
+SIZES ?= 100k,1M,10M
+bench: .venv/.installed chromium  ## every stage at each of $(SIZES) items into docs/benchmarks.md (~20 min)
+	$(UV) run --frozen python benchmarks/bench_all.py --sizes $(SIZES)
 
 clean:
 	rm -rf .venv .tools data/*.duckdb data/*.duckdb.* data/.*.tmp

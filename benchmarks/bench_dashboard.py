@@ -60,20 +60,23 @@ def page_widgets(page: str, snapshot, month: str, con):
     raise ValueError(page)
 
 
-def measure(store: str) -> dict[str, object]:
-    """One store, in this process: the cold load, then each page cold and warm, in milliseconds."""
+def measure(store: str, as_of_text: str | None = None, month: str | None = None) -> dict[str, object]:
+    """One store, in this process: the cold load, then each page cold and warm, in milliseconds.
+
+    Without `as_of_text` the pages see the store as of now, and without `month` the month a page
+    shows by default; the benchmark driver fixes both so that runs on other days compare."""
     from takedown import quality
     from takedown.dashboard_data import default_month, filter_choices
-    from takedown.metrics.periods import utc_now
+    from takedown.metrics.periods import parse_instant, utc_now
     from takedown.metrics.snapshot import load_snapshot, round_as_of
     from takedown.store import Reader
 
-    as_of = round_as_of(utc_now())
+    as_of = parse_instant(as_of_text, "UTC") if as_of_text else round_as_of(utc_now())
     started = time.perf_counter()
     reader = Reader(store)
     con = reader.cursor()
     choices = filter_choices(con)
-    month = default_month(choices["month"], as_of, "UTC")
+    month = month or default_month(choices["month"], as_of, "UTC")
     snapshot = load_snapshot(con, as_of)
     load_ms = (time.perf_counter() - started) * 1000
     result: dict[str, object] = {"load_ms": load_ms, "pages": {}}
@@ -96,16 +99,19 @@ def measure(store: str) -> dict[str, object]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--store", action="append", required=True, metavar="LABEL=PATH")
+    parser.add_argument("--as-of", help="ISO instant the pages see the store as of (default: now)")
+    parser.add_argument("--month", help="YYYY-MM the pages show (default: the pages' own default)")
     parser.add_argument("--one", help=argparse.SUPPRESS)  # internal: measure one store, print JSON
     args = parser.parse_args()
     if args.one:
-        print(json.dumps(measure(args.one)))
+        print(json.dumps(measure(args.one, args.as_of, args.month)))
         return
     results = {}
     for spec in args.store:
         label, _, path = spec.partition("=")
-        done = subprocess.run([sys.executable, __file__, "--store", spec, "--one", path], capture_output=True,
-                              text=True)
+        flags = [f"--{name}={value}" for name, value in (("as-of", args.as_of), ("month", args.month)) if value]
+        done = subprocess.run([sys.executable, __file__, "--store", spec, "--one", path, *flags],
+                              capture_output=True, text=True)
         if done.returncode:
             sys.exit(f"bench_dashboard: {label} failed:\n{done.stderr}")
         results[label] = json.loads(done.stdout.strip().splitlines()[-1])

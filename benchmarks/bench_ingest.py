@@ -1,6 +1,6 @@
 """Ingest benchmark: `takedown ingest` against bare DuckDB `read_csv` on the same 1M-row files.
 
-    make bench            # or: uv run python benchmarks/bench_ingest.py [--rows N]
+    uv run python benchmarks/bench_ingest.py [--rows N]    # `make bench` covers every kind and size
 
 Generates a listings CSV and a complaints CSV of N rows (default 1,000,000) under benchmarks/out/,
 then runs, side by side in one run, each in its own fresh process:

@@ -10,6 +10,8 @@ For each store (copied first, the original is never written):
     .venv/bin/python benchmarks/bench_live.py --store 100k=/tmp/live100k.duckdb \\
         --store 10M=/tmp/snap10m.duckdb --source /tmp/live100k/complaints_2025-05_2026-11.csv
 
+(`make bench` runs the same measurement on the generated stores, as its "live" stage.)
+
 `--code DIR` runs another checkout's src/ (e.g. `git archive HEAD src queries | tar -x -C DIR`) to
 measure "before". Prints one table row per store.
 """
@@ -26,17 +28,23 @@ import sys
 import time
 from pathlib import Path
 
+from common import Run, measured
+
 ROWS = 1_000
+# Far beyond any plausible latency: a watcher that never loads the file fails the run instead of hanging it.
+GIVE_UP_SECONDS = 300
 WORK = Path("/tmp/bench_live")
 CLI = "import sys; from takedown.cli import main; sys.exit(main())"
 
 
 def sample_file(source: Path, target: Path, tag: str) -> Path:
-    """1,000 complaint rows of `source` with complaint ids of their own (so every run inserts)."""
+    """1,000 complaint rows of `source` (complaint_id first; comma or semicolon separated) with
+    complaint ids of their own (so every run inserts)."""
     with source.open(encoding="utf-8") as handle:
         header = handle.readline()
         lines = [next(handle) for _ in range(ROWS)]
-    body = "".join(f"{tag}-{number:05d}{line[line.index(';'):]}" for number, line in enumerate(lines))
+    separator = ";" if ";" in header else ","
+    body = "".join(f"{tag}-{number:05d}{line[line.index(separator):]}" for number, line in enumerate(lines))
     temporary = target.with_name(f".{target.name}.part")
     temporary.write_text(header + body, encoding="utf-8")
     os.replace(temporary, target)  # the inbox contract: complete files appear by rename
@@ -70,11 +78,14 @@ def copy_store(original: Path, name: str) -> Path:
 
 
 def cli_ingest(db: Path, path: Path, env: dict[str, str]) -> float:
+    """`takedown ingest FILE` wall seconds, start to exit (see cli_ingest_run)."""
+    return cli_ingest_run(db, path, env).seconds
+
+
+def cli_ingest_run(db: Path, path: Path, env: dict[str, str] | None = None) -> Run:
+    """`takedown ingest FILE` in a fresh process once the writer lock is free: wall seconds and peak RSS."""
     wait_for_writer(db)
-    started = time.perf_counter()
-    subprocess.run([sys.executable, "-c", CLI, "ingest", str(path), "--db", str(db), "--json"], check=True,
-                   env=env, stdout=subprocess.DEVNULL)
-    return time.perf_counter() - started
+    return measured([sys.executable, "-c", CLI, "ingest", str(path), "--db", str(db), "--json"], env=env)
 
 
 def visible(db: Path, path: Path, code: Path | None) -> bool:
@@ -104,6 +115,8 @@ def watch_latency(db: Path, folder: Path, source: Path, runs: int, env: dict[str
             landed = time.perf_counter()
             sample_file(source, target, f"BENCH-W{run}-{time.time_ns()}")
             while not visible(db, target, code):
+                if time.perf_counter() - landed > GIVE_UP_SECONDS:
+                    raise RuntimeError(f"takedown watch did not load {target.name} within {GIVE_UP_SECONDS} s")
                 time.sleep(0.05)
             latencies.append(time.perf_counter() - landed)
             watcher.stdout.readline()

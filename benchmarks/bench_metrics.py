@@ -2,9 +2,9 @@
 
     uv run python benchmarks/bench_metrics.py [--sizes 1000000 10000000] [--repeat 3]
 
-For each size N it generates, with DuckDB SQL straight into a store under benchmarks/out/ (fast and
-deterministic; kept for the next run), N complaint items over 24 months with their listings and
-outcome events, then runs, side by side in one run, each variant in its own fresh process:
+For each size N it takes the store of N complaint items over 24 months with their listings and
+outcome events that benchmarks/generate.py writes with DuckDB SQL (fast, deterministic, cached under
+benchmarks/out/), then runs, side by side in one run, each variant in its own fresh process:
   sql     - one hand-written DuckDB query for the month's totals and by_platform (the floor)
   engine  - takedown.metrics computing just those: load_metric_inputs for the month, then
             complaint_item_facts and cohort_summary(totals, by_platform)
@@ -27,14 +27,14 @@ import argparse
 import datetime as dt
 import json
 import math
-import os
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
 
-OUT = Path(__file__).resolve().parent / "out"
+from common import measured
+from generate import ensure_data, store_path
+
 MONTH = "2026-10"
 AS_OF = "2026-11-01T00:00:00Z"
 PERIOD_START = dt.datetime(2026, 10, 1)
@@ -45,111 +45,6 @@ METRICS = ("submitted", "removed", "rejected", "restored", "withdrawn", "pending
            "median_hours_to_removal", "handled_within_24h_rate", "counter_notices", "counter_notice_rate",
            "successful_counter_notices", "counter_notice_success_rate", "missed_counter_notice_responses",
            "value_removed_usd", "value_unknown_items")
-
-# --- data: N complaint items from 2024-11-01 to 2026-11-01, in submission order like real exports ---
-
-GENERATE = """
-create macro unit(i, salt) as (hash(i * 7919 + salt) % 1000000) / 1000000.0;
-
-insert into listings by name
-select
-    ['alibaba', 'aliexpress', 'taobao', 'tmall', 'tmall_global', '1688', 'lazada'][1 + (hash(l) % 7)::int] as platform,
-    'L' || l as listing_id,
-    'https://example.com/item/' || l as url,
-    'Acme earbuds copy ' || (l % 997) as title,
-    'S' || floor($sellers * pow(unit(l, 1), 3))::bigint as seller_id,
-    'Shop ' || (l % 1000) as seller_name,
-    ['Acme', 'Borealis', 'Cygnet'][1 + (l % 3)::int] as brand,
-    'counterfeit' as infringement_type,
-    case when unit(l, 2) < 0.05 then null else round(1 + unit(l, 3) * 200, 2) end as price,
-    case when unit(l, 2) < 0.05 then null
-         else ['USD', 'CNY', 'CNY', 'MYR', 'HKD', 'THB', 'VND'][1 + (hash(l + 3) % 7)::int] end as currency,
-    (unit(l, 4) * 5000)::bigint as units_sold,
-    null as seller_country,
-    round(unit(l, 5) * 100, 1) as risk_score,
-    timestamp '2024-10-01' + to_microseconds((unit(l, 6) * 760 * 86400e6)::bigint) as detected_at,
-    'bench' as source, null as extra, 'bench' as batch_id, l as line
-from range($listings) as t(l);
-
-insert into complaint_items by name
-with numbered as (
-    select i, unit(i, 10) < 0.02 as is_storefront, (i * 7919) % $listings as l from range($items) as t(i)
-)
-select
-    case when is_storefront then 'KS' || i else 'K' || (i // 20) end as complaint_id,
-    case when is_storefront then '' else listings.listing_id end as listing_id,
-    listings.platform, listings.seller_id,
-    case when is_storefront then 'storefront' else 'listing' end as enforcement_type,
-    ['trademark', 'copyright', 'design', 'patent'][1 + (hash(i) % 4)::int] as ipr_type,
-    'TM-' || (i % 50) as ipr_registration,
-    ['counterfeit', 'trademark misuse', 'image theft', 'design copy', 'patent'][1 + (hash(i + 1) % 5)::int] as reason,
-    ['acme-main', 'acme-agency', 'borealis', 'cygnet'][1 + (hash(i + 2) % 4)::int] as account,
-    timestamp '2024-11-01' + to_microseconds((i * (730 * 86400e6 / $items) + unit(i, 11) * 3600e6)::bigint)
-        as submitted_at,
-    null as portal_status, null as portal_status_at, null as extra, 'bench' as batch_id, i as line
-from numbered
-join listings on listings.listing_id = 'L' || numbered.l
-order by i;
-
-insert into outcome_events by name
-with drawn as (
-    select complaint_id, listing_id, submitted_at, unit(line, 20) as outcome, unit(line, 21) as delay,
-        unit(line, 22) as answer
-    from complaint_items
-),
-events as (
-    -- 85% removed within 48 h; 7% rejected within 72 h; 3% withdrawn; the rest still pending.
-    select complaint_id, listing_id, 'removed' as event,
-        submitted_at + to_microseconds((delay * 48 * 3600e6)::bigint) as occurred_at
-    from drawn where outcome < 0.85
-    union all
-    select complaint_id, listing_id, 'rejected', submitted_at + to_microseconds((delay * 72 * 3600e6)::bigint)
-    from drawn where outcome >= 0.85 and outcome < 0.92
-    union all
-    select complaint_id, listing_id, 'withdrawn', submitted_at + to_microseconds((delay * 96 * 3600e6)::bigint)
-    from drawn where outcome >= 0.92 and outcome < 0.95
-    union all
-    -- 5% of the removed get a counter-notice a day after removal ...
-    select complaint_id, listing_id, 'counter_notice',
-        submitted_at + to_microseconds(((delay * 48 + 24) * 3600e6)::bigint)
-    from drawn where outcome < 0.05
-    union all
-    -- ... answered in time 70% of the time, late 15%; 15% end restored, unanswered.
-    select complaint_id, listing_id, 'counter_notice_rejected',
-        submitted_at + to_microseconds(((delay * 48 + 24 + answer * 200) * 3600e6)::bigint)
-    from drawn where outcome < 0.05 and answer < 0.85
-    union all
-    select complaint_id, listing_id, 'restored', submitted_at + to_microseconds(((delay * 48 + 200) * 3600e6)::bigint)
-    from drawn where outcome < 0.05 and answer >= 0.85
-)
-select complaint_id, listing_id, event, occurred_at, null as detail, null as extra, 'bench' as source_kind,
-    'bench' as batch_id, 0 as line
-from events
-order by occurred_at;
-"""
-
-
-def generate(items: int, path: Path) -> None:
-    """Write a store with `items` complaint items, 0.8x as many listings, and their events."""
-    import duckdb
-
-    from takedown.store import create_schema
-
-    partial = path.with_suffix(".partial")
-    partial.unlink(missing_ok=True)
-    con = duckdb.connect(str(partial))
-    con.execute("set TimeZone = 'UTC'")
-    create_schema(con)
-    listings = int(items * 0.8)
-    for statement in GENERATE.split(";\n"):
-        if statement.strip():
-            con.execute(statement, {name: value for name, value in
-                                    {"items": items, "listings": listings, "sellers": max(items // 40, 10)}.items()
-                                    if f"${name}" in statement})
-    con.execute("checkpoint")
-    con.close()
-    partial.rename(path)
-
 
 # --- the floor: one hand-written DuckDB query for the month's totals and by_platform ---
 
@@ -417,18 +312,6 @@ def child(variant: str, db: Path) -> None:
     print(json.dumps({"seconds": elapsed, "figures": figures}, default=float))
 
 
-def measured(command: list[str]) -> tuple[float, float, str]:
-    """Wall seconds, peak RSS (MiB) and stdout of one child process."""
-    start = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
-    out = process.stdout.read() if process.stdout else ""
-    _, status, usage = os.wait4(process.pid, 0)
-    elapsed = time.perf_counter() - start
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"failed: {' '.join(command)}")
-    return elapsed, usage.ru_maxrss / 1024, out
-
-
 def same(left: dict, right: dict) -> bool:
     """Figures equal, floats to 1e-9 relative."""
     for name in METRICS:
@@ -446,30 +329,24 @@ def agree(first: dict, second: dict) -> bool:
 
 
 def bench(size: int, repeat: int) -> dict:
-    OUT.mkdir(exist_ok=True)
-    db = OUT / f"metrics_{size}.duckdb"
+    ensure_data(size, log=lambda line: print(line, file=sys.stderr, flush=True))
+    db = store_path(size)
     python = sys.executable
-    if not db.exists():
-        # In its own process: a child's max RSS starts from its parent's, so the parent stays small.
-        print(f"generating {db.name} ...", file=sys.stderr, flush=True)
-        seconds, _, _ = measured([python, __file__, "--generate", str(size), "--db", str(db)])
-        print(f"  generated in {seconds:.0f} s", file=sys.stderr, flush=True)
     takedown = str(Path(python).with_name("takedown"))
     results: dict = {}
     for variant in (*VARIANTS, "cli"):
         seconds, peaks, figures = [], [], None
         for _ in range(repeat):
             if variant == "cli":
-                wall, peak, _ = measured([takedown, "metrics", "--month", MONTH, "--as-of", AS_OF, "--json",
-                                          "--db", str(db)])
-                seconds.append(wall)
+                run = measured([takedown, "metrics", "--month", MONTH, "--as-of", AS_OF, "--json", "--db", str(db)])
+                seconds.append(run.seconds)
             else:
-                _, peak, out = measured([python, __file__, "--child", variant, "--db", str(db)])
-                report = json.loads(out)
+                run = measured([python, __file__, "--child", variant, "--db", str(db)])
+                report = json.loads(run.stdout)
                 seconds.append(report["seconds"])
                 figures = report["figures"]
-            peaks.append(peak)
-            print(f"  {size:,} {variant}: {seconds[-1]:.2f} s, {peak:.0f} MiB", file=sys.stderr, flush=True)
+            peaks.append(run.peak_mib)
+            print(f"  {size:,} {variant}: {seconds[-1]:.2f} s, {run.peak_mib:.0f} MiB", file=sys.stderr, flush=True)
         results[variant] = {"seconds": statistics.median(seconds), "peak": max(peaks), "figures": figures}
     return results
 
@@ -479,12 +356,8 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000_000, 10_000_000])
     parser.add_argument("--repeat", type=int, default=3, help="runs per variant; the median time is reported")
     parser.add_argument("--child", choices=VARIANTS, help=argparse.SUPPRESS)
-    parser.add_argument("--generate", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--db", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.generate:
-        generate(args.generate, args.db)
-        return
     if args.child:
         child(args.child, args.db)
         return

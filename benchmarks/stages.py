@@ -1,0 +1,212 @@
+"""The stages `make bench` measures at one size, each variant in its own fresh process.
+
+Every function returns a list of cells: {"stage", "variant", "size", "n", "seconds", "peak_mib",
+"runs"} where `n` is what the cost is expected to grow with (rows in the file for ingest, complaint
+items in the store elsewhere), `seconds` the median of the runs and `peak_mib` the largest max RSS.
+Stores are copied, and scratch folders made, outside the timed part.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+import bench_live
+from bench_metrics import AS_OF, MONTH, agree
+from common import BENCHMARKS, OUT, ChildFailed, measured
+from generate import export_path
+
+PYTHON = sys.executable
+TAKEDOWN = str(Path(PYTHON).with_name("takedown"))
+# The kinds whose exports the ingest stage loads (ip_rights has 50 rows: its cost is start-up alone).
+INGEST_KINDS = ("listings", "complaints", "outcomes", "ip_rights")
+
+# Row names (render.evaluate_targets reads the targets from some of them, through TARGET_NAMES).
+INGEST_FLOOR = "DuckDB read_csv into a table (floor)"
+INGEST_OURS = "takedown ingest"
+INGEST_PANDAS = "pandas read_csv + to_sql (sqlite3)"
+METRICS_COMPUTE_STAGE = "month's metrics, compute (in-process)"
+METRICS_WALL_STAGE = "month's metrics, end to end (process wall)"
+METRICS_CLI = "takedown metrics --month --json (CLI, every figure)"
+LIVE_STAGE = f"{bench_live.ROWS:,}-row complaints file"
+LIVE_CLI = "takedown ingest FILE, start to exit"
+LIVE_WATCH = "takedown watch: landing to visible to a Reader"
+TARGET_NAMES = {"live_stage": LIVE_STAGE, "live_watch": LIVE_WATCH, "live_cli": LIVE_CLI,
+                "metrics_stage": METRICS_WALL_STAGE, "metrics_cli": METRICS_CLI,
+                "ingest_prefix": "ingest ", "ingest_ours": INGEST_OURS, "ingest_floor": INGEST_FLOOR}
+
+FLOOR_INGEST = """
+import sys, duckdb
+con = duckdb.connect(sys.argv[2])
+con.execute("create table t as select * from read_csv(?)", [sys.argv[1]])
+con.close()
+"""
+# What an analyst without our tool would write: pandas has no DuckDB writer of its own, and its
+# to_sql takes a sqlite3 connection without SQLAlchemy (not a dependency here).
+PANDAS_INGEST = """
+import sqlite3, sys
+import pandas as pd
+frame = pd.read_csv(sys.argv[1])
+with sqlite3.connect(sys.argv[2]) as con:
+    frame.to_sql("t", con, index=False)
+"""
+
+
+def cell(stage: str, variant: str, size: int, n: int, runs: list) -> dict:
+    """One table cell from the runs of one variant (a list of (seconds, peak MiB or None))."""
+    peaks = [peak for _, peak in runs if peak is not None]
+    return {"stage": stage, "variant": variant, "size": size, "n": n,
+            "seconds": statistics.median(seconds for seconds, _ in runs),
+            "peak_mib": max(peaks) if peaks else None, "runs": len(runs)}
+
+
+def _scratch(name: str) -> Path:
+    folder = OUT / "scratch" / name
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    return folder
+
+
+def _check_loaded_whole(json_lines: str, rows: int, path: Path) -> None:
+    """A benchmark of a load that quarantined rows (or loaded fewer) would flatter it: refuse it."""
+    [summary] = [json.loads(line) for line in json_lines.splitlines() if line.startswith("{")]
+    if summary["inserted"] != rows or summary["rejected"]:
+        raise RuntimeError(f"takedown ingest {path}: {summary['inserted']} of {rows} rows inserted, "
+                           f"{summary['rejected']} rejected (the generated export breaks a rule)")
+
+
+def ingest(size: int, rows: dict[str, int], repeat: int, log) -> list[dict]:
+    """Each export kind loaded three ways, end to end (process start to exit), into a new store."""
+    cells = []
+    for kind in INGEST_KINDS:
+        path = export_path(size, kind)
+        variants = {
+            INGEST_FLOOR: lambda db: [PYTHON, "-c", FLOOR_INGEST, str(path), str(db)],
+            INGEST_OURS: lambda db: [TAKEDOWN, "ingest", "--json", "--kind", kind, "--db", str(db), str(path)],
+            INGEST_PANDAS: lambda db: [PYTHON, "-c", PANDAS_INGEST, str(path),
+                                                              str(db.with_suffix(".sqlite"))],
+        }
+        for variant, command in variants.items():
+            runs = []
+            for _ in range(repeat):
+                db = _scratch("ingest") / "store.duckdb"
+                run = measured(command(db))
+                if variant == INGEST_OURS:
+                    _check_loaded_whole(run.stdout, rows[kind], path)
+                # A big store's working copy is refilled by a detached process after the command:
+                # let it finish so that it does not slow the next measurement.
+                bench_live.wait_for_writer(db)
+                runs.append((run.seconds, run.peak_mib))
+                log(f"ingest {kind} {variant}: {run.seconds:.2f} s, {run.peak_mib:.0f} MiB")
+            cells.append(cell(f"ingest {kind}", variant, size, rows[kind], runs))
+    shutil.rmtree(OUT / "scratch", ignore_errors=True)
+    return cells
+
+
+METRIC_VARIANTS = {"sql": "hand-written DuckDB SQL (floor)", "engine": "takedown.metrics",
+                   "pandas": "pandas (tables read whole)"}
+
+
+def metrics(size: int, db: Path, repeat: int, log, with_pandas: bool = True
+            ) -> tuple[list[dict], bool, list[str]]:
+    """A month's totals and by-platform figures three ways, plus the whole `takedown metrics --json`.
+
+    Returns the cells, whether the figures of the floor, the engine and pandas agree, and what failed:
+    pandas failing (out of memory at 10M) leaves its rows empty, not the others."""
+    compute, wall, figures, failed = {}, {}, {}, []
+    for variant in METRIC_VARIANTS if with_pandas else ("sql", "engine"):
+        compute[variant], wall[variant] = [], []
+        for _ in range(repeat):
+            command = [PYTHON, str(BENCHMARKS / "bench_metrics.py"), "--child", variant, "--db", str(db)]
+            try:
+                run = measured(command)
+            except ChildFailed as error:
+                if variant != "pandas":
+                    raise
+                failed.append(f"{METRIC_VARIANTS[variant]}: {error}")
+                log(f"FAILED: {error}")
+                del compute[variant], wall[variant]
+                break
+            report = json.loads(run.stdout)
+            figures[variant] = report["figures"]
+            compute[variant].append((report["seconds"], run.peak_mib))
+            wall[variant].append((run.seconds, run.peak_mib))
+            log(f"metrics {METRIC_VARIANTS[variant]}: {report['seconds']:.2f} s compute, {run.seconds:.2f} s wall, "
+                f"{run.peak_mib:.0f} MiB")
+    wall["cli"] = []
+    for _ in range(repeat):
+        run = measured([TAKEDOWN, "metrics", "--month", MONTH, "--as-of", AS_OF, "--json", "--db", str(db)])
+        wall["cli"].append((run.seconds, run.peak_mib))
+        log(f"metrics takedown metrics --month --json: {run.seconds:.2f} s, {run.peak_mib:.0f} MiB")
+    agreed = all(agree(figures["engine"], figures[other]) for other in figures if other != "engine")
+    cells = [cell(METRICS_COMPUTE_STAGE, METRIC_VARIANTS[v], size, size, runs)
+             for v, runs in compute.items()]
+    cells += [cell(METRICS_WALL_STAGE, METRIC_VARIANTS.get(v, METRICS_CLI), size, size, runs)
+              for v, runs in wall.items()]
+    return cells, agreed, failed
+
+
+DASHBOARD_PAGES = ("overview", "good_faith", "action_queue", "breakdowns", "repeat_offenders", "ip_portfolio",
+                   "data_quality")
+
+
+def dashboard(size: int, db: Path, repeat: int, log) -> list[dict]:
+    """Each page's data: cold (a fresh process: snapshot load + the page) and warm (the page again)."""
+    runs = []
+    for _ in range(repeat):
+        run = measured([PYTHON, str(BENCHMARKS / "bench_dashboard.py"), "--store", f"x={db}", "--one", str(db),
+                        f"--as-of={AS_OF}", f"--month={MONTH}"])
+        runs.append((json.loads(run.stdout.strip().splitlines()[-1]), run.peak_mib))
+        log(f"dashboard: snapshot load {runs[-1][0]['load_ms'] / 1000:.2f} s, {run.peak_mib:.0f} MiB")
+    cells = [cell("dashboard: snapshot load", "cold", size, size,
+                  [(result["load_ms"] / 1000, peak) for result, peak in runs])]
+    for page in DASHBOARD_PAGES:
+        for variant, index in (("cold", 0), ("warm", 1)):
+            load = (lambda result: result["load_ms"]) if variant == "cold" else (lambda result: 0)
+            cells.append(cell(f"dashboard: {page}", variant, size, size,
+                              [((load(result) + result["pages"][page][index]) / 1000, peak) for result, peak in runs]))
+    return cells
+
+
+def report(size: int, db: Path, repeat: int, log) -> list[dict]:
+    """`takedown report --month` into a new folder: HTML, XLSX and the PDF (Chromium) included."""
+    runs = []
+    for _ in range(repeat):
+        with tempfile.TemporaryDirectory(dir=OUT) as folder:
+            run = measured([TAKEDOWN, "report", "--month", MONTH, "--as-of", AS_OF, "--out", folder,
+                            "--db", str(db)])
+            if not (Path(folder) / "report.pdf").exists():
+                raise RuntimeError("takedown report wrote no report.pdf")
+        runs.append((run.seconds, run.peak_mib))
+        log(f"report: {run.seconds:.2f} s, {run.peak_mib:.0f} MiB")
+    return [cell("takedown report (HTML, XLSX, PDF)", "takedown report --month", size, size, runs)]
+
+
+def live(size: int, db: Path, repeat: int, log) -> list[dict]:
+    """A 1,000-row complaints file on a copy of the store: `takedown ingest FILE` start to exit, and
+    with `takedown watch` running, its rename into the inbox to a Reader seeing it."""
+    source = export_path(size, "complaints")
+    copy = bench_live.copy_store(db, f"bench_all_{size}")
+    folder = copy.parent
+    try:
+        # Untimed: the first writer of a copied store makes its working copy.
+        bench_live.cli_ingest_run(copy, bench_live.sample_file(source, folder / "first.csv", "BENCH-FIRST"))
+        cli = []
+        for run_number in range(repeat):
+            path = bench_live.sample_file(source, folder / f"cli-{run_number}.csv", f"BENCH-C{run_number}")
+            run = bench_live.cli_ingest_run(copy, path)
+            cli.append((run.seconds, run.peak_mib))
+            log(f"live: takedown ingest of {bench_live.ROWS:,} rows: {run.seconds:.2f} s, {run.peak_mib:.0f} MiB")
+        bench_live.wait_for_writer(copy)
+        latencies = bench_live.watch_latency(copy, folder, source, repeat, None, None)
+        log(f"live: watch, landing to visible: {', '.join(f'{seconds:.2f}' for seconds in latencies)} s")
+    finally:
+        bench_live.wait_for_writer(copy)
+        shutil.rmtree(folder, ignore_errors=True)
+    return [cell(LIVE_STAGE, LIVE_CLI, size, size, cli),
+            cell(LIVE_STAGE, LIVE_WATCH, size, size, [(seconds, None) for seconds in latencies])]
+
