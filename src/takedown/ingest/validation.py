@@ -17,6 +17,7 @@ from typing import Any
 import polars as pl
 
 from takedown.contract import DECIMAL_PRECISION, DECIMAL_SCALE, Column, country_codes, currency_codes
+from takedown.ingest.deferred_imports import DEFERRED_MODULES, collection_paused, deferred_imports
 from takedown.ingest.normalize import Prepared
 from takedown.ingest.reasons import Reason
 
@@ -43,7 +44,8 @@ def _batch_definition() -> Any:
         if "batch_definition" not in _context_state:
             for noisy in ("great_expectations", "great_expectations.core", "great_expectations.data_context"):
                 logging.getLogger(noisy).setLevel(logging.ERROR)
-            import great_expectations as gx
+            with deferred_imports(DEFERRED_MODULES), collection_paused():
+                import great_expectations as gx
             from great_expectations.data_context.types.base import ProgressBarsConfig
             from great_expectations.execution_engine import pandas_execution_engine
 
