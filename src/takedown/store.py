@@ -220,7 +220,9 @@ def bring_in_step(db_path: Path) -> None:
     work = working_path(db_path)
     _remove(published_record_path(db_path), work, work.with_name(work.name + ".wal"))
     if db_path.exists():
-        _copy_atomically(db_path, work)
+        # Flushed here, off the path to visibility: else the next publish's checkpoint, which syncs
+        # this file, writes the whole copy out (0.4 s of `takedown ingest` at 10M items).
+        _copy_atomically(db_path, work, flush=True)
         _record_published(db_path)
 
 
@@ -361,10 +363,13 @@ def refill_soon(db_path: Path) -> None:
                      close_fds=True)
 
 
-def _copy_atomically(source: Path, target: Path) -> None:
+def _copy_atomically(source: Path, target: Path, flush: bool = False) -> None:
     temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
         shutil.copyfile(source, temporary)
+        if flush:
+            with temporary.open("rb") as handle:
+                os.fsync(handle.fileno())
         os.replace(temporary, target)
     finally:
         temporary.unlink(missing_ok=True)
