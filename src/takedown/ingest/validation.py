@@ -34,13 +34,18 @@ VALIDATION_SLICE_ROWS = 500_000
 
 _context_lock = threading.Lock()
 _context_state: dict[str, Any] = {}
+_warm_up_lock = threading.Lock()
+_warm_up_threads: list[threading.Thread] = []
 
 
 def warm_up() -> threading.Thread:
-    """Import Great Expectations in the background while a file is being read."""
-    thread = threading.Thread(target=_batch_definition, daemon=True)
-    thread.start()
-    return thread
+    """Set up Great Expectations in the background (once per process) while other work goes on."""
+    with _warm_up_lock:
+        if not _warm_up_threads:
+            thread = threading.Thread(target=_batch_definition, daemon=True, name="takedown-warm-up")
+            thread.start()
+            _warm_up_threads.append(thread)
+        return _warm_up_threads[0]
 
 
 def _batch_definition() -> Any:
