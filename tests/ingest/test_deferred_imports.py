@@ -1,7 +1,8 @@
 """Ingest never pays for the parts of Great Expectations our suites do not use.
 
-Great Expectations imports scipy.stats and altair at its own import, for expectations we never
-run (KL divergence, distribution tests, their charts): about a second of every `takedown ingest`.
+Great Expectations imports scipy.stats, altair and jsonschema at its own import, for expectations
+we never run (KL divergence, distribution tests, JSON schemas, their charts): about a second of
+every `takedown ingest`.
 Ingest defers them, so they load only if something ever touches them. Checked in a fresh process:
 in this one, other tests may already have imported them.
 """
@@ -17,7 +18,8 @@ from pathlib import Path
 from takedown.ingest.deferred_imports import DEFERRED_MODULES, deferred_imports
 
 # A module each deferred package really loads when it runs (the deferred stub alone loads none).
-LOADED_WHEN_RUN = {"altair": "altair.vegalite", "scipy.stats": "scipy.stats._stats_py"}
+LOADED_WHEN_RUN = {"altair": "altair.vegalite", "scipy.stats": "scipy.stats._stats_py",
+                   "jsonschema": "jsonschema.validators"}
 
 INGEST_AND_REPORT = textwrap.dedent("""
     import json, sys

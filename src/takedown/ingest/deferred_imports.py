@@ -1,11 +1,12 @@
 """Import Great Expectations without paying for the modules our suites never use.
 
 `import great_expectations` imports every expectation it ships, among them KL divergence and the
-distribution tests, which import scipy.stats and altair at module level: about a second of the
-two it takes here, on the critical path of every `takedown ingest`. Inside `deferred_imports`,
-importing one of the named modules gives a stand-in (`importlib.util.LazyLoader`) that runs the
-real module on its first attribute access, so if Great Expectations ever does need scipy.stats it
-still gets it, only later. Outside the block imports are untouched.
+distribution tests, which import scipy.stats and altair at module level, and JSON-schema matching,
+which imports jsonschema: about a second of the two it takes here, on the critical path of every
+`takedown ingest`. Inside `deferred_imports`, importing one of the named modules gives a stand-in
+(`importlib.util.LazyLoader`) that runs the real module on its first attribute access, so if Great
+Expectations ever does need scipy.stats it still gets it, only later. Outside the block imports are
+untouched.
 """
 
 from __future__ import annotations
@@ -20,9 +21,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from types import ModuleType
 
-# Imported by Great Expectations, used only by expectations and renderers our suites never run
-# (tests/ingest/test_deferred_imports.py proves an ingest leaves them unloaded).
-DEFERRED_MODULES = ("scipy.stats", "altair")
+# Imported by Great Expectations at module level, used only inside expectations, metrics and
+# renderers our suites never run (KL divergence, distribution tests, JSON-schema matching, charts);
+# tests/ingest/test_deferred_imports.py proves an ingest leaves them unloaded.
+DEFERRED_MODULES = ("scipy.stats", "altair", "jsonschema")
 
 _install_lock = threading.Lock()
 
