@@ -69,11 +69,14 @@ def run(args: argparse.Namespace) -> int:
 
     # Setting up Great Expectations is the longest wait of a small ingest: start it before anything else.
     warm_up()
-    from takedown.display import StageProgress, print_ingest_summary
     from takedown.ingest import UsageError, ingest_files
     from takedown.store import StoreError
 
-    reporter = None if args.json else StageProgress(min_rows=PROGRESS_MIN_ROWS)
+    reporter = None
+    if not args.json:  # the terminal display (rich) is not needed for JSON: not imported for it
+        from takedown.display import StageProgress
+
+        reporter = StageProgress(min_rows=PROGRESS_MIN_ROWS)
     paths = [Path(f) for f in args.files]
     tracker = FileTracker(paths, reporter)
     try:
@@ -98,5 +101,7 @@ def run(args: argparse.Namespace) -> int:
         for result in results:
             print(json.dumps(result.as_json(), ensure_ascii=False))
     else:
+        from takedown.display import print_ingest_summary
+
         print_ingest_summary(results, db_path, results.table_rows)  # counted before the hand-over
     return EXIT_FAILED if any(result.error for result in results) else 0
