@@ -84,10 +84,12 @@ def decimal_fits(text: pl.Expr, precision: int, scale: int) -> pl.Expr:
 
     Leading zeros and trailing fraction zeros are not digits the value needs.
     """
-    parts = parse_decimal_text(text).str.extract_groups(r"^[+-]?0*(\d*)(?:\.(\d*?)0*)?$")
-    whole = parts.struct.field("1").str.len_chars()
-    fraction = parts.struct.field("2").fill_null("").str.len_chars()
-    return pl.when(parts.struct.field("1").is_not_null()).then((whole <= precision - scale) & (fraction <= scale))
+    # Plain string operations rather than a pattern with groups: several times cheaper on a big export.
+    plain = parse_decimal_text(text)
+    parts = plain.str.strip_chars_start("+-").str.split_exact(".", 1)
+    whole = parts.struct.field("field_0").str.strip_chars_start("0").str.len_bytes()
+    fraction = parts.struct.field("field_1").fill_null("").str.strip_chars_end("0").str.len_bytes()
+    return pl.when(plain.is_not_null()).then((whole <= precision - scale) & (fraction <= scale))
 
 
 def parse_number(text: pl.Expr) -> pl.Expr:
