@@ -152,3 +152,12 @@ def test_a_decimal_fits_exactly_when_python_decimal_says_its_digits_fit(texts):
 
     fits = pl.DataFrame({"t": texts}).select(decimal_fits(pl.col("t"), 12, 4)).to_series().to_list()
     assert fits == [_fits_by_hand(text, 12, 4) for text in texts]
+
+
+def test_the_fast_timestamp_path_takes_no_separator_the_general_pattern_refuses():
+    # One T or one space between date and time (docs/ingest.md); Polars' strptime would take a tab.
+    texts = pl.Series("t", ["2026-03-01\t10:00:00", "2026-03-01\t10:00", "2026-03-01\n10:00:00", "2026-03-01 10:00:00",
+                            "2026-03-01T10:00:00", "2026-03-01T10:00:00Z"])
+    general = pl.DataFrame({"t": texts}).select(parse_timestamp(pl.col("t"), "UTC")).to_series()
+    assert parse_timestamp_series(texts, "UTC").to_list() == general.to_list()
+    assert general.null_count() == 3
