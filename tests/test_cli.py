@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -24,6 +25,31 @@ def test_ingest_json_prints_one_object_per_file(write_file, db_path, capsys):
     assert [list(line) for line in lines] == [
         ["file", "kind", "rows", "inserted", "updated", "unchanged", "rejected", "batch_id"]] * 2
     assert [(l["rows"], l["inserted"], l["unchanged"], l["rejected"]) for l in lines] == [(2, 1, 0, 1), (2, 0, 1, 1)]
+
+
+def test_the_ingest_summary_shows_the_published_counts_without_opening_the_store_again(
+        write_file, db_path, capsys, monkeypatch):
+    import takedown.store
+
+    assert main(["ingest", "--db", str(db_path), str(write_file("listings.csv", GOOD))]) == 0
+    more = write_file("more.csv", GOOD.replace("L1", "L3").replace("L2", "L4"))
+    opened = []
+    real_connect_reader = takedown.store.connect_reader
+    monkeypatch.setattr(takedown.store, "connect_reader", lambda path: opened.append(path) or real_connect_reader(path))
+    capsys.readouterr()
+    assert main(["ingest", "--db", str(db_path), str(more)]) == 0
+    output = capsys.readouterr().out
+    assert opened == []
+    # The store table's rows are the only ones with two cells: `│ listings │ 2 │`.
+    shown = {name: int(count.replace(",", ""))
+             for name, count in re.findall(r"^\W (\w+) +\W +([\d,]+) \W$", output, flags=re.MULTILINE)}
+    con = real_connect_reader(db_path)
+    try:
+        published = {name: con.sql(f"select count(*) from {name}").fetchall()[0][0] for name in shown}
+    finally:
+        con.close()
+    assert shown == published
+    assert (shown["listings"], shown["ingest_batches"], shown["quarantined_rows"]) == (2, 2, 2)
 
 
 def test_an_unreadable_file_exits_1_and_loads_nothing_of_it(write_file, tmp_path, db_path, capsys):

@@ -53,8 +53,8 @@ class StageProgress:
             self._progress = None
 
 
-def print_ingest_summary(results: list, db_path: Path) -> None:
-    """One line per file, then the store's table counts."""
+def print_ingest_summary(results: list, db_path: Path, table_rows: dict[str, int] | None = None) -> None:
+    """One line per file, then the store's table counts (`table_rows` when the writer counted them)."""
     console = Console()
     table = Table(title="ingest", title_justify="left")
     for name in ("file", "kind", "rows", "inserted", "updated", "unchanged", "rejected", "batch"):
@@ -68,7 +68,7 @@ def print_ingest_summary(results: list, db_path: Path) -> None:
     console.print(table)
     if any(result.rejected for result in results):
         console.print("Rejected rows are quarantined: [bold]takedown rejects[/bold] lists them with every reason.")
-    print_store_summary(db_path, console)
+    print_store_summary(db_path, console, table_rows)
 
 
 # The tables whose row counts follow an ingest: DuckDB answers count(*) of a whole table from its
@@ -77,19 +77,23 @@ def print_ingest_summary(results: list, db_path: Path) -> None:
 SUMMARY_TABLES = ("listings", "complaint_items", "outcome_events", "ip_rights", "ingest_batches", "quarantined_rows")
 
 
-def print_store_summary(db_path: Path, console: Console | None = None) -> None:
-    """The published store's row counts per table (cheap at any size)."""
+def print_store_summary(db_path: Path, console: Console | None = None,
+                        table_rows: dict[str, int] | None = None) -> None:
+    """The published store's row counts per table (cheap at any size); read from it unless given."""
     from takedown.store import connect_reader
 
     console = console or Console()
-    con = connect_reader(db_path)
-    try:
-        present = {row[0] for row in con.sql("select table_name from duckdb_tables() where schema_name = 'main'"
-                                             ).fetchall()}
-        rows = [(name, con.sql(f"select count(*) from {name}").fetchall()[0][0]) for name in SUMMARY_TABLES
-                if name in present]
-    finally:
-        con.close()
+    if table_rows:
+        rows = [(name, table_rows[name]) for name in SUMMARY_TABLES if name in table_rows]
+    else:
+        con = connect_reader(db_path)
+        try:
+            present = {row[0] for row in con.sql(
+                "select table_name from duckdb_tables() where schema_name = 'main'").fetchall()}
+            rows = [(name, con.sql(f"select count(*) from {name}").fetchall()[0][0]) for name in SUMMARY_TABLES
+                    if name in present]
+        finally:
+            con.close()
     table = Table(title=f"store {shown(db_path)}", title_justify="left")
     table.add_column("table")
     table.add_column("rows", justify="right")

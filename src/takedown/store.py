@@ -209,10 +209,11 @@ def _working_file_is_current(db_path: Path) -> bool:
     return current is not None and recorded == current
 
 
-def bring_in_step(db_path: Path) -> None:
+def bring_in_step(db_path: Path, flush: bool = False) -> None:
     """Make the working file equal the published store (or absent when there is no store).
 
-    Call with the writer lock held. Cheap when they are already in step (the usual case).
+    Call with the writer lock held. Cheap when they are already in step (the usual case). With
+    `flush`, a copy is written out to disk before it is used (see `refill`).
     """
     _remove_stale_copies(db_path)
     if _working_file_is_current(db_path):
@@ -220,7 +221,7 @@ def bring_in_step(db_path: Path) -> None:
     work = working_path(db_path)
     _remove(published_record_path(db_path), work, work.with_name(work.name + ".wal"))
     if db_path.exists():
-        _copy_atomically(db_path, work)
+        _copy_atomically(db_path, work, flush=flush)
         _record_published(db_path)
 
 
@@ -328,15 +329,18 @@ def publish_and_close(con: duckdb.DuckDBPyConnection, db_path: Path) -> None:
     os.replace(work, db_path)
 
 
-def refill(db_path: Path, timeout: float = WRITER_LOCK_TIMEOUT_SECONDS) -> None:
+def refill(db_path: Path, timeout: float = WRITER_LOCK_TIMEOUT_SECONDS, flush: bool = True) -> None:
     """Make the writer's working copy for its next session now (a copy of the published store).
 
     Takes the writer lock, so it waits for (and never disturbs) another writer; cheap when the
-    working file is already in step.
+    working file is already in step. `flush` writes the copy out to disk before releasing the
+    lock: else the next publish's checkpoint, which syncs the file, writes the whole copy out on
+    the path to visibility (0.4 s of `takedown ingest` at 10M items). Off only where the refill
+    itself is on that path.
     """
     db_path = Path(db_path)
     with _writer_lock(db_path, timeout):
-        bring_in_step(db_path)
+        bring_in_step(db_path, flush=flush)
 
 
 # Stores at least this big are refilled by a detached process after a CLI ingest: the copy
@@ -352,7 +356,7 @@ def refill_soon(db_path: Path) -> None:
     except FileNotFoundError:
         return
     if size < REFILL_IN_BACKGROUND_BYTES:
-        refill(db_path)
+        refill(db_path, flush=False)  # the command waits for this copy: the kernel writes it out later
         return
     # A new session: the copy survives the command's exit and a Ctrl-C in its terminal. A kill of
     # it is harmless (the next writer copies the store itself).
@@ -361,10 +365,13 @@ def refill_soon(db_path: Path) -> None:
                      close_fds=True)
 
 
-def _copy_atomically(source: Path, target: Path) -> None:
+def _copy_atomically(source: Path, target: Path, flush: bool = False) -> None:
     temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
         shutil.copyfile(source, temporary)
+        if flush:
+            with temporary.open("rb") as handle:
+                os.fsync(handle.fileno())
         os.replace(temporary, target)
     finally:
         temporary.unlink(missing_ok=True)

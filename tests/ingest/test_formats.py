@@ -162,6 +162,16 @@ def test_spreadsheet_leftovers_are_not_rows_or_columns(write_file, ingest, query
     assert rows == [("C1", '{"column_5":""}', 2), ("C2", '{"column_5":"kept"}', 4)]
 
 
+def test_a_row_of_blanks_is_no_row_but_a_row_blank_only_at_its_start_is(write_file, ingest, query):
+    text = ("complaint_id;event;occurred_at\n"
+            " ;\t; \n"                  # blanks only: not a row
+            ";removed;2026-03-02\n"      # no complaint_id: a row, quarantined
+            "C1;removed;2026-03-02\n")
+    [result] = ingest(write_file("outcomes.csv", text))
+    assert (result.rows, result.inserted, result.rejected) == (2, 1, 1)
+    assert query("select line from quarantined_rows").item() == 3
+
+
 def test_excel_separator_hint_line(write_file, ingest, query):
     text = "sep=;\ncomplaint_id;event;occurred_at\nC1;removed;2026-03-02\nC2;exploded;2026-03-02\n"
     [result] = ingest(write_file("outcomes.csv", text))

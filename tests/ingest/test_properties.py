@@ -121,3 +121,43 @@ def test_an_offset_parses_only_when_a_zone_could_use_it(moment, sign, hours, min
         assert parsed == moment - sign * dt.timedelta(hours=hours, minutes=minutes)
     else:
         assert parsed is None
+
+
+def _fits_by_hand(text: str, precision: int, scale: int) -> bool | None:
+    """Whether a plain decimal's digits fit DECIMAL(precision, scale), by Python's Decimal (None: not plain)."""
+    import re
+    from decimal import Decimal
+
+    plain = text.replace(",", "") if re.fullmatch(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?", text) else text
+    if not re.fullmatch(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)", plain):
+        return None
+    sign, digits, exponent = Decimal(plain).normalize().as_tuple() if Decimal(plain) else (0, (), 0)
+    fraction = max(0, -exponent)
+    whole = max(0, len(digits) + exponent)
+    return whole <= precision - scale and fraction <= scale
+
+
+# Mostly plain decimals around the limits (leading and trailing zeros, signs, thousands), some junk.
+DECIMAL_TEXTS = st.one_of(
+    st.from_regex(r"[+-]?0{0,3}[0-9]{0,10}(\.[0-9]{0,6}0{0,3})?", fullmatch=True),
+    st.from_regex(r"[0-9]{1,3}(,[0-9]{3}){1,3}(\.[0-9]{1,6})?", fullmatch=True),
+    st.text(alphabet="0123456789.,+-", max_size=16),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(DECIMAL_TEXTS, min_size=1, max_size=50))
+def test_a_decimal_fits_exactly_when_python_decimal_says_its_digits_fit(texts):
+    from takedown.ingest.parsing import decimal_fits
+
+    fits = pl.DataFrame({"t": texts}).select(decimal_fits(pl.col("t"), 12, 4)).to_series().to_list()
+    assert fits == [_fits_by_hand(text, 12, 4) for text in texts]
+
+
+def test_the_fast_timestamp_path_takes_no_separator_the_general_pattern_refuses():
+    # One T or one space between date and time (docs/ingest.md); Polars' strptime would take a tab.
+    texts = pl.Series("t", ["2026-03-01\t10:00:00", "2026-03-01\t10:00", "2026-03-01\n10:00:00", "2026-03-01 10:00:00",
+                            "2026-03-01T10:00:00", "2026-03-01T10:00:00Z"])
+    general = pl.DataFrame({"t": texts}).select(parse_timestamp(pl.col("t"), "UTC")).to_series()
+    assert parse_timestamp_series(texts, "UTC").to_list() == general.to_list()
+    assert general.null_count() == 3

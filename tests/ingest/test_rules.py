@@ -186,3 +186,19 @@ def test_rows_past_the_first_validation_slice_are_reported_at_their_own_position
     valid, reasons = validation.validate(prepared)  # in this process: the slices are this test's
     assert valid.to_list() == [True, True, True, False, True]
     assert [(r.column, r.rule) for r in reasons[3]] == [("event", "allowed_values")]
+
+
+# Every character Python's `\s` matches, plus look-alikes it does not (zero-width space, word joiner).
+PYTHON_BLANKS = "".join(c for c in map(chr, range(0x110000)) if c.isspace())
+
+
+def test_a_url_needs_a_non_blank_character_after_the_scheme_whatever_the_blank(write_file, ingest, query):
+    rows = [dict(VALID["listings"], listing_id=f"B{i}", url=f"https://{blank}alibaba.com/p/1")
+            for i, blank in enumerate(PYTHON_BLANKS)]
+    rows += [dict(VALID["listings"], listing_id=f"G{i}", url=url) for i, url in enumerate(
+        ["HTTPS://alibaba.com/p/1", "hTtP://x", "https://\u200balibaba.com", "https://\u2060x", "https://é.cn/1"])]
+    # JSON Lines: a CSV would read a CR or LF as the end of a record.
+    [result] = ingest(write_file("listings.jsonl", "".join(json.dumps(row) + "\n" for row in rows)))
+    assert (result.inserted, result.rejected) == (5, len(PYTHON_BLANKS))
+    reasons = [json.loads(text) for text in query("select reasons from quarantined_rows")["reasons"]]
+    assert {tuple((r["column"], r["rule"]) for r in row) for row in reasons} == {(("url", "url_scheme"),)}

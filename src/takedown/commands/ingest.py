@@ -61,15 +61,22 @@ class FileTracker:
 
 
 def run(args: argparse.Namespace) -> int:
-    from takedown.display import StageProgress, print_ingest_summary
-    from takedown.ingest import UsageError, ingest_files
-    from takedown.store import StoreError
-
     db_path = resolve_db_path(args.db)
     problem = store_location_problem(db_path)
     if problem:
         return fail("ingest", problem, EXIT_FAILED)
-    reporter = None if args.json else StageProgress(min_rows=PROGRESS_MIN_ROWS)
+    from takedown.ingest.validation import warm_up
+
+    # Setting up Great Expectations is the longest wait of a small ingest: start it before anything else.
+    warm_up()
+    from takedown.ingest import UsageError, ingest_files
+    from takedown.store import StoreError
+
+    reporter = None
+    if not args.json:  # the terminal display (rich) is not needed for JSON: not imported for it
+        from takedown.display import StageProgress
+
+        reporter = StageProgress(min_rows=PROGRESS_MIN_ROWS)
     paths = [Path(f) for f in args.files]
     tracker = FileTracker(paths, reporter)
     try:
@@ -94,5 +101,7 @@ def run(args: argparse.Namespace) -> int:
         for result in results:
             print(json.dumps(result.as_json(), ensure_ascii=False))
     else:
-        print_ingest_summary(results, db_path)
+        from takedown.display import print_ingest_summary
+
+        print_ingest_summary(results, db_path, results.table_rows)  # counted before the hand-over
     return EXIT_FAILED if any(result.error for result in results) else 0

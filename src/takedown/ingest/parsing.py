@@ -84,10 +84,12 @@ def decimal_fits(text: pl.Expr, precision: int, scale: int) -> pl.Expr:
 
     Leading zeros and trailing fraction zeros are not digits the value needs.
     """
-    parts = parse_decimal_text(text).str.extract_groups(r"^[+-]?0*(\d*)(?:\.(\d*?)0*)?$")
-    whole = parts.struct.field("1").str.len_chars()
-    fraction = parts.struct.field("2").fill_null("").str.len_chars()
-    return pl.when(parts.struct.field("1").is_not_null()).then((whole <= precision - scale) & (fraction <= scale))
+    # Plain string operations rather than a pattern with groups: several times cheaper on a big export.
+    plain = parse_decimal_text(text)
+    parts = plain.str.strip_chars_start("+-").str.split_exact(".", 1)
+    whole = parts.struct.field("field_0").str.strip_chars_start("0").str.len_bytes()
+    fraction = parts.struct.field("field_1").fill_null("").str.strip_chars_end("0").str.len_bytes()
+    return pl.when(plain.is_not_null()).then((whole <= precision - scale) & (fraction <= scale))
 
 
 def parse_number(text: pl.Expr) -> pl.Expr:
@@ -111,13 +113,16 @@ def parse_integer(text: pl.Expr) -> pl.Expr:
 # fixed width, which guarantees zero-padded fields, so it reads a value exactly as the general
 # pattern would; rows none of them takes go through parse_timestamp.
 # (format, width, kind): "naive" is read in the ingest time zone, "utc" ends in a literal Z.
+# The character after the date (None for a bare date) tells the formats of one width apart, so a
+# column in one of them is parsed once, not once per format tried.
 _FAST_FORMATS = (
-    ("%Y-%m-%d %H:%M:%S", 19, "naive"),
-    ("%Y-%m-%dT%H:%M:%S", 19, "naive"),
-    ("%Y-%m-%d %H:%M", 16, "naive"),
-    ("%Y-%m-%dT%H:%M:%SZ", 20, "utc"),
-    ("%Y-%m-%d", 10, "date"),
+    ("%Y-%m-%d %H:%M:%S", 19, " ", "naive"),
+    ("%Y-%m-%dT%H:%M:%S", 19, "T", "naive"),
+    ("%Y-%m-%d %H:%M", 16, " ", "naive"),
+    ("%Y-%m-%dT%H:%M:%SZ", 20, "T", "utc"),
+    ("%Y-%m-%d", 10, None, "date"),
 )
+_DATE_WIDTH = 10
 
 
 def _localise(naive: pl.Series, timezone: str) -> pl.Series:
@@ -129,12 +134,15 @@ def _localise(naive: pl.Series, timezone: str) -> pl.Series:
 
 def parse_timestamp_series(text: pl.Series, timezone: str) -> pl.Series:
     """parse_timestamp over a whole column, with a fast path for the common fixed-width formats."""
-    result = pl.Series(text.name, [None] * len(text), dtype=pl.Datetime("us"))
+    result = pl.repeat(None, len(text), dtype=pl.Datetime("us"), eager=True).alias(text.name)
     widths = text.str.len_bytes()
     starts_with_digit = text.str.slice(0, 1).is_in(list("0123456789"))
+    separators = text.str.slice(_DATE_WIDTH, 1)
     remaining = text.is_not_null() & starts_with_digit
-    for pattern, width, kind in _FAST_FORMATS:
+    for pattern, width, separator, kind in _FAST_FORMATS:
         candidates = remaining & (widths == width)
+        if separator is not None:
+            candidates = candidates & (separators == separator)
         if not candidates.any():
             continue
         if kind == "date":

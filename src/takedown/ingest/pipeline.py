@@ -37,6 +37,19 @@ class UsageError(ValueError):
     """A bad argument (time zone, kind, mapping file): nothing was loaded."""
 
 
+class IngestResults(list):
+    """The FileResult of each file, in order, and each table's rows in the store they published.
+
+    `table_rows` is counted by the writer just before it hands the store over (DuckDB answers a
+    whole table's count from its metadata), so a summary need not open the published copy again.
+    Empty when nothing was published.
+    """
+
+    def __init__(self, results: Iterable[FileResult] = (), table_rows: dict[str, int] | None = None) -> None:
+        super().__init__(results)
+        self.table_rows = table_rows or {}
+
+
 @dataclass
 class FileResult:
     """What ingesting one file did; the JSON line of `takedown ingest --json`."""
@@ -69,7 +82,7 @@ def check_timezone(timezone: str) -> str:
 
 def ingest_files(paths: Iterable[Path], db_path: Path, kind: str | None = None, timezone: str | None = None,
                  mapping_path: Path | None = None, progress: ProgressCallback | None = None,
-                 now: dt.datetime | None = None, publish_each_file: bool = True) -> list[FileResult]:
+                 now: dt.datetime | None = None, publish_each_file: bool = True) -> IngestResults:
     """Ingest each file in turn into the store at `db_path`; one FileResult per file.
 
     Readers see the store after each file; with publish_each_file=False only after the last one
@@ -86,12 +99,13 @@ def ingest_files(paths: Iterable[Path], db_path: Path, kind: str | None = None, 
     zone = check_timezone(timezone or mapping.timezone or "UTC")
     paths = list(paths)
     warm_up()
-    results = []
+    results = IngestResults()
     with open_writer(db_path) as con:
         for number, path in enumerate(paths, start=1):
             mark_changing(db_path)
             result = ingest_file(con, Path(path), kind, zone, mapping, progress, now)
             if number == len(paths):
+                results.table_rows = table_rows(con)
                 publish_and_close(con, db_path)
             elif publish_each_file:
                 publish(con, db_path)
@@ -101,6 +115,13 @@ def ingest_files(paths: Iterable[Path], db_path: Path, kind: str | None = None, 
     if paths:
         refill_soon(db_path)
     return results
+
+
+def table_rows(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Each of the store's tables and its row count (from DuckDB's metadata: cheap at any size)."""
+    names = [row[0] for row in con.sql(
+        "select table_name from duckdb_tables() where schema_name = 'main' and not temporary").fetchall()]
+    return {name: con.sql(f'select count(*) from "{name}"').fetchall()[0][0] for name in names}
 
 
 def _batch_id(moment: dt.datetime, digest: str) -> str:

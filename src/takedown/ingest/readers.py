@@ -29,6 +29,8 @@ LINE = "\x00line"
 NUL = "\x00"
 # The first line break of a file: LF, CRLF, or a lone CR (old Mac exports).
 _LINE_BREAK = re.compile(rb"\r\n|\r|\n")
+# A file of nothing but blanks (bytes.strip's set) is empty.
+_ONLY_BLANKS = re.compile(rb"[ \t\n\r\x0b\x0c]*")
 # Excel writes "sep=;" as the first line of a CSV to name its separator.
 _SEPARATOR_HINT = re.compile(r"sep=([,;\t|])", re.IGNORECASE)
 # A column with no header name is called column_<position>; dropped when it holds no value at all.
@@ -128,7 +130,12 @@ def _drop_empty(frame: pl.DataFrame) -> pl.DataFrame:
     """Spreadsheets leave rows and columns of bare separators: a row with no value at all is not a
     row (like a blank line), and a column with neither a header nor any value is not a column."""
     values = [c for c in frame.columns if c != LINE]
-    frame = frame.filter(~pl.all_horizontal([_is_blank(c) for c in values]))
+    if values:
+        # Only a row whose first value is blank can be blank throughout: check the rest on those alone.
+        maybe_blank = frame.filter(_is_blank(values[0]))
+        blank_lines = maybe_blank.filter(pl.all_horizontal([_is_blank(c) for c in values]))[LINE]
+        if blank_lines.len():
+            frame = frame.filter(~pl.col(LINE).is_in(blank_lines.implode()))
     unnamed = [c for c in values if c.startswith(BLANK_HEADER) and c[len(BLANK_HEADER):].isdigit()]
     return frame.drop([c for c in unnamed if frame.select(_is_blank(c).all()).item()])
 
@@ -186,7 +193,7 @@ def read_csv(path: Path) -> RawTable:
         utf8, skipped, separator = utf8[first_break.end():] if first_break else b"", 1, hint.group(1)
     else:
         separator = sniff_separator(first_line)
-    if not utf8.strip():
+    if _ONLY_BLANKS.fullmatch(utf8):  # stops at the first character that is not blank: no copy
         raise UnreadableFile("the file is empty")
     # Polars breaks lines at LF only: a file whose lines end in a lone CR (old Mac) goes to the
     # exact reader, which breaks at CR, LF and CRLF alike.
@@ -205,10 +212,13 @@ def _is_utf8(data: bytes, block: int = 1 << 24) -> bool:
     """Whether the bytes are valid UTF-8, decoded block by block so no full copy is kept."""
     if b"\x00" in data[:4096]:
         return False
+    if data.isascii():  # many exports are: checked word by word, nothing decoded
+        return True
     decoder = codecs.getincrementaldecoder("utf-8")()
+    view = memoryview(data)  # slices of a view are not copies
     try:
         for start in range(0, len(data), block):
-            decoder.decode(data[start:start + block])
+            decoder.decode(view[start:start + block])
         decoder.decode(b"", final=True)
     except UnicodeDecodeError:
         return False
@@ -229,7 +239,8 @@ def _read_csv_fast(data: bytes, separator: str) -> RawTable | None:
     physical_lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
     if physical_lines != frame.height + 1:
         return None  # blank lines or quoted newlines: line numbers need the exact reader
-    header_line = data.split(b"\n", 1)[0].decode("utf-8").rstrip("\r")
+    header_end = data.find(b"\n")
+    header_line = data[:header_end if header_end >= 0 else len(data)].decode("utf-8").rstrip("\r")
     header = next(csv.reader([header_line], delimiter=separator, quotechar='"'), [])
     if len(header) != frame.width:
         return None
