@@ -72,6 +72,6 @@ def test_a_deferred_module_runs_on_first_use_and_only_imports_inside_the_block_a
     assert sys.takedown_probe_ran is False  # imported, not run
     assert takedown_probe_deferred.ANSWER == 42 and sys.takedown_probe_ran is True
 
-    import takedown_probe_later  # after the block: an ordinary import
+    import takedown_probe_later  # noqa: F401 (after the block: an ordinary import, run for its effect)
 
     assert sys.takedown_probe_later_ran is True
