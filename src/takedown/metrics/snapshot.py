@@ -482,19 +482,17 @@ def _slices(con: duckdb.DuckDBPyConnection, since: dt.datetime | None, until: dt
 def _load_repeat_items(con: duckdb.DuckDBPyConnection, as_of: dt.datetime,
                        spans: list[tuple[dt.datetime, dt.datetime | None]], filters: Filters,
                        settings: Settings) -> pl.DataFrame:
-    # The removed listing items submitted in each span [start, end) (None: by as_of), read slice
-    # by slice: only the removed items of a slice leave DuckDB.
-    slices = [load_removed_listing_items(con, as_of, start, end, settings.response_window_hours, filters)  # type: ignore[arg-type]
-              for span_start, span_end in spans
-              for start, end in _slices(con, span_start, span_end, as_of, _REPEAT_ITEMS_PER_SLICE)]
-    return repeat_module.removed_listing_items(pl.concat(slices, rechunk=False), as_of, settings)
+    # The removed listing items submitted in each span [start, end) (None: by as_of), one query
+    # per span: only the removed items leave DuckDB, whose memory stays bounded (it spills), and
+    # each query reads every event once (slicing a span would read them once per slice).
+    spans_read = [load_removed_listing_items(con, as_of, start, end, settings.response_window_hours, filters)
+                  for start, end in spans]
+    return repeat_module.removed_listing_items(pl.concat(spans_read, rechunk=False), as_of, settings)
 
 
 # How a load is cut into spans of submitted_at read one after the other (see _slices): the items
 # in slices of about this many (a small store whole: its facts in one chunk, which the views read
-# fastest); the repeat window's listing items (five columns) in bigger ones, each cut to the rows
-# the rule counts before the next is read.
+# fastest).
 _ITEMS_PER_SLICE = 2_000_000
-_REPEAT_ITEMS_PER_SLICE = 3_000_000
 _EARLIEST = dt.datetime(1, 1, 1)
 _LATEST = dt.datetime(9999, 12, 31)
