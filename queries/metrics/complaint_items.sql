@@ -1,23 +1,9 @@
--- metrics/complaint_items: one row per complaint item known at $as_of (submitted_at <= $as_of),
--- submitted in [$since, $until) and matching the snapshot's filters, with its listing's brand and
--- value columns (null when the item has no listing: a storefront complaint, or a listing not
--- loaded yet). A null filter ($platform, $account, $reason, $ipr_type, $brand) keeps every item;
--- $brand is the listing's brand, so an item without a listing matches no brand filter.
--- item_id is the item's row id in the store: metrics/outcome_events refers to items by it;
--- listing_key its listing's row id (metrics/keyed_listings, metrics/listing_text), null without one.
-with source as (
-    select rowid as item_id, *
-    from complaint_items
-    where submitted_at <= $as_of
-        and submitted_at >= $since
-        and submitted_at < $until
-        and ($platform is null or platform = $platform)
-        and ($account is null or account = $account)
-        and ($reason is null or reason = $reason)
-        and ($ipr_type is null or ipr_type = $ipr_type)
-),
-
-listing_values as (
+-- metrics/complaint_items: the items a snapshot holds: one row per item of matching_items
+-- (metrics/matching_items, given by the loader) of the item's listing's $brand (null: any), with
+-- its listing's brand and value columns (null when the item has no listing: a storefront
+-- complaint, or a listing not loaded yet). listing_key is its listing's row id
+-- (metrics/unreported_listings, metrics/listing_text), null without one.
+with listing_values as (
     select rowid as listing_key, platform, listing_id, brand, cast(price as double) as price, currency, units_sold
     from listings
 ),
@@ -40,7 +26,7 @@ renamed as (
         listing_values.currency,
         listing_values.units_sold,
         listing_values.listing_key
-    from source
+    from matching_items as source
     left join listing_values using (platform, listing_id)
     where $brand is null or listing_values.brand = $brand
 )

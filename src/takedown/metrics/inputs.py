@@ -15,10 +15,10 @@ import duckdb
 import polars as pl
 
 from takedown.config import exchange_rates_path
+from takedown.contract import EVENT_TIE_ORDER, STATUS_OF_EVENT
 from takedown.metrics.exchange_rates import check_exchange_rates
 from takedown.metrics.filters import Filters
 from takedown.metrics.listing_text import LISTING_TEXT_COLUMNS, ListingText
-from takedown.contract import EVENT_TIE_ORDER, STATUS_OF_EVENT
 from takedown.metrics.status import (
     MILESTONE_COLUMNS,
     STATUS_ENUM,
@@ -78,7 +78,6 @@ _CATEGORIES: dict[str, dict[str, str]] = {
         "account": "complaint_items.account", "brand": "listings.brand", "currency": "listings.currency",
     },
     "metrics/outcome_events": {"event": "outcome_events.event"},
-    "metrics/repeat_window_items": {"platform": "complaint_items.platform"},
     "metrics/unreported_listings": {
         "platform": "listings.platform", "brand": "listings.brand", "infringement_type": "listings.infringement_type",
         "currency": "listings.currency",
@@ -211,15 +210,14 @@ def load_unreported_listings(con: duckdb.DuckDBPyConnection, as_of: dt.datetime,
     """The listings of the filters' platform and brand detected by `as_of` that no listing item of
     load_items(con, as_of, filters=filters) names, KEYED_LISTING_SCHEMA: without their text.
 
-    The items are those of metrics/complaint_items (the one definition of which items a snapshot
-    holds), read inside the store: a snapshot loads these before its items, while it is small.
+    The items are those of metrics/complaint_items over metrics/matching_items (the one definition
+    of which items a snapshot holds), read inside the store: a snapshot loads these before its items, while it is small.
     """
-    bounds = {"as_of": as_of, "since": _EARLIEST, "until": _LATEST}
-    items = load_query("metrics/complaint_items")
-    reported = f"select listing_key from ({items}) where enforcement_type = 'listing'"
-    query = f"with {_REPORTED_LISTINGS} as ({reported}) select * from ({load_query('metrics/unreported_listings')})"
+    reported = f"select listing_key from ({load_query('metrics/complaint_items')}) where enforcement_type = 'listing'"
+    query = _over_matching_items(
+        f"with {_REPORTED_LISTINGS} as ({reported}) select * from ({load_query('metrics/unreported_listings')})")
     query = _as_categories(con, query, _CATEGORIES["metrics/unreported_listings"])
-    frame = con.sql(query, params={**bounds, **filters.parameters()}).pl()
+    frame = con.sql(query, params=_item_parameters(as_of, None, None, filters)).pl()
     return frame.cast(KEYED_LISTING_SCHEMA)  # type: ignore[arg-type]
 
 
@@ -239,14 +237,37 @@ def _listing_parameters(filters: Filters) -> dict[str, object]:
 def load_items(con: duckdb.DuckDBPyConnection, as_of: dt.datetime, since: dt.datetime | None = None,
                filters: Filters = Filters(), until: dt.datetime | None = None) -> pl.DataFrame:
     """The items of load_metric_inputs (LISTED_ITEM_SCHEMA): submitted by `as_of`, in [since, until),
-    matching `filters`."""
-    bounds = {"as_of": as_of, "since": since or _EARLIEST, "until": until or _LATEST}
-    return _query(con, "metrics/complaint_items", {**bounds, **filters.parameters()}, LISTED_ITEM_SCHEMA)
+    matching `filters` (metrics/matching_items), with their listing's columns (metrics/complaint_items)."""
+    query = _over_matching_items(load_query("metrics/complaint_items"))
+    query = _as_categories(con, query, _CATEGORIES["metrics/complaint_items"])
+    frame = con.sql(query, params=_item_parameters(as_of, since, until, filters)).pl()
+    return frame.cast(LISTED_ITEM_SCHEMA)  # type: ignore[arg-type]
 
 
 def first_submitted_at(con: duckdb.DuckDBPyConnection) -> dt.datetime | None:
     """When the store's first complaint item was submitted (None: no item)."""
     return con.sql("select min(submitted_at) from complaint_items").fetchall()[0][0]
+
+
+def count_items(con: duckdb.DuckDBPyConnection, as_of: dt.datetime, since: dt.datetime | None = None,
+                until: dt.datetime | None = None) -> int:
+    """How many complaint items were submitted by `as_of` in [since, until) (None: no bound), filters aside."""
+    bounds = _item_parameters(as_of, since, until, Filters())
+    return con.sql("select count(*) from complaint_items where submitted_at <= $as_of and submitted_at >= $since "
+                   "and submitted_at < $until",
+                   params={name: bounds[name] for name in ("as_of", "since", "until")}).fetchall()[0][0]
+
+
+def _over_matching_items(query: str) -> str:
+    """`query` with the relation matching_items defined: metrics/matching_items, the items a snapshot
+    holds but for the brand filter, which `query` applies (the parameters: _item_parameters)."""
+    return f"with {_MATCHING_ITEMS} as ({load_query('metrics/matching_items')}) select * from ({query})"
+
+
+def _item_parameters(as_of: dt.datetime, since: dt.datetime | None, until: dt.datetime | None,
+                     filters: Filters) -> dict[str, object]:
+    """metrics/matching_items' parameters: the bounds (None: none) and the filters."""
+    return {"as_of": as_of, "since": since or _EARLIEST, "until": until or _LATEST, **filters.parameters()}
 
 
 def load_removed_listing_items(con: duckdb.DuckDBPyConnection, as_of: dt.datetime, since: dt.datetime,
@@ -256,19 +277,21 @@ def load_removed_listing_items(con: duckdb.DuckDBPyConnection, as_of: dt.datetim
     `filters` and have status removed at `as_of`, as repeat_offenders.removed_listing_items gives
     them (platform, seller_id, listing_id, enforcement_type, status, submitted_at; seller_id as text).
 
-    What the repeat-offender figures read of the items outside a period's cohort, in one query:
-    metrics/repeat_window_items (no listing read unless a brand filter asks) and each item's status
-    by the one rule (item_milestones.sql's last event), only the removed items leaving DuckDB.
+    What the repeat-offender figures read of the items outside a period's cohort, in one query: the
+    listing items of metrics/matching_items (metrics/repeat_window_items: no listing read unless a
+    brand filter asks) and each item's status by the one rule (item_milestones.sql's last event),
+    only the removed items leaving DuckDB.
     """
     items = load_query("metrics/repeat_window_items")
     milestones = milestones_query(known_events=load_query("metrics/outcome_events"))
-    query = (f"with loaded_items as ({items}), milestones as (select item_id, last_rank from ({milestones}))\n"
-             "select platform, seller_id, listing_id, submitted_at\n"
-             "from loaded_items join milestones using (item_id)\n"
-             "where list_contains($removed_ranks, milestones.last_rank)")
-    query = _as_categories(con, query, _CATEGORIES["metrics/repeat_window_items"])
-    parameters = {**milestone_parameters(as_of, response_window_hours), "since": since, "until": until or _LATEST,
-                  "removed_ranks": _REMOVED_RANKS, **filters.parameters()}
+    query = _over_matching_items(
+        f"with {_LOADED_ITEMS} as ({items}), milestones as (select item_id, last_rank from ({milestones}))\n"
+        "select platform, seller_id, listing_id, submitted_at\n"
+        f"from {_LOADED_ITEMS} join milestones using (item_id)\n"
+        "where list_contains($removed_ranks, milestones.last_rank)")
+    query = _as_categories(con, query, {"platform": "complaint_items.platform"})
+    parameters = {**milestone_parameters(as_of, response_window_hours), **_item_parameters(as_of, since, until, filters),
+                  "removed_ranks": _REMOVED_RANKS}
     frame = con.sql(query, params=parameters).pl()
     return frame.select(
         pl.col("platform").cast(pl.Categorical), pl.col("seller_id").cast(pl.String), pl.col("listing_id").cast(pl.String),
@@ -303,6 +326,8 @@ def load_item_milestones(con: duckdb.DuckDBPyConnection, items: pl.DataFrame, as
 
 # The name under which the loader shows DuckDB the item_ids it loaded (metrics/outcome_events).
 _LOADED_ITEMS = "loaded_items"
+# The name under which metrics/complaint_items and metrics/repeat_window_items read metrics/matching_items.
+_MATCHING_ITEMS = "matching_items"
 # The names under which listing_text_from_store shows DuckDB the listing keys asked for, and
 # load_unreported_listings those the snapshot's items name.
 _WANTED_LISTINGS = "wanted_listings"

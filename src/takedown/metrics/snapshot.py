@@ -37,6 +37,7 @@ from takedown.metrics.inputs import (
     KEYED_LISTING_SCHEMA,
     LISTING_SIGHTING_SCHEMA,
     MetricInputs,
+    count_items,
     empty_frame,
     first_submitted_at,
     listing_text_from_store,
@@ -139,9 +140,10 @@ class Snapshot:
     def require_whole_store(self, what: str, listings: bool = False) -> None:
         """Raise NarrowSnapshotError unless the snapshot holds every item (and the listings, when asked)."""
         if self.since is not None or self._cut_short:
+            span = " ".join(f"{word} {bound}" for word, bound in (("from", self.since), ("before", self.until))
+                            if bound is not None)
             raise NarrowSnapshotError(f"{what} needs the whole store; this snapshot was loaded with the items "
-                                      f"submitted from {self.since} before {self.until} only: load it with "
-                                      "since=None and until=None")
+                                      f"submitted {span} only: load it with since=None and until=None")
         if listings:
             self.require_listings(what)
 
@@ -394,13 +396,11 @@ def load_snapshot(con: duckdb.DuckDBPyConnection, as_of: dt.datetime, filters: F
     `filters` are pushed into the SQL as bound parameters. `since` (None: the whole store) loads
     only the items submitted from then on, and `until` (None: to as_of) only those submitted before
     it: enough for a period's figures (summary.cohort_scope says which items SPEC's JSON reads),
-    too little for the queues. `listings=False` skips the
-    listings and rights (the rows behind a figure and the queues need them). `repeat_offenders`
-    (with a `since` later than the repeat-offender window's start) also loads the few columns the
-    repeat-offender figures read of that window's listing items outside [since, until), so they
-    are answered too. Each
-    item's status and milestones are computed inside DuckDB (status.event_milestones' query): no
-    event reaches Polars.
+    too little for the queues. `listings=False` skips the listings and rights (the rows behind a
+    figure and the queues need them). `repeat_offenders` also loads what the repeat-offender
+    figures read of that window's listing items outside [since, until) (their removed ones), so
+    they are answered too. Each item's status and milestones are computed inside DuckDB
+    (status.event_milestones' query): no event reaches Polars.
     """
     with _bounded_memory(con):
         return _load_snapshot(con, as_of, filters, since, until, settings, listings, rates_path, version,
@@ -468,9 +468,7 @@ def _slices(con: duckdb.DuckDBPyConnection, since: dt.datetime | None, until: dt
     # of about `per_slice` items each, read one after the other so that DuckDB's working memory is
     # a slice's, not the whole load's. The first span starts at `since`, the last ends at `until`.
     end = as_of if until is None else min(until, as_of)
-    count = con.sql("select count(*) from complaint_items where submitted_at <= ? and submitted_at >= ? "
-                    "and submitted_at < ?", params=[end, since or _EARLIEST, until or _LATEST]).fetchall()[0][0]
-    slices = max(1, -(-count // per_slice))
+    slices = max(1, -(-count_items(con, as_of, since, until) // per_slice))
     first = since if since is not None else first_submitted_at(con)
     if slices == 1 or first is None or first >= end:
         return [(since, until)]
@@ -482,17 +480,14 @@ def _slices(con: duckdb.DuckDBPyConnection, since: dt.datetime | None, until: dt
 def _load_repeat_items(con: duckdb.DuckDBPyConnection, as_of: dt.datetime,
                        spans: list[tuple[dt.datetime, dt.datetime | None]], filters: Filters,
                        settings: Settings) -> pl.DataFrame:
-    # The removed listing items submitted in each span [start, end) (None: by as_of), one query
-    # per span: only the removed items leave DuckDB, whose memory stays bounded (it spills), and
-    # each query reads every event once (slicing a span would read them once per slice).
-    spans_read = [load_removed_listing_items(con, as_of, start, end, settings.response_window_hours, filters)
-                  for start, end in spans]
-    return repeat_module.removed_listing_items(pl.concat(spans_read, rechunk=False), as_of, settings)
+    # The removed listing items submitted in each span [start, end) (None: by as_of) of the window,
+    # one query per span: only the removed items leave DuckDB, whose memory stays bounded (it
+    # spills), and each query reads every event once (slicing a span would read them once per slice).
+    return pl.concat([load_removed_listing_items(con, as_of, start, end, settings.response_window_hours, filters)
+                      for start, end in spans], rechunk=False)
 
 
 # How a load is cut into spans of submitted_at read one after the other (see _slices): the items
 # in slices of about this many (a small store whole: its facts in one chunk, which the views read
 # fastest).
 _ITEMS_PER_SLICE = 2_000_000
-_EARLIEST = dt.datetime(1, 1, 1)
-_LATEST = dt.datetime(9999, 12, 31)
