@@ -100,3 +100,47 @@ def test_months_ending_lists_the_labels_oldest_first():
 def test_instants_are_written_in_utc_with_z():
     assert iso_utc(dt.datetime(2026, 8, 31, 16)) == "2026-08-31T16:00:00Z"
     assert iso_utc(dt.datetime(2026, 8, 31, 16, 0, 0, 5)) == "2026-08-31T16:00:00.000005Z"
+
+
+# --- aware and naive datetimes given to the library (issue 16) ---------------------------------
+
+def test_an_aware_period_is_converted_to_naive_utc():
+    from zoneinfo import ZoneInfo
+
+    china = ZoneInfo("Asia/Shanghai")
+    period = Period(dt.datetime(2026, 9, 1, tzinfo=china), dt.datetime(2026, 10, 1, tzinfo=china))
+    assert period == month_period("2026-09", "Asia/Shanghai")
+    assert period.start.tzinfo is None and period.end.tzinfo is None
+    assert Period(dt.datetime(2026, 9, 1, tzinfo=dt.UTC), dt.datetime(2026, 10, 1)) == month_period("2026-09", "UTC")
+
+
+def test_contains_accepts_an_aware_instant():
+    period = month_period("2026-09", "UTC")
+    assert period.contains(dt.datetime(2026, 9, 30, 23, 59, tzinfo=dt.UTC))
+    plus_eight = dt.timezone(dt.timedelta(hours=8))
+    assert period.contains(dt.datetime(2026, 10, 1, 7, 59, tzinfo=plus_eight))  # 23:59 UTC on September 30th
+    assert not period.contains(dt.datetime(2026, 10, 1, 8, tzinfo=plus_eight))  # midnight UTC: October
+
+
+@pytest.mark.parametrize(("start", "shown"), [
+    (dt.date(2026, 9, 1), "date"), ("2026-09-01", "parse_instant"), (1_788_000_000, "int")])
+def test_a_period_of_anything_but_datetimes_is_a_clear_type_error(start, shown):
+    with pytest.raises(TypeError, match=f"a period's start must be a datetime, not .*{shown}"):
+        Period(start, dt.datetime(2026, 10, 1))
+
+
+def test_an_aware_period_gives_the_same_figures_as_the_naive_one(program_store):
+    from zoneinfo import ZoneInfo
+
+    from takedown.metrics import load_snapshot
+    from takedown.store import connect_reader
+
+    con = connect_reader(program_store)
+    try:
+        snapshot = load_snapshot(con, dt.datetime(2026, 10, 15))
+    finally:
+        con.close()
+    china = ZoneInfo("Asia/Shanghai")
+    aware = snapshot.totals(Period(dt.datetime(2026, 9, 1, tzinfo=china), dt.datetime(2026, 10, 1, tzinfo=china)))
+    assert aware.equals(snapshot.totals(month_period("2026-09", "Asia/Shanghai")))
+    assert aware["submitted"].item() == 4

@@ -2,7 +2,8 @@
 
 Every instant the metrics handle is a naive `datetime` holding UTC, the store's convention. Time
 zones only decide where calendar months begin and end, and how a time written without an offset on
-the command line is read.
+the command line is read. An aware datetime given to the library (a `Period`, an as-of) is converted
+to naive UTC on the way in (`naive_utc`); a naive one is taken as UTC already.
 """
 
 from __future__ import annotations
@@ -17,18 +18,43 @@ _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 @dataclass(frozen=True)
 class Period:
-    """A half-open interval [start, end) of naive UTC instants."""
+    """A half-open interval [start, end) of naive UTC instants.
+
+    An aware start or end is converted to naive UTC (`Period(datetime(2026, 9, 1, tzinfo=ZoneInfo(
+    "Asia/Shanghai")), ...)` starts at 2026-08-31 16:00 UTC); a naive one is taken as UTC. Anything
+    but a datetime (a date, a string) is a TypeError that says how to write one.
+    """
 
     start: dt.datetime
     end: dt.datetime
 
     def __post_init__(self) -> None:
+        # Frozen: the converted values are set the way dataclasses set fields.
+        object.__setattr__(self, "start", naive_utc(self.start, "a period's start"))
+        object.__setattr__(self, "end", naive_utc(self.end, "a period's end"))
         if not self.start < self.end:
             raise ValueError(f"a period must start before it ends: {self.start} is not before {self.end}")
 
     def contains(self, instant: dt.datetime) -> bool:
-        """Whether `instant` (naive UTC) lies in [start, end)."""
-        return self.start <= instant < self.end
+        """Whether `instant` (naive UTC, or aware) lies in [start, end)."""
+        return self.start <= naive_utc(instant, "the instant") < self.end
+
+
+def naive_utc(moment: object, what: str = "a time") -> dt.datetime:
+    """`moment` as the store's naive UTC: an aware datetime converted, a naive one taken as UTC.
+
+    Anything else is a TypeError naming `what` and how to write a time (a date has no time of
+    day, and a string no agreed zone: neither is guessed).
+    """
+    if not isinstance(moment, dt.datetime):
+        hint = (" (a date has no time of day: use datetime(y, m, d) for its midnight, UTC)"
+                if isinstance(moment, dt.date) else
+                " (parse text with takedown.metrics.periods.parse_instant(text, timezone))"
+                if isinstance(moment, str) else "")
+        raise TypeError(f"{what} must be a datetime, not {type(moment).__name__} {moment!r}{hint}")
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        return moment.replace(tzinfo=None)
+    return to_utc(moment)
 
 
 def time_zone(name: str) -> ZoneInfo:
