@@ -54,6 +54,11 @@ def fail(command: str, message: str, status: int) -> int:
     return status
 
 
+def warn(command: str, message: str) -> None:
+    """Print `takedown COMMAND: warning: message` as one terminal-safe line on stderr (the command goes on)."""
+    print(f"takedown {command}: warning: {terminal_text(message)}", file=sys.stderr, flush=True)
+
+
 def describe_os_error(error: OSError) -> str:
     """`path: reason` for an OSError (`[Errno 2] No such file or directory: 'x'` reads worse)."""
     names = [str(name) for name in (error.filename, error.filename2) if name is not None]

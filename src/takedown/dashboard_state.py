@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
+import re
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -21,8 +22,9 @@ import streamlit as st
 
 from takedown import dashboard_data
 from takedown.config import DEFAULT_SETTINGS, resolve_db_path
+from takedown.escape import terminal_text
 from takedown.export import table_bytes
-from takedown.metrics.filters import FILTER_COLUMNS, Filters
+from takedown.metrics.filters import FILTER_COLUMNS, SHOWN_KNOWN_VALUES, Filters, UnknownValue, unknown_filter_values
 from takedown.metrics.registry import METRIC_BY_NAME
 from takedown.metrics.periods import Period, iso_utc, parse_instant, parse_month, time_zone, utc_now
 from takedown.metrics.snapshot import Snapshot, load_snapshot, round_as_of
@@ -149,6 +151,19 @@ def filter_choices(version: str) -> dict[str, list[str]]:
     return dashboard_data.filter_choices(cursor())
 
 
+@st.cache_data(show_spinner=False, max_entries=32)
+def unknown_filters(version: str, filters: tuple[tuple[str, str], ...]) -> list[UnknownValue]:
+    """The view's filter values the store of `version` does not hold (cached per version and filters)."""
+    return unknown_filter_values(cursor(), Filters(**dict(filters))) if filters else []
+
+
+def _inert(value: str) -> str:
+    """`value` as a Markdown code span that no backtick in it can close (controls made visible)."""
+    text = terminal_text(value)
+    fence = "`" * (max((len(run) for run in re.findall("`+", text)), default=0) + 1)
+    return f"{fence} {text} {fence}"
+
+
 @st.cache_data(show_spinner=False, max_entries=8)
 def last_ingest(version: str) -> dt.datetime | None:
     """When the newest file of the store of `version` was loaded."""
@@ -267,18 +282,20 @@ def _unfreeze() -> None:
 def choose_view() -> View:
     """The view of this run (current_view), with the sidebar's choosers; kept for the pages.
 
-    A filter value the store does not hold gives a warning and is dropped.
+    A filter value the store does not hold gives a warning that lists the values it holds, and is
+    dropped. Values (the URL's, the store's) show as inline code: Markdown in them is not obeyed.
     """
     view = current_view()
-    choices = filter_choices(current_version())
-    kept = {}
-    for name, value in view.filters.active.items():
-        known = choices.get(name)
-        normal = getattr(Filters(**{name: value}).normalised(), name)
-        if known is not None and normal not in known:
-            st.warning(f"{name}: the store holds no {name} {value!r}; showing every {name}.", icon="⚠️")
-            continue
-        kept[name] = value
+    version = current_version()
+    choices = filter_choices(version)
+    unknown = unknown_filters(version, tuple(sorted(view.filters.active.items())))
+    for value in unknown:
+        held = ", ".join(_inert(known) for known in value.known[:SHOWN_KNOWN_VALUES])
+        more = f" and {len(value.known) - SHOWN_KNOWN_VALUES:,} more" if len(value.known) > SHOWN_KNOWN_VALUES else ""
+        st.warning(f"{value.name}: the store holds no {value.name} {_inert(value.value)}; showing every "
+                   f"{value.name}. It holds: {held or 'none'}{more}.", icon="⚠️")
+    dropped = {value.name for value in unknown}
+    kept = {name: value for name, value in view.filters.active.items() if name not in dropped}
     view = dataclasses.replace(view, filters=Filters(**kept))
     set_view(view)
     as_of = view.as_of if view.as_of is not None else round_as_of(utc_now())

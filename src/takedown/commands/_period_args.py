@@ -111,3 +111,13 @@ def filters_from_args(args: argparse.Namespace):
     except ValueError as error:
         raise UsageError(str(error)) from error
     return filters
+
+
+def warn_unknown_filter_values(command: str, con, filters, consequence: str) -> None:
+    """One warning line per filter value the store does not hold, naming its flag and the values it
+    holds: the command still runs (its figures are zeros), but nobody mistakes a typo for an answer."""
+    from takedown.cli import warn
+    from takedown.metrics.filters import unknown_filter_values
+
+    for unknown in unknown_filter_values(con, filters):
+        warn(command, f"{unknown.describe('--' + unknown.name.replace('_', '-'))}; {consequence}")

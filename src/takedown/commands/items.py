@@ -21,6 +21,7 @@ from takedown.commands._period_args import (
     add_period_arguments,
     filters_from_args,
     period_and_as_of,
+    warn_unknown_filter_values,
 )
 from takedown.config import resolve_db_path
 from takedown.escape import terminal_text
@@ -76,7 +77,9 @@ def run(args: argparse.Namespace) -> int:
     settings = dataclasses.replace(DEFAULT_SETTINGS, report_timezone=args.tz)
     try:
         # The rows are the period's cohort: the snapshot needs no item submitted outside it.
-        snapshot = load_snapshot(con, as_of, filters, since=period.start, until=period.end, settings=settings)
+        warn_unknown_filter_values("items", con, filters, "no item matches it")
+        snapshot = load_snapshot(con, as_of, filters, since=period.start, until=period.end, settings=settings,
+                                 strict=False)
         rows = snapshot.rows(period, args.metric)
     except (duckdb.Error, OSError, ValueError) as error:
         return fail("items", f"cannot list the items: {error}", EXIT_FAILED)

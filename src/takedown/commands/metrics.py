@@ -14,6 +14,7 @@ from takedown.commands._period_args import (
     add_period_arguments,
     filters_from_args,
     period_and_as_of,
+    warn_unknown_filter_values,
 )
 from takedown.config import DEFAULT_SETTINGS, Settings, resolve_db_path
 
@@ -80,7 +81,8 @@ def run(args: argparse.Namespace) -> int:
     except StoreError as error:
         return fail("metrics", str(error), EXIT_FAILED)
     try:
-        metrics = metrics_from_store(con, period, as_of, args.tz, settings, filters=filters)
+        warn_unknown_filter_values("metrics", con, filters, "every figure below counts nothing")
+        metrics = metrics_from_store(con, period, as_of, args.tz, settings, filters=filters, strict=False)
     except (duckdb.Error, OSError, ValueError) as error:
         return fail("metrics", f"cannot compute the metrics: {error}", EXIT_FAILED)
     finally:

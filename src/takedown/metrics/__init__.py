@@ -13,7 +13,7 @@ SPEC left open, is in docs/metric_dictionary.md.
 """
 
 from takedown.metrics.facts import FACT_COLUMNS, attach_listing_values, complaint_item_facts
-from takedown.metrics.filters import FILTER_COLUMNS, Filters
+from takedown.metrics.filters import FILTER_COLUMNS, Filters, UnknownFilterValue, unknown_filter_values
 from takedown.metrics.good_faith import good_faith_by_reason, good_faith_standing, good_faith_summary
 from takedown.metrics.inputs import MetricInputs, load_metric_inputs, read_exchange_rates
 from takedown.metrics.item_rows import MISSED_COLUMNS, ROW_COLUMNS, rows_behind
@@ -57,5 +57,5 @@ __all__ = [
     "load_metric_inputs", "load_snapshot", "metric", "metrics_from_store", "metrics_json", "metrics_since",
     "month_period", "monthly_trend", "parse_instant", "read_exchange_rates", "repeat_offender_figures",
     "repeat_offender_sellers", "repeat_offender_summary", "repeat_offenders_queue", "round_as_of",
-    "snapshot_from_inputs", "status_as_of", "utc_now",
+    "snapshot_from_inputs", "status_as_of", "utc_now", "UnknownFilterValue", "unknown_filter_values",
 ]

@@ -4,15 +4,22 @@ A filtered figure equals the matching breakdown's figure: a filter keeps the com
 column equals the value, exactly as the breakdown groups them. Values are normalised the way
 ingest stores them (a platform's alias to its name, a reason lower-cased and trimmed) and reach
 the SQL as bound parameters, never as text.
+
+A value the store does not hold (after that normalisation) would give zeros that look like an
+answer: `unknown_filter_values` finds such values with the ones the store does hold, and
+`check_filter_values` (what `load_snapshot` calls unless `strict=False`) raises UnknownFilterValue.
 """
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass, fields
 
+import duckdb
 import polars as pl
 
 from takedown.contract import IPR_TYPES, PLATFORMS, alias_table, normalise_enum_value
+from takedown.sql import load_query
 
 # Filter name -> the fact column it compares (the breakdown of the same name groups by it).
 FILTER_COLUMNS = ("platform", "account", "reason", "ipr_type", "brand")
@@ -78,3 +85,76 @@ class Filters:
     def active(self) -> dict[str, str]:
         """The filters that are set, by name (as given)."""
         return {name: getattr(self, name) for name in FILTER_COLUMNS if getattr(self, name) is not None}
+
+
+# A message lists at most this many of the values the store holds (an account list can be long).
+SHOWN_KNOWN_VALUES = 12
+
+
+@dataclass(frozen=True)
+class UnknownValue:
+    """One filter value the store does not hold: the filter, the value as given and as normalised,
+    and the values the store holds for that filter (sorted)."""
+
+    name: str
+    value: str
+    normalised: str
+    known: tuple[str, ...]
+
+    def describe(self, label: str | None = None) -> str:
+        """`platform 'taboa' is not in the store (did you mean 'taobao'?); it holds 7 values: 1688, ...`.
+
+        `label` names the filter (default its name; the CLI passes its flag, `--platform`).
+        """
+        label = label or self.name
+        spelled = repr(self.value) if self.value == self.normalised else f"{self.value!r} (read as {self.normalised!r})"
+        text = f"{label} {spelled} is not in the store"
+        close = difflib.get_close_matches(self.normalised.lower(), [v.lower() for v in self.known], n=1, cutoff=0.6)
+        if close:
+            suggestion = next(v for v in self.known if v.lower() == close[0])
+            text += f" (did you mean {suggestion!r}?)"
+        if not self.known:
+            return text + f"; it holds no {self.name} at all"
+        shown = ", ".join(self.known[:SHOWN_KNOWN_VALUES])
+        more = f", ... ({len(self.known) - SHOWN_KNOWN_VALUES:,} more)" if len(self.known) > SHOWN_KNOWN_VALUES else ""
+        return text + f"; it holds {len(self.known):,} value{'s' if len(self.known) > 1 else ''}: {shown}{more}"
+
+
+class UnknownFilterValue(ValueError):
+    """A filter names a value the store does not hold, so every figure would be zero.
+
+    `unknown` lists each such value with the values the store holds. Load with `strict=False`
+    (load_snapshot, metrics_from_store) to get the zeros anyway.
+    """
+
+    def __init__(self, unknown: list[UnknownValue]) -> None:
+        self.unknown = tuple(unknown)
+        super().__init__("; and ".join(value.describe() for value in unknown)
+                         + " (pass strict=False to load the empty selection anyway)")
+
+
+def store_filter_values(con: duckdb.DuckDBPyConnection, names: list[str] | tuple[str, ...]) -> dict[str, list[str]]:
+    """The values the store behind `con` holds for each filter of `names`, sorted (metrics/filter_values)."""
+    held: dict[str, list[str]] = {name: [] for name in names}
+    if names:
+        for name, value in con.execute(load_query("metrics/filter_values"), {"filters": list(names)}).fetchall():
+            held[name].append(value)
+    return held
+
+
+def unknown_filter_values(con: duckdb.DuckDBPyConnection, filters: Filters) -> list[UnknownValue]:
+    """The filter values the store does not hold, after normalisation (an alias, case and spaces).
+
+    Reads only the filters that are set: nothing when none is.
+    """
+    normal = filters.normalised()
+    active = [name for name in FILTER_COLUMNS if getattr(normal, name) is not None]
+    held = store_filter_values(con, active)
+    return [UnknownValue(name, getattr(filters, name), getattr(normal, name), tuple(held[name]))
+            for name in active if getattr(normal, name) not in held[name]]
+
+
+def check_filter_values(con: duckdb.DuckDBPyConnection, filters: Filters) -> None:
+    """Raise UnknownFilterValue when a filter names a value the store does not hold."""
+    if unknown := unknown_filter_values(con, filters):
+        raise UnknownFilterValue(unknown)

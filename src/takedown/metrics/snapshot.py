@@ -32,7 +32,7 @@ from takedown.metrics import queues as queues_module
 from takedown.metrics import repeat_offenders as repeat_module
 from takedown.metrics import rights as rights_module
 from takedown.metrics.facts import facts_from_milestones
-from takedown.metrics.filters import FILTER_COLUMNS, Filters
+from takedown.metrics.filters import FILTER_COLUMNS, Filters, check_filter_values
 from takedown.metrics.inputs import (
     KEYED_LISTING_SCHEMA,
     LISTING_SIGHTING_SCHEMA,
@@ -52,7 +52,7 @@ from takedown.metrics.inputs import (
 from takedown.metrics.item_rows import rows_behind
 from takedown.metrics.listing_text import LISTING_TEXT_COLUMNS, ListingText, listing_text_from_frame, with_listing_keys
 from takedown.metrics.kpis import cohort, cohort_metrics
-from takedown.metrics.periods import Period, good_faith_window
+from takedown.metrics.periods import Period, good_faith_window, naive_utc
 from takedown.metrics.status import event_milestones, known_events, known_items
 from takedown.metrics.trends import HEADLINE_METRICS, monthly_trend, trend_window
 
@@ -390,7 +390,7 @@ def _missed_counter_notices(milestones: pl.DataFrame, facts: pl.DataFrame, setti
 def load_snapshot(con: duckdb.DuckDBPyConnection, as_of: dt.datetime, filters: Filters = Filters(),
                   since: dt.datetime | None = None, settings: Settings = DEFAULT_SETTINGS, listings: bool = True,
                   rates_path: Path | None = None, version: str | None = None,
-                  repeat_offenders: bool = False, until: dt.datetime | None = None) -> Snapshot:
+                  repeat_offenders: bool = False, until: dt.datetime | None = None, strict: bool = True) -> Snapshot:
     """Read the store behind `con` as known at `as_of` (naive UTC) into a Snapshot.
 
     `filters` are pushed into the SQL as bound parameters. `since` (None: the whole store) loads
@@ -400,8 +400,14 @@ def load_snapshot(con: duckdb.DuckDBPyConnection, as_of: dt.datetime, filters: F
     figure and the queues need them). `repeat_offenders` also loads what the repeat-offender
     figures read of that window's listing items outside [since, until) (their removed ones), so
     they are answered too. Each item's status and milestones are computed inside DuckDB
-    (status.event_milestones' query): no event reaches Polars.
+    (status.event_milestones' query): no event reaches Polars. A filter value the store does not
+    hold raises UnknownFilterValue (listing the values it does) unless `strict=False`.
     """
+    as_of = naive_utc(as_of, "as_of")  # an aware time is converted; naive ones are UTC already
+    since, until = (None if bound is None else naive_utc(bound, name)
+                    for bound, name in ((since, "since"), (until, "until")))
+    if strict:
+        check_filter_values(con, filters)
     with _bounded_memory(con):
         return _load_snapshot(con, as_of, filters, since, until, settings, listings, rates_path, version,
                               repeat_offenders)

@@ -103,13 +103,16 @@ def compute_metrics(inputs: MetricInputs, period: Period, as_of: dt.datetime, ti
 
 def metrics_from_store(con: duckdb.DuckDBPyConnection, period: Period, as_of: dt.datetime, timezone: str,
                        settings: Settings = DEFAULT_SETTINGS, rates_path: Path | None = None,
-                       filters: Filters = Filters()) -> dict[str, object]:
-    """metrics_json over the store behind `con`: a snapshot of only the items these metrics read."""
+                       filters: Filters = Filters(), strict: bool = True) -> dict[str, object]:
+    """metrics_json over the store behind `con`: a snapshot of only the items these metrics read.
+
+    A filter value the store does not hold raises UnknownFilterValue unless `strict=False`.
+    """
     time_zone(timezone)
     settings = dataclasses.replace(settings, report_timezone=timezone)
     # The cohorts' items with every column; of the repeat-offender window's other items, only the
     # few columns its figures read.
     scope = cohort_scope(period, settings.report_timezone, settings)
     snapshot = load_snapshot(con, as_of, filters, since=scope.start, until=scope.end, settings=settings,
-                             listings=False, rates_path=rates_path, repeat_offenders=True)
+                             listings=False, rates_path=rates_path, repeat_offenders=True, strict=strict)
     return metrics_json(snapshot, period)
