@@ -170,3 +170,23 @@ def test_a_hostile_cell_that_reaches_the_rejects_export_is_escaped(tmp_path, db_
     short_row = exported.filter(pl.col("rule") == "field_count")
     assert short_row["file"].to_list() == ["'=1+2.csv"] * 2  # the rows of L2 and L9 lack the last field
     assert short_row["column"].to_list() == ["'@SUM(A1)"] * 2
+
+
+def test_ingest_piped_in_a_40_column_shell_prints_whole_paths_and_cells(tmp_path):
+    import os
+
+    folder = tmp_path / "a-rather-long-folder-name" / "another_long_sub_folder"
+    folder.mkdir(parents=True)
+    export = folder / "listings_export_2026_09_from_the_vendor.csv"
+    export.write_text(GOOD, encoding="utf-8")
+    db = folder / "store.duckdb"
+    env = {**os.environ, "COLUMNS": "40"}
+    env.pop("FORCE_COLOR", None), env.pop("TTY_COMPATIBLE", None)
+    result = subprocess.run([sys.executable, "-m", "takedown.cli", "ingest", str(export), "--db", str(db)],
+                            capture_output=True, text=True, env=env)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert "…" not in result.stdout
+    [row] = [line for line in lines if export.name in line]
+    assert str(export) in row and "listings" in row
+    assert f"store {db}" in lines

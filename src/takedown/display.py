@@ -1,4 +1,10 @@
-"""Terminal output of the CLI: summary tables and progress bars (rich)."""
+"""Terminal output of the CLI: summary tables and progress bars (rich).
+
+Nothing is cut or broken mid-name: on a pipe or into a file there is no width to fit, so lines and
+tables come out whole (`console`); on a terminal a line that names a path is left for the terminal
+to wrap (soft wrap: copied, it is still one line), and a table too wide for the terminal is printed
+as one plain line per row (`print_table`) instead of with its cells cut to `…`.
+"""
 
 from __future__ import annotations
 
@@ -9,12 +15,44 @@ from pathlib import Path
 import polars as pl
 from rich.console import Console
 from rich.markup import escape
+from rich.measure import Measurement
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from takedown.escape import terminal_text
 
 STAGES = ("read", "validate", "load", "publish")
+# The width of a console that writes to a pipe or a file: wider than any line the CLI prints, so
+# rich (which would assume 80 columns, or $COLUMNS) neither wraps a line nor cuts a cell.
+UNBOUNDED_WIDTH = 1_000_000
+
+
+def console(stderr: bool = False) -> Console:
+    """A console for stdout (or stderr): the terminal's width on a terminal, unbounded elsewhere."""
+    terminal = Console(stderr=stderr)
+    return terminal if terminal.is_terminal else Console(stderr=stderr, width=UNBOUNDED_WIDTH)
+
+
+def print_line(out: Console, text: str) -> None:
+    """A line that may hold a path or a name: never broken by rich (the terminal wraps it, if it must)."""
+    out.print(text, soft_wrap=True)
+
+
+def print_table(out: Console, table: Table, title: str | None = None) -> None:
+    """`title` on its own line, then the table: drawn when it fits, else one plain line per row.
+
+    A drawn table too wide for the terminal would have its cells cut (`/tmp/c…`); the plain lines
+    keep every cell whole as `heading: value` pairs, one row per line.
+    """
+    if title:
+        print_line(out, title)
+    if Measurement.get(out, out.options.update_width(UNBOUNDED_WIDTH), table).maximum <= out.width:
+        out.print(table)
+        return
+    headings = [str(column.header) for column in table.columns]
+    for cells in zip(*(column.cells for column in table.columns), strict=True):
+        out.print("  " + "; ".join(f"{heading}: {cell}" for heading, cell in zip(headings, cells, strict=True)),
+                  soft_wrap=True, highlight=False)
 
 
 def shown(value: object) -> str:
@@ -55,8 +93,8 @@ class StageProgress:
 
 def print_ingest_summary(results: list, db_path: Path, table_rows: dict[str, int] | None = None) -> None:
     """One line per file, then the store's table counts (`table_rows` when the writer counted them)."""
-    console = Console()
-    table = Table(title="ingest", title_justify="left")
+    out = console()
+    table = Table()
     for name in ("file", "kind", "rows", "inserted", "updated", "unchanged", "rejected", "batch"):
         table.add_column(name, justify="right" if name not in ("file", "kind", "batch") else "left")
     for result in results:
@@ -65,10 +103,10 @@ def print_ingest_summary(results: list, db_path: Path, table_rows: dict[str, int
         else:
             table.add_row(shown(result.file), result.kind, *(f"{getattr(result, n):,}" for n in
                           ("rows", "inserted", "updated", "unchanged", "rejected")), shown(result.batch_id))
-    console.print(table)
+    print_table(out, table, "ingest")
     if any(result.rejected for result in results):
-        console.print("Rejected rows are quarantined: [bold]takedown rejects[/bold] lists them with every reason.")
-    print_store_summary(db_path, console, table_rows)
+        out.print("Rejected rows are quarantined: [bold]takedown rejects[/bold] lists them with every reason.")
+    print_store_summary(db_path, out, table_rows)
 
 
 # The tables whose row counts follow an ingest: DuckDB answers count(*) of a whole table from its
@@ -77,12 +115,12 @@ def print_ingest_summary(results: list, db_path: Path, table_rows: dict[str, int
 SUMMARY_TABLES = ("listings", "complaint_items", "outcome_events", "ip_rights", "ingest_batches", "quarantined_rows")
 
 
-def print_store_summary(db_path: Path, console: Console | None = None,
+def print_store_summary(db_path: Path, out: Console | None = None,
                         table_rows: dict[str, int] | None = None) -> None:
     """The published store's row counts per table (cheap at any size); read from it unless given."""
     from takedown.store import connect_reader
 
-    console = console or Console()
+    out = out or console()
     if table_rows:
         rows = [(name, table_rows[name]) for name in SUMMARY_TABLES if name in table_rows]
     else:
@@ -94,14 +132,14 @@ def print_store_summary(db_path: Path, console: Console | None = None,
                     if name in present]
         finally:
             con.close()
-    table = Table(title=f"store {shown(db_path)}", title_justify="left")
+    table = Table()
     table.add_column("table")
     table.add_column("rows", justify="right")
     for name, count in rows:
         table.add_row(name, f"{count:,}")
-    console.print(table)
-    console.print("Orphans and other store-wide checks: the dashboard's data-quality page; "
-                  "quarantined rows: [bold]takedown rejects[/bold].")
+    print_table(out, table, f"store {shown(db_path)}")
+    out.print("Orphans and other store-wide checks: the dashboard's data-quality page; "
+              "quarantined rows: [bold]takedown rejects[/bold].")
 
 
 def print_rejects(frame: pl.DataFrame) -> None:
@@ -143,33 +181,33 @@ def print_metrics(metrics: dict) -> None:
     """`takedown metrics`: headline figures, platforms, repeat offenders and Good-Faith standing as tables."""
     from takedown.metrics.registry import format_percent, metric
 
-    console = Console()
+    out = console()
     period = metrics["period"]
-    console.print(f"[bold]Takedown metrics[/bold] for {period['start']} to {period['end']} "
-                  f"(report time zone {shown(metrics['timezone'])}), as of {metrics['as_of']}")
-    headline = Table(title="headline figures", title_justify="left")
+    print_line(out, f"[bold]Takedown metrics[/bold] for {period['start']} to {period['end']} "
+               f"(report time zone {shown(metrics['timezone'])}), as of {metrics['as_of']}")
+    headline = Table()
     headline.add_column("metric")
     headline.add_column("value", justify="right")
     for name in HEADLINE_METRICS:
         entry = metric(name)
         headline.add_row(entry.label, entry.format(metrics["totals"][name]))
-    console.print(headline)
+    print_table(out, headline, "headline figures")
 
-    platforms = Table(title="by platform (CN: counter-notices)", title_justify="left")
+    platforms = Table()
     platforms.add_column("platform")
     for heading, _ in PLATFORM_COLUMNS:
         platforms.add_column(heading, justify="right")
     for platform, figures in metrics["by_platform"].items():
         # Platforms, accounts and reasons come from the exports: shown, never obeyed.
         platforms.add_row(shown(platform), *(metric(name).format(figures[name]) for _, name in PLATFORM_COLUMNS))
-    console.print(platforms)
+    print_table(out, platforms, "by platform (CN: counter-notices)")
 
     repeat = metrics["repeat_offenders"]
-    console.print(f"Repeat offenders (>= {repeat['threshold']} removed listings in {repeat['window_days']} days): "
+    out.print(f"Repeat offenders (>= {repeat['threshold']} removed listings in {repeat['window_days']} days): "
                   f"{repeat['count']:,}, {format_percent(repeat['share_of_removed'])} of removed listing items.")
 
     good_faith = metrics["good_faith"]
-    standing = Table(title=f"Good-Faith standing {good_faith['start']} to {good_faith['end']}", title_justify="left")
+    standing = Table()
     for label in ("account", "takedown rate", "counter-notice success", "at risk", "reasons at risk"):
         standing.add_column(label, justify="left" if label in ("account", "reasons at risk") else "right")
     for account, figures in good_faith["accounts"].items():
@@ -177,14 +215,14 @@ def print_metrics(metrics: dict) -> None:
         standing.add_row(shown(account), format_percent(figures["takedown_rate"]),
                          format_percent(figures["counter_notice_success_rate"]),
                          "[red]yes[/red]" if figures["at_risk"] else "no", shown(", ".join(risky)))
-    console.print(standing)
+    print_table(out, standing, f"Good-Faith standing {good_faith['start']} to {good_faith['end']}")
 
 
 def print_item_rows(rows: pl.DataFrame, metric_name: str) -> None:
     """`takedown items` on a terminal: how many rows, and the first SHOWN_ITEM_ROWS of them."""
     more = (f" (the first {SHOWN_ITEM_ROWS}; --out FILE.xlsx or --json for all)"
             if rows.height > SHOWN_ITEM_ROWS else "")
-    Console(stderr=True).print(f"{rows.height:,} rows behind {metric_name}{more}")
+    print_line(console(stderr=True), f"{rows.height:,} rows behind {metric_name}{more}")
     if not rows.height:
         return
     table = Table()
@@ -193,4 +231,4 @@ def print_item_rows(rows: pl.DataFrame, metric_name: str) -> None:
     for row in rows.head(SHOWN_ITEM_ROWS).select(ITEM_ROW_COLUMNS).iter_rows():
         # Titles are untrusted seller text: markup and control characters must show as text.
         table.add_row(*("" if value is None else shown(value) for value in row))
-    Console().print(table)
+    print_table(console(), table)

@@ -123,14 +123,12 @@ def serve(db_path: Path) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from rich.console import Console
-
     from takedown.demo.live import LiveFeed
     from takedown.demo.pipeline import DemoError, build_demo, default_exports_dir, default_inbox_dir
-    from takedown.display import StageProgress, print_store_summary, shown
+    from takedown.display import StageProgress, console as make_console, print_line, print_store_summary, shown
     from takedown.store import StoreError
 
-    console = Console(stderr=True)
+    console = make_console(stderr=True)
     db_path = resolve_db_path(args.db)
     out_dir = args.out or default_exports_dir()
     inbox = args.inbox or default_inbox_dir()
@@ -146,8 +144,8 @@ def run(args: argparse.Namespace) -> int:
     if args.live:
         # The live feed replays the last hours quickly, so the history stops short of now.
         end = min(end, now) - dt.timedelta(hours=CATCH_UP_HOURS)
-    console.print(f"Generating {args.scale:,} complaint items up to {end:%Y-%m-%d %H:%M} UTC "
-                  f"(seed {args.seed}) into {out_dir}")
+    print_line(console, f"Generating {args.scale:,} complaint items up to {end:%Y-%m-%d %H:%M} UTC "
+               f"(seed {args.seed}) into {shown(out_dir)}")
     reporter = StageProgress(min_rows=PROGRESS_MIN_ROWS, console=console)
     try:
         build = build_demo(db_path, out_dir, args.seed, args.scale, end, demo_folders=[out_dir, inbox],
@@ -162,9 +160,9 @@ def run(args: argparse.Namespace) -> int:
     for result in build.results:
         name = Path(result.file).name
         if result.error:
-            console.print(f"  {shown(name)}: [red]refused[/red]: {shown(result.error)}")
+            print_line(console, f"  {shown(name)}: [red]refused[/red]: {shown(result.error)}")
         else:
-            console.print(f"  {shown(name)}: {result.rows:,} rows, {result.rejected:,} quarantined")
+            print_line(console, f"  {shown(name)}: {result.rows:,} rows, {result.rejected:,} quarantined")
     quarantined = sum(result.rejected for result in build.results)
     if quarantined:
         console.print(f"{quarantined:,} deliberately bad rows are quarantined: `takedown rejects` lists them.")
@@ -179,8 +177,8 @@ def run(args: argparse.Namespace) -> int:
         return 0
     dashboard = None if args.no_serve else start_dashboard(db_path)
     feed = LiveFeed(inbox, args.seed, args.scale, end)
-    console.print(f"Live feed: writing new exports into {inbox} every {args.interval:g} s "
-                  f"(Ctrl-C to stop). Load them with: takedown watch {inbox} --db {db_path}")
+    print_line(console, f"Live feed: writing new exports into {shown(inbox)} every {args.interval:g} s "
+               f"(Ctrl-C to stop). Load them with: takedown watch {shown(inbox)} --db {shown(db_path)}")
     try:
         feed.run(args.interval, on_tick=lambda tick: console.print(
             f"  {tick.clock:%Y-%m-%d %H:%M} UTC: " + ", ".join(f"{count:,} {kind}" for kind, count in tick.rows.items())
