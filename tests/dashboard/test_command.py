@@ -45,7 +45,7 @@ def test_it_runs_streamlit_on_the_entry_file_bound_to_localhost(monkeypatch, tmp
 
 def test_the_demo_serves_the_dashboard_and_prints_its_url(monkeypatch, tmp_path, capsys):
     started = []
-    monkeypatch.setattr(subprocess, "Popen", lambda command, env: started.append(command) or "process")
+    monkeypatch.setattr(subprocess, "Popen", lambda command, env, **group: started.append(command) or "process")
     assert demo.start_dashboard(tmp_path / "takedown.duckdb") == "process"
     assert Path(started[0][4]) == dashboard.entry_file()
     assert "Dashboard: http://127.0.0.1:8501/" in capsys.readouterr().out

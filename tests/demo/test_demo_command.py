@@ -34,7 +34,7 @@ def test_demo_builds_a_store_and_a_second_run_replaces_it(tmp_path: Path, capsys
     from takedown.commands import demo
 
     served = []
-    monkeypatch.setattr(demo, "serve", served.append)  # the dashboard would serve until Ctrl-C
+    monkeypatch.setattr(demo, "serve", lambda db, port: served.append(db))  # it would serve until Ctrl-C
     assert main(demo_args(tmp_path, "--no-serve")) == 0
     assert served == []
     first = counts(tmp_path / "demo.duckdb")
@@ -80,3 +80,112 @@ def test_scale_is_bounded(capsys: pytest.CaptureFixture[str]):
         main(["demo", "--scale", "10000001"])
     assert exit_info.value.code == 2
     assert "--scale must be between" in capsys.readouterr().err
+
+
+# --- stopping: SIGTERM or SIGHUP to the demo stops its dashboard (issue 16) ----------------------
+
+def children_of(pid: int) -> list[int]:
+    """The processes whose parent is `pid` (from /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def alive(pid: int) -> bool:
+    """Whether `pid` runs (a zombie, ended but not yet reaped, does not)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state not in ("Z", "X")
+
+
+def port_is_free(port: int) -> bool:
+    import socket
+
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) != 0
+
+
+def test_the_signals_that_stop_the_demo_raise_stopped_and_are_restored():
+    import os
+    import signal
+
+    from takedown.commands import demo
+
+    before = {signum: signal.getsignal(signum) for signum in demo.STOP_SIGNALS}
+    for signum in demo.STOP_SIGNALS:
+        with pytest.raises(demo.Stopped) as stopped, demo.stopping_on_signals():
+            os.kill(os.getpid(), signum)
+        assert stopped.value.signum == signum
+    assert {signum: signal.getsignal(signum) for signum in demo.STOP_SIGNALS} == before
+
+
+def test_stopping_the_dashboard_stops_its_whole_process_group(monkeypatch):
+    import subprocess
+    import sys
+
+    from takedown.commands import demo
+
+    # A server that ignores SIGTERM and has a child of its own: both must be gone afterwards.
+    script = ("import signal, subprocess, sys, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); "
+              "child = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)']); "
+              "print(child.pid, flush=True); time.sleep(60)")
+    server = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True,
+                              start_new_session=True)
+    grandchild = int(server.stdout.readline())
+    monkeypatch.setattr(demo, "STOP_GRACE_SECONDS", 0.5)
+    demo.stop_dashboard(server)
+    assert server.returncode is not None
+    assert not alive(grandchild)
+
+
+def test_sigterm_to_the_serving_demo_leaves_nothing_serving(tmp_path: Path):
+    import os
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [sys.executable, "-m", "takedown.cli", *demo_args(tmp_path, "--port", str(port))]
+    command[command.index("1500")] = "1"  # the smallest program: this test is about stopping
+    demo = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    servers: list[int] = []
+    try:
+        deadline = time.monotonic() + 240  # building and ingesting, then Streamlit's start, on a busy machine
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                assert demo.poll() is None, f"the demo stopped before serving: {demo.stderr.read()}"
+                assert time.monotonic() < deadline, "the dashboard did not start"
+                time.sleep(0.2)
+        servers += children_of(demo.pid)
+        assert servers, "the dashboard runs in a child of the demo"
+        demo.send_signal(signal.SIGTERM)
+        status = demo.wait(timeout=30)
+        time.sleep(0.5)  # not a timing assertion: a server left behind would still be there after it
+        assert not any(alive(pid) for pid in servers)
+        assert port_is_free(port)
+        assert status == 128 + signal.SIGTERM
+        assert demo.stderr.read().strip().splitlines()[-1] == "takedown demo: stopped by SIGTERM"
+    finally:  # whatever failed, leave nothing running
+        for pid in servers + (children_of(demo.pid) if demo.poll() is None else []):
+            if alive(pid):
+                os.kill(pid, signal.SIGKILL)
+        if demo.poll() is None:
+            demo.kill()
+            demo.wait()

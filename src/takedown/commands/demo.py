@@ -1,18 +1,27 @@
-"""`takedown demo [--seed N] [--scale N] [--end ISO] [--db PATH] [--out DIR] [--no-serve]
+"""`takedown demo [--seed N] [--scale N] [--end ISO] [--db PATH] [--out DIR] [--no-serve] [--port N]
 [--live [--interval S] [--inbox DIR]]`.
 
 Generates a believable program's export files (takedown.demo), ingests them through the same path
 as `takedown ingest`, and shows the result. With --live it then keeps writing new exports into an
 inbox folder for `takedown watch` to load.
+
+The dashboard it serves runs in a child process group of its own, stopped with the demo: on Ctrl-C,
+on SIGTERM (a supervisor's or `kill`'s stop) and on SIGHUP (a closed terminal), and, on Linux, when
+the demo dies without a chance to stop it (SIGKILL).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
+import signal
+from collections.abc import Iterator
 from pathlib import Path
 
 from takedown.cli import EXIT_FAILED, EXIT_USAGE, add_db_argument, fail, finite_number, store_location_problem
+from takedown.commands.dashboard import DEFAULT_PORT
+from takedown.commands.dashboard import _port as port_number
 from takedown.config import PROGRESS_MIN_ROWS, resolve_db_path
 from takedown.demo.settings import CATCH_UP_HOURS, DEFAULT_SCALE, DEFAULT_SEED, INTERVAL_SECONDS, MAX_SCALE
 
@@ -25,6 +34,38 @@ LATEST_END = dt.datetime(2999, 12, 31)
 MAX_INTERVAL_SECONDS = 3600.0
 
 HELP = "generate a realistic demo program, ingest it, and show it (--live: keep feeding an inbox)"
+
+# Signals that stop the demo as Ctrl-C does: a supervisor's or `kill`'s stop, and a closed terminal.
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
+# Seconds the dashboard's server has to stop after SIGTERM before it is killed (Streamlit takes < 1 s).
+STOP_GRACE_SECONDS = 5.0
+# Linux's prctl option that sends the child a signal when its parent dies (<linux/prctl.h>).
+PR_SET_PDEATHSIG = 1
+
+
+class Stopped(KeyboardInterrupt):
+    """SIGTERM or SIGHUP, raised where the demo is so that it stops its dashboard on the way out.
+
+    A KeyboardInterrupt, so every clean-up written for Ctrl-C (ingest's, the live feed's) runs too.
+    """
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+@contextlib.contextmanager
+def stopping_on_signals() -> Iterator[None]:
+    """Within the block, SIGTERM and SIGHUP raise Stopped instead of ending the process at once."""
+    def stop(signum: int, frame: object) -> None:
+        raise Stopped(signum)
+
+    previous = {signum: signal.signal(signum, stop) for signum in STOP_SIGNALS}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -46,6 +87,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--end", type=_moment, help="the program's last moment, ISO 8601 (default: now)")
     parser.add_argument("--out", type=Path, help="folder for the export files (default: data/demo/exports)")
     parser.add_argument("--no-serve", action="store_true", help="ingest and summarise only, do not serve")
+    parser.add_argument("--port", type=port_number, default=DEFAULT_PORT,
+                        help=f"port the dashboard serves on (default {DEFAULT_PORT})")
     parser.add_argument("--live", action="store_true",
                         help="after the history, keep writing new export files into the inbox")
     parser.add_argument("--interval", type=float, default=INTERVAL_SECONDS,
@@ -88,41 +131,80 @@ def serve_or_summarise(db_path: Path, end: dt.datetime) -> None:
           "quarantined rows: takedown rejects")
 
 
-def start_dashboard(db_path: Path):
-    """Serve the dashboard on the demo store in a child process and print its URL (subprocess.Popen)."""
+def _die_with_parent() -> None:
+    """In the child before it runs Streamlit: ask Linux for SIGTERM when the demo dies (even by SIGKILL)."""
+    import ctypes
+    import sys
+
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+def start_dashboard(db_path: Path, port: int = DEFAULT_PORT):
+    """Serve the dashboard on the demo store in a child process and print its URL (subprocess.Popen).
+
+    The child leads a process group of its own (stop_dashboard stops the whole group), and dies
+    with the demo on Linux.
+    """
     import os
     import subprocess
 
-    from takedown.commands.dashboard import DEFAULT_PORT, streamlit_command
+    from takedown.commands.dashboard import streamlit_command
 
-    process = subprocess.Popen(streamlit_command(db_path, "127.0.0.1", DEFAULT_PORT),
-                               env=dict(os.environ, TAKEDOWN_DB=str(db_path.resolve())))
-    print(f"Dashboard: http://127.0.0.1:{DEFAULT_PORT}/  (Ctrl-C to stop)", flush=True)
+    process = subprocess.Popen(streamlit_command(db_path, "127.0.0.1", port),
+                               env=dict(os.environ, TAKEDOWN_DB=str(db_path.resolve())),
+                               start_new_session=True, preexec_fn=_die_with_parent)
+    print(f"Dashboard: http://127.0.0.1:{port}/  (Ctrl-C to stop)", flush=True)
     return process
 
 
 def stop_dashboard(process) -> None:
-    """Stop the dashboard's server (killed when it does not stop within seconds)."""
+    """Stop the dashboard's server and anything it started: SIGTERM to its process group, then,
+    after STOP_GRACE_SECONDS, SIGKILL; returns once the server is gone."""
+    import os
     import subprocess
 
-    process.terminate()
-    try:
-        process.wait(timeout=5)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
+    def signal_group(signum: int) -> None:
+        with contextlib.suppress(ProcessLookupError):  # already gone
+            os.killpg(process.pid, signum)
+
+    # Ctrl-C, SIGTERM or SIGHUP again while stopping must not leave the server behind.
+    with contextlib.ExitStack() as restore:
+        for signum in (signal.SIGINT, *STOP_SIGNALS):
+            previous = signal.signal(signum, signal.SIG_IGN)
+            restore.callback(signal.signal, signum, previous)
+        signal_group(signal.SIGTERM)
+        try:
+            process.wait(timeout=STOP_GRACE_SECONDS)
+        except subprocess.TimeoutExpired:
+            signal_group(signal.SIGKILL)
+            process.wait()
 
 
-def serve(db_path: Path) -> None:
-    """Serve the dashboard until Ctrl-C."""
-    process = start_dashboard(db_path)
+def serve(db_path: Path, port: int = DEFAULT_PORT) -> int:
+    """Serve the dashboard until Ctrl-C (returns 0), SIGTERM or SIGHUP (Stopped, re-raised once the
+    server is stopped); the server's own exit status when it stops by itself (e.g. its port is taken)."""
+    process = start_dashboard(db_path, port)
     try:
-        process.wait()
+        return process.wait()
+    except Stopped:
+        raise
     except KeyboardInterrupt:
+        return 0  # Ctrl-C: the documented way to stop
+    finally:
         stop_dashboard(process)
 
 
 def run(args: argparse.Namespace) -> int:
+    try:
+        with stopping_on_signals():
+            return _run(args)
+    except Stopped as stopped:
+        # The shell's convention for a process ended by a signal: 128 + its number.
+        return fail("demo", f"stopped by {signal.Signals(stopped.signum).name}", 128 + stopped.signum)
+
+
+def _run(args: argparse.Namespace) -> int:
     from takedown.demo.live import LiveFeed
     from takedown.demo.pipeline import DemoError, build_demo, default_exports_dir, default_inbox_dir
     from takedown.display import StageProgress, console as make_console, print_line, print_store_summary, shown
@@ -173,9 +255,11 @@ def run(args: argparse.Namespace) -> int:
         return 0
     serve_or_summarise(db_path, end)
     if not args.live:
-        serve(db_path)
+        if status := serve(db_path, args.port):
+            return fail("demo", f"the dashboard's server stopped with exit status {status} (is port "
+                        f"{args.port} taken? --port N serves on another)", EXIT_FAILED)
         return 0
-    dashboard = None if args.no_serve else start_dashboard(db_path)
+    dashboard = None if args.no_serve else start_dashboard(db_path, args.port)
     feed = LiveFeed(inbox, args.seed, args.scale, end)
     print_line(console, f"Live feed: writing new exports into {shown(inbox)} every {args.interval:g} s "
                f"(Ctrl-C to stop). Load them with: takedown watch {shown(inbox)} --db {shown(db_path)}")
@@ -183,6 +267,8 @@ def run(args: argparse.Namespace) -> int:
         feed.run(args.interval, on_tick=lambda tick: console.print(
             f"  {tick.clock:%Y-%m-%d %H:%M} UTC: " + ", ".join(f"{count:,} {kind}" for kind, count in tick.rows.items())
             + f" in {len(tick.files)} file(s)"))
+    except Stopped:
+        raise
     except KeyboardInterrupt:
         console.print("Live feed stopped.")
     finally:
