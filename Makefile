@@ -2,6 +2,7 @@
 #   make demo   - install, generate a demo program, ingest it, show its figures
 #   make test   - install, run the test suite (installs Chromium for the browser tests when root)
 #   make dashboard - serve the dashboard on the current store
+#   make notebook / make notebooks-run - JupyterLab on notebooks/, or every notebook run headless
 #   make bench  - the benchmarks, written to docs/benchmarks.md (SIZES=100k for a quick run)
 SHELL := /bin/bash
 # This machine sets PYTHONDONTWRITEBYTECODE: without bytecode compiled at install, imports take seconds longer.
@@ -15,7 +16,7 @@ ifeq ($(UV),)
 UV := .tools/bin/uv
 endif
 
-.PHONY: demo test bench notebook install clean report dashboard chromium bytecode
+.PHONY: demo test bench notebook notebooks-run install clean report dashboard chromium bytecode
 
 .tools/bin/uv:
 	python3 -m venv .tools
@@ -51,8 +52,20 @@ chromium:
 test: .venv/.installed bytecode chromium  ## the whole test suite
 	$(UV) run --frozen pytest -n 2 --dist loadfile
 
+# JupyterLab refuses to start as root ("Running as root is not recommended") unless told to:
+# containers and CI machines run as root.
+JUPYTER_AS_ROOT = $(if $(filter 0,$(shell id -u)),--allow-root)
 notebook: .venv/.installed  ## JupyterLab on notebooks/ (pulled into a throw-away environment by uv)
-	$(UV) run --frozen --with jupyterlab jupyter lab notebooks/
+	$(UV) run --frozen --with jupyterlab jupyter lab $(JUPYTER_AS_ROOT) notebooks/
+
+# The notebooks `make notebooks-run` runs, and where it writes them executed: the committed
+# notebooks keep no outputs, so a run never dirties the checkout.
+NOTEBOOKS ?= $(wildcard notebooks/*.ipynb)
+NOTEBOOKS_OUT ?= data/notebooks
+notebooks-run: .venv/.installed  ## run the notebooks top to bottom without a browser (nbclient), into $(NOTEBOOKS_OUT)/
+	mkdir -p $(NOTEBOOKS_OUT)
+	$(UV) run --frozen jupyter execute --kernel_name=python3 \
+		--output='$(abspath $(NOTEBOOKS_OUT))/{notebook_name}' $(NOTEBOOKS)
 
 # Complaint items per benchmark size; `make bench SIZES=100k` for a quick run.
 SIZES ?= 100k,1M,10M
