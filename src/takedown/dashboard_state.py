@@ -185,7 +185,8 @@ def store_quality(version: str) -> dict[str, pl.DataFrame]:
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _snapshot(version: str, as_of: dt.datetime, timezone: str, filters: tuple[tuple[str, str], ...]) -> Snapshot:
     settings = dataclasses.replace(DEFAULT_SETTINGS, report_timezone=timezone)
-    return load_snapshot(cursor(), as_of, Filters(**dict(filters)), settings=settings, version=version)
+    # choose_view has warned of (and dropped) any value the store does not hold: never raise here.
+    return load_snapshot(cursor(), as_of, Filters(**dict(filters)), settings=settings, version=version, strict=False)
 
 
 @dataclass(frozen=True)
@@ -292,8 +293,9 @@ def choose_view() -> View:
     for value in unknown:
         held = ", ".join(_inert(known) for known in value.known[:SHOWN_KNOWN_VALUES])
         more = f" and {len(value.known) - SHOWN_KNOWN_VALUES:,} more" if len(value.known) > SHOWN_KNOWN_VALUES else ""
+        guess = f" Did you mean {_inert(value.suggestion)}?" if value.suggestion is not None else ""
         st.warning(f"{value.name}: the store holds no {value.name} {_inert(value.value)}; showing every "
-                   f"{value.name}. It holds: {held or 'none'}{more}.", icon="⚠️")
+                   f"{value.name}.{guess} It holds: {held or 'none'}{more}.", icon="⚠️")
     dropped = {value.name for value in unknown}
     kept = {name: value for name, value in view.filters.active.items() if name not in dropped}
     view = dataclasses.replace(view, filters=Filters(**kept))

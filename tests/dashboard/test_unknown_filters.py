@@ -13,7 +13,7 @@ def test_an_unknown_platform_warns_with_the_platforms_the_store_holds(monkeypatc
     assert not app.exception
     [warning] = [warning.value for warning in app.warning]
     assert warning == ("platform: the store holds no platform ` taboa `; showing every platform. "
-                       "It holds: ` alibaba `, ` taobao `.")
+                       "Did you mean ` taobao `? It holds: ` alibaba `, ` taobao `.")
     assert dict(app.query_params) == {"month": MONTH, "as_of": AS_OF, "account": "acct-a"}
     assert app.metric
 

@@ -101,6 +101,13 @@ class UnknownValue:
     normalised: str
     known: tuple[str, ...]
 
+    @property
+    def suggestion(self) -> str | None:
+        """The held value closest to this one (case aside), if any is close: a typo's likely intent."""
+        lowered = {known.lower(): known for known in self.known}
+        close = difflib.get_close_matches(self.normalised.lower(), list(lowered), n=1, cutoff=0.6)
+        return lowered[close[0]] if close else None
+
     def describe(self, label: str | None = None) -> str:
         """`platform 'taboa' is not in the store (did you mean 'taobao'?); it holds 7 values: 1688, ...`.
 
@@ -109,10 +116,8 @@ class UnknownValue:
         label = label or self.name
         spelled = repr(self.value) if self.value == self.normalised else f"{self.value!r} (read as {self.normalised!r})"
         text = f"{label} {spelled} is not in the store"
-        close = difflib.get_close_matches(self.normalised.lower(), [v.lower() for v in self.known], n=1, cutoff=0.6)
-        if close:
-            suggestion = next(v for v in self.known if v.lower() == close[0])
-            text += f" (did you mean {suggestion!r}?)"
+        if self.suggestion is not None:
+            text += f" (did you mean {self.suggestion!r}?)"
         if not self.known:
             return text + f"; it holds no {self.name} at all"
         shown = ", ".join(self.known[:SHOWN_KNOWN_VALUES])
