@@ -86,7 +86,7 @@ def test_metrics_warns_names_the_flag_and_still_prints_the_figures(program_store
     assert json.loads(captured.out)["totals"]["submitted"] == 0
     assert captured.err.splitlines() == [
         "takedown metrics: warning: --platform 'taboa' is not in the store (did you mean 'taobao'?); it holds "
-        "3 values: alibaba, lazada, taobao; every figure below counts nothing"]
+        "3 values: alibaba, lazada, taobao; so no item is counted"]
 
 
 def test_metrics_with_held_values_gives_no_warning(program_store, capsys):

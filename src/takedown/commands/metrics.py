@@ -81,7 +81,7 @@ def run(args: argparse.Namespace) -> int:
     except StoreError as error:
         return fail("metrics", str(error), EXIT_FAILED)
     try:
-        warn_unknown_filter_values("metrics", con, filters, "every figure below counts nothing")
+        warn_unknown_filter_values("metrics", con, filters, "so no item is counted")
         metrics = metrics_from_store(con, period, as_of, args.tz, settings, filters=filters, strict=False)
     except (duckdb.Error, OSError, ValueError) as error:
         return fail("metrics", f"cannot compute the metrics: {error}", EXIT_FAILED)
