@@ -131,13 +131,26 @@ def serve_or_summarise(db_path: Path, end: dt.datetime) -> None:
           "quarantined rows: takedown rejects")
 
 
-def _die_with_parent() -> None:
-    """In the child before it runs Streamlit: ask Linux for SIGTERM when the demo dies (even by SIGKILL)."""
+def _dying_with_parent():
+    """A preexec_fn for the dashboard's child: on Linux, SIGTERM when the demo dies (even by SIGKILL).
+
+    Everything is looked up here, in the demo: the child, forked from a process with threads, only
+    makes the one call (and stops at once if the demo died before it could).
+    """
     import ctypes
+    import os
     import sys
 
-    if sys.platform.startswith("linux"):
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    if not sys.platform.startswith("linux"):
+        return None
+    prctl, parent = ctypes.CDLL(None, use_errno=True).prctl, os.getpid()
+
+    def die_with_parent() -> None:
+        prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+        if os.getppid() != parent:
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    return die_with_parent
 
 
 def start_dashboard(db_path: Path, port: int = DEFAULT_PORT):
@@ -153,7 +166,7 @@ def start_dashboard(db_path: Path, port: int = DEFAULT_PORT):
 
     process = subprocess.Popen(streamlit_command(db_path, "127.0.0.1", port),
                                env=dict(os.environ, TAKEDOWN_DB=str(db_path.resolve())),
-                               start_new_session=True, preexec_fn=_die_with_parent)
+                               start_new_session=True, preexec_fn=_dying_with_parent())
     print(f"Dashboard: http://127.0.0.1:{port}/  (Ctrl-C to stop)", flush=True)
     return process
 
@@ -177,8 +190,10 @@ def stop_dashboard(process) -> None:
         try:
             process.wait(timeout=STOP_GRACE_SECONDS)
         except subprocess.TimeoutExpired:
-            signal_group(signal.SIGKILL)
-            process.wait()
+            pass
+        # Whatever of the group outlived the grace (the server, or a child of it): killed.
+        signal_group(signal.SIGKILL)
+        process.wait()
 
 
 def serve(db_path: Path, port: int = DEFAULT_PORT) -> int:
