@@ -44,6 +44,12 @@ def main() -> int:
     parser.add_argument("--db", required=True, type=Path)
     parser.add_argument("--out", required=True, type=Path, help="the demo's export folder")
     args = parser.parse_args()
+    if not (args.out / TRUTH_FILE).is_file():
+        print(f"check_networks: no {TRUTH_FILE} in {args.out}: give the demo's export folder (--out)", file=sys.stderr)
+        return 1
+    if not args.db.is_file():
+        print(f"check_networks: no store at {args.db}", file=sys.stderr)
+        return 1
     truth = pl.read_csv(args.out / TRUTH_FILE, infer_schema=False)
     started = time.perf_counter()
     listings = store_listings(args.db)
