@@ -76,6 +76,8 @@ def test_prices_titles_and_generic_names_are_not_identities():
         _listing("G3", "taobao", "G3", name="旗舰店"), _listing("G4", "tmall", "G4", name="官方旗舰店"),
         _listing("G5", "taobao", "G5", name="ABC Shop"), _listing("G6", "tmall", "G6", name="abc store"),
         _listing("I1", "alibaba", "12", name="Gamma Fields"), _listing("I2", "lazada", "12", name="Delta Woods"),
+        # One trade name in two cities: two companies.
+        _listing("B1", "taobao", "B1", name="东莞市百佳进出口工厂店"), _listing("B2", "tmall", "B2", name="莆田市百佳贸易官方店"),
         _listing("H1", "alibaba", "H1", name="Shenzhen Hongda Electronics Co., Ltd."),
         _listing("H2", "lazada", "H2", name="Shenzhen Hongda Electronics Co., Ltd."),
         *[_listing(f"H{n}", "alibaba", f"H{n}", name=f"{city} Hongda {trade}") for n, (city, trade) in enumerate(
@@ -92,9 +94,9 @@ def test_a_distinctive_name_is_long_enough_and_has_a_rare_word():
     names = pl.Series(["Zhenhaoyuan Official Store", "Zhenhaoyuan旗舰店", "深圳市鸿达电子有限公司", "ABC Store",
                        "Official Store", "Lucky Star Trading", "Yiwu Lucky Star", "Ningbo Lucky Star", "Lucky Star Mall"])
     cores = dict(distinctive_names(names).iter_rows())
-    # The place (深圳市) and generic words go; what is left is compared.
+    # Generic words go, a leading place (深圳市) is a word of its own; what is left is compared.
     assert cores == {"Zhenhaoyuan Official Store": "zhenhaoyuan", "Zhenhaoyuan旗舰店": "zhenhaoyuan",
-                     "深圳市鸿达电子有限公司": "鸿达", "Yiwu Lucky Star": "yiwu lucky star",
+                     "深圳市鸿达电子有限公司": "深圳市 鸿达", "Yiwu Lucky Star": "yiwu lucky star",
                      "Ningbo Lucky Star": "ningbo lucky star"}
     # "Lucky" and "Star" are in four names: without a rarer word the name says nothing.
     assert "Lucky Star Mall" not in cores

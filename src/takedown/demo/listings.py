@@ -168,7 +168,7 @@ def build_listings(rng: np.random.Generator, seed: int, unit: Unit, items: Items
     # The image-matching tool records the product photo (drawn from the listing number: the random
     # stream, and so every other column, stays as it was before photos were exported).
     photos = listing_photos(seed, mix(number, seed + 53), unit_interval(mix(number, seed + 59)),
-                            (frame.get_column("source") == IMAGE_MATCH).to_numpy(), brand)
+                            (frame.get_column("source") == IMAGE_MATCH).to_numpy())
     frame = frame.with_columns(pools.networks.overlay("photo", platform, seller, photos))
     return _mark_relists(rng, frame)
 

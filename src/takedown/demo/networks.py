@@ -9,7 +9,7 @@ big repeat offenders, who have listings at any scale) linked by one kind of evid
 - `image_url`: every listing of every member shows the network's one product photo.
 
 Decoys look like evidence and are not: generic names ("Official Store", "旗舰店") given to
-unrelated sellers, each brand's stock photo on a tenth of the image-matched listings of any seller,
+unrelated sellers, a stock photo on a fifth of the image-matched listings of any seller,
 random shop names that repeat by chance, and the equal prices a market's charm pricing makes.
 
 Membership, ids, names and photos are pure functions of the seed and the seller populations, so
@@ -41,8 +41,10 @@ NETWORK_STREAM = 4
 # Share of the other sellers trading under a generic name (a decoy: it names nobody).
 GENERIC_NAME_SHARE = 0.005
 GENERIC_NAMES = {"en": ("Official Store", "Factory Store", "Flagship Shop"), "zh": ("旗舰店", "官方旗舰店", "工厂店")}
-# Share of image-matched listings showing their brand's stock photo (a decoy shared by many sellers).
+# Share of image-matched listings showing the catalogue's stock photo (a decoy shared by many sellers:
+# from about 1,000 items up, by more than the networks' limit of sellers per value).
 STOCK_PHOTO_SHARE = 0.2
+STOCK_PHOTO = "stock-catalogue-photo.jpg"
 # Syllables of the networks' trade names: three of them make a word the other names never use.
 _SYLLABLES = ("zhen", "hao", "yuan", "bao", "chuang", "kun", "qiao", "lan", "mo", "xuan", "pei", "lang", "zhuo",
               "heng", "yao", "ting", "shuo", "miao", "rong", "ke")
@@ -146,13 +148,12 @@ def generic_name_decoys(hashed: np.ndarray, draw: np.ndarray, chinese: pl.Series
         .alias(names.name)
 
 
-def listing_photos(seed: int, hashed: np.ndarray, draw: np.ndarray, image_matched: np.ndarray,
-                   brands: np.ndarray) -> pl.Series:
-    """The product photo an image-matching tool records: the listing's own, or its brand's stock photo; null when
+def listing_photos(seed: int, hashed: np.ndarray, draw: np.ndarray, image_matched: np.ndarray) -> pl.Series:
+    """The product photo an image-matching tool records: the listing's own, or the stock photo; null when
     another tool found the listing. `hashed`: a 64-bit hash per listing, `draw`: a uniform per listing."""
     own = pl.Series((hashed >> np.uint64(2)).astype(np.int64))
     own_url = _IMAGE_HOST + "O1CN01" + own.cast(pl.String).str.zfill(19) + f"_!!{seed}-0-item.jpg"
-    stock_url = _IMAGE_HOST + "stock-brand-" + pl.Series(brands).cast(pl.String) + ".jpg"
+    stock_url = pl.lit(_IMAGE_HOST + STOCK_PHOTO)
     return pl.select(pl.when(~pl.Series(image_matched)).then(None)
                      .when(pl.Series(draw < STOCK_PHOTO_SHARE)).then(stock_url)
                      .otherwise(own_url)).to_series().alias("image_url")

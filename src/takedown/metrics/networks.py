@@ -3,8 +3,8 @@
 Two sellers are linked only by evidence that they are one operator, each kind enough on its own:
 the same storefront id on two platforms; the same product image (when the listings carry one);
 the same listing page (URL path and query) on two hosts; or a seller name that is distinctive:
-what is left of it once generic words ("official store", "trading co., ltd.", "旗舰店") and place
-names ("深圳市") are dropped is long enough, and holds a word that few other names use (the
+what is left of it once generic words ("official store", "trading co., ltd.", "旗舰店") are dropped
+is long enough, and holds a word that few other names use (the
 name's rarest word appears in at most `max_names_per_word` distinct names). A price or a title is
 not an identity: a market copies both, so neither links anyone. A value shared by more than
 `max_sellers_per_key` sellers (a stock photo, a common trade name) links nobody either.
@@ -53,7 +53,7 @@ GENERIC_NAME_WORDS_ZH = (
     "小店", "商行", "商贸", "贸易", "进出口", "电子商务", "电子", "数码", "科技", "美妆", "化妆品", "运动", "户外",
     "服饰", "服装", "百货", "公司", "官方", "正品", "工厂", "店铺", "店",
 )
-# A place at the start of a Chinese name: two or three characters and 省, 市, 区 or 县 (深圳市).
+# A place at the start of a Chinese name: two or three characters and 省, 市, 区 or 县 (深圳市): split off.
 _PLACE_ZH = r"^\p{Han}{2,3}?[省市区县]"
 # A network's names are listed in full up to this many (a network has at most 50 sellers).
 MAX_NAMES_SHOWN = 60
@@ -90,14 +90,15 @@ def _code(column: str) -> pl.Expr:
 
 
 def name_cores(names: pl.Series) -> pl.DataFrame:
-    """name, core, words, weight: each distinct name without its generic words and leading place.
+    """name, core, words, weight: each distinct name without its generic words, its leading place a word apart.
 
     `words` are the core's words (Latin words, and the runs of CJK characters left between generic
     words); `weight` its length with a CJK character counted twice.
     """
     generic_zh = "|".join(sorted(GENERIC_NAME_WORDS_ZH, key=len, reverse=True))
     distinct = pl.DataFrame({"name": names.cast(pl.String).unique().drop_nulls()})
-    words = (_normalised("name").str.replace(_PLACE_ZH, " ").str.replace_all(generic_zh, " ")
+    # The place stays, a word of its own: 百佳 of 东莞市 and 百佳 of 莆田市 are two companies.
+    words = (_normalised("name").str.replace(_PLACE_ZH, "$0 ").str.replace_all(generic_zh, " ")
              .str.extract_all(r"\p{Han}+|[\p{L}\p{N}]+")
              .list.eval(pl.element().filter(~pl.element().is_in(GENERIC_NAME_WORDS))))
     return (distinct.with_columns(words.alias("words"))
