@@ -30,6 +30,7 @@ from takedown.metrics import load_snapshot, parse_instant, round_as_of, utc_now
 from takedown.metrics.inputs import load_listings_and_rights
 from takedown.metrics.snapshot import plain
 from takedown.metrics.networks import network_members, seller_networks
+from takedown.sql import load_query
 from takedown.store import Reader
 
 TIMEZONE = os.environ.get("TAKEDOWN_TZ", "UTC")
@@ -39,8 +40,11 @@ AS_OF = parse_instant(os.environ["TAKEDOWN_AS_OF"], TIMEZONE) if os.environ.get(
 
 con = Reader(resolve_db_path(None)).cursor()
 snapshot = load_snapshot(con, AS_OF, settings=Settings(report_timezone=TIMEZONE))
-# Every listing detected by then, with its text (a snapshot holds only the backlog's listings).
-listings = plain(load_listings_and_rights(con)[0]).filter(pl.col("detected_at") <= AS_OF)
+# Every listing detected by then, with its text (a snapshot holds only the backlog's listings) and the
+# product photo when its export carried one (the networks compare photos).
+images = con.sql(load_query("report/listing_images")).pl()
+listings = (plain(load_listings_and_rights(con)[0]).filter(pl.col("detected_at") <= AS_OF)
+            .join(images, on=["platform", "listing_id"], how="left"))
 print(f"store: {resolve_db_path(None)}; as of {AS_OF:%Y-%m-%d %H:%M} UTC")
 
 # %% [markdown]
@@ -61,19 +65,23 @@ px.histogram(offenders.to_pandas(), x="removed_listings", color="storefront_cand
 
 # %% [markdown]
 # ## Seller networks
-# Sellers linked by shared identifiers (the metric dictionary lists the rules), grouped into networks, with
-# their listings, removals and relists after takedown. The biggest by removals first.
+# Sellers one operator runs, linked by evidence of it: one storefront id on two platforms, one product photo,
+# one listing page, or a distinctive shop name; never a price or a title (the metric dictionary lists the
+# rules). Each network with its listings, removals and relists after takedown, the biggest by removals
+# first. A linked group of more than 50 sellers is too large to act on: counted apart, not a network.
 
 # %%
 networks = seller_networks(listings, snapshot.facts)
-print(f"{networks.height} networks of two or more sellers")
+too_large = networks.filter(pl.col("too_large_to_act_on"))
+networks = networks.filter(~pl.col("too_large_to_act_on"))
+print(f"{networks.height} networks of two or more sellers; {too_large.height} linked groups too large to act on")
 networks.head(20)
 
 # %% [markdown]
 # The sellers of the network with most removals, and what linked them:
 
 # %%
-members = network_members(listings)
+members = network_members(listings).filter(~pl.col("too_large_to_act_on"))
 if networks.height:
     top = networks.get_column("network_id")[0]
     display(members.filter(pl.col("network_id") == top))  # noqa: F821 (IPython's display)

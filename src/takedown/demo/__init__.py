@@ -34,7 +34,13 @@ The same seed and end time give byte-identical files. The program is cut into un
 part of one above settings.CHUNK_ITEMS items), each drawn from its own random stream with numpy and
 polars (no per-row Python), and written a chunk at a time, so memory stays flat up to 10M items.
 
-Modules: settings (CLI defaults), profile (calibration), plan (units in time), sellers, text, items,
+Planted truth
+-------------
+The demo plants seller networks among decoys and writes their truth beside the exports
+(takedown.demo.networks, `demo_truth_networks.csv`, never ingested): the seller networks found in
+its store can be checked against it (tests/demo/test_demo_networks.py, benchmarks/check_networks.py).
+
+Modules: settings (CLI defaults), profile (calibration), plan (units in time), sellers, networks, text, items,
 outcomes, listings, generate (one unit), badrows, files (writers), program (a folder of exports),
 pipeline (store + ingest), live (the feed), inbox (the watcher).
 """

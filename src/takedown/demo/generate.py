@@ -27,7 +27,7 @@ from takedown.demo.profile import (
     REASONS,
     RIGHTS,
 )
-from takedown.demo.sellers import SellerPools, seller_ids
+from takedown.demo.sellers import SellerPools
 
 # Random stream of the history's units (after the seed); the live feed uses another.
 UNIT_STREAM = 2
@@ -40,7 +40,7 @@ class UnitData:
 
     complaints: pl.DataFrame  # contract columns + `portal` (bool: goes into the portal export)
     events: pl.DataFrame  # complaint_id, listing_id, event, occurred_at, detail
-    listings: pl.DataFrame  # contract columns + relisted_from
+    listings: pl.DataFrame  # contract columns + relisted_from, image_url
 
     @staticmethod
     def concat(parts: list[UnitData]) -> UnitData:
@@ -91,7 +91,7 @@ class ProgramGenerator:
             "complaint_id": complaint_ids,
             "platform": pl.Series(PLATFORM_NAMES).gather(items.platform),
             "listing_id": listing_id,
-            "seller_id": seller_ids(self.plan.seed, items.platform, items.seller),
+            "seller_id": self.pools.seller_ids(items.platform, items.seller),
             "enforcement_type": pl.select(pl.when(pl.Series(items.storefront)).then(pl.lit("storefront"))
                                           .otherwise(pl.lit("listing"))).to_series(),
             "ipr_type": pl.Series([r.ipr_type for r in REASONS]).gather(items.reason),

@@ -4,7 +4,8 @@ Each listing carries what a monitoring export shows: title, seller, price in the
 currency, units sold, a risk score, when and by what it was detected. Repeat offenders relist:
 when a seller's earlier listing was taken down before this one was detected, this listing is often
 the same product put back up (same title), and the tool links it in an extra `relisted_from`
-column (unknown to the contract, kept with the row).
+column (unknown to the contract, kept with the row). The image-matching tool also exports the
+product photo it matched (`image_url`, another extra column; takedown.demo.networks).
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ from takedown.demo.profile import (
     USD_RATES,
     WHOLE_UNIT_CURRENCIES,
 )
-from takedown.demo.sellers import SellerPools, seller_ids, seller_markets, seller_names
+from takedown.demo.networks import listing_photos
+from takedown.demo.sellers import SellerPools, mix, seller_markets, unit_interval
 from takedown.demo.text import listing_titles
 
 HOUR = 3600
@@ -46,6 +48,7 @@ TAIL_RELIST_SHARE = 0.15
 SOURCES = ("marketplace-crawler", "image-match", "test purchase", "manual review")
 SOURCE_WEIGHTS = np.array([0.66, 0.30, 0.02, 0.02])
 MANUAL_REVIEW = "manual review"
+IMAGE_MATCH = "image-match"
 # The platforms' item ids: a prefix, then this many digits (ids map one-to-one to listing numbers).
 LISTING_ID_DIGITS = 11
 _LISTING_MODULUS = 10 ** LISTING_ID_DIGITS
@@ -146,8 +149,8 @@ def build_listings(rng: np.random.Generator, seed: int, unit: Unit, items: Items
         "url": pl.select(templates.str.replace("{domain}", domains, literal=True)
                          .str.replace("{listing_id}", ids, literal=True)).to_series(),
         "title": listing_titles(rng, brand, infringement, chinese),
-        "seller_id": seller_ids(seed, platform, seller),
-        "seller_name": seller_names(seed, platform, seller),
+        "seller_id": pools.seller_ids(platform, seller),
+        "seller_name": pools.seller_names(platform, seller),
         "brand": pl.Series([b.name for b in BRANDS]).gather(brand),
         "infringement_type": pl.Series(INFRINGEMENT_TYPES).gather(infringement),
         "price": _prices(rng, brand, platform, currencies),
@@ -162,6 +165,11 @@ def build_listings(rng: np.random.Generator, seed: int, unit: Unit, items: Items
         "removed_at": pl.Series(removed_at, dtype=pl.Int64),
         "head": pools.is_head(platform, seller),
     })
+    # The image-matching tool records the product photo (drawn from the listing number: the random
+    # stream, and so every other column, stays as it was before photos were exported).
+    photos = listing_photos(seed, mix(number, seed + 53), unit_interval(mix(number, seed + 59)),
+                            (frame.get_column("source") == IMAGE_MATCH).to_numpy())
+    frame = frame.with_columns(pools.networks.overlay("photo", platform, seller, photos))
     return _mark_relists(rng, frame)
 
 

@@ -9,6 +9,9 @@ The files, in the order they should be ingested:
 - `complaints_ipp_portal_<account>.csv`: the portal export, GB18030 and China time (ingest it with
   the time zone Asia/Shanghai).
 
+Beside them, not to be ingested: `demo_truth_networks.csv`, the seller networks the demo planted
+(takedown.demo.networks).
+
 The latest chunk's files carry the deliberately bad rows (takedown.demo.badrows).
 """
 
@@ -36,6 +39,7 @@ from takedown.demo.files import (
 )
 from takedown.demo.generate import ProgramGenerator, UnitData, right_expiry_dates
 from takedown.demo.listings import MANUAL_REVIEW
+from takedown.demo.networks import TRUTH_FILE
 from takedown.demo.plan import CHUNK_ITEMS, Plan, Unit, make_plan, write_groups
 from takedown.demo.profile import BRANDS, PORTAL_ACCOUNT, PORTAL_TIMEZONE, RIGHTS
 from takedown.demo.text import HOSTILE_SELLER_NAMES, HOSTILE_TITLES
@@ -65,6 +69,8 @@ class ProgramFiles:
     plan: Plan
     files: list[ExportFile] = field(default_factory=list)
     bad_rows: list[BadRow] = field(default_factory=list)
+    # The planted seller networks' truth (not an export: never ingested).
+    truth: Path | None = None
     # Good rows written, per kind.
     rows: dict[str, int] = field(default_factory=lambda: {"listings": 0, "complaints": 0, "outcomes": 0})
 
@@ -172,4 +178,5 @@ def write_program(out_dir: Path, seed: int, scale: int, end: dt.datetime, chunk_
         result.bad_rows += bad
         result.files.append(ExportFile(write_csv(portal_rows, out_dir / PORTAL_FILE, encoding=PORTAL_ENCODING),
                                        "complaints", PORTAL_TIMEZONE))
+    result.truth = write_csv(generator.pools.network_truth(), out_dir / TRUTH_FILE)
     return result

@@ -17,6 +17,7 @@ import math
 import numpy as np
 import polars as pl
 
+from takedown.demo.networks import PlantedNetworks, generic_name_decoys, plan_networks
 from takedown.demo.profile import LAZADA_CROSS_BORDER_SHARE, PLATFORM_NAMES, PLATFORMS
 from takedown.demo.text import SELLER_NAME_PARTS
 
@@ -40,6 +41,8 @@ _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _MIX_1 = np.uint64(0xBF58476D1CE4E5B9)
 _MIX_2 = np.uint64(0x94D049BB133111EB)
 # Seller numbers map to ids by multiplication modulo 10^9: a bijection, since it is coprime with 10.
+# Each platform's ids start with its own digit (1 + its code), so two platforms never show the same
+# id by chance: a shared id across platforms is a planted storefront (takedown.demo.networks).
 _ID_MULTIPLIER = 2_654_435_761
 _ID_MODULUS = 1_000_000_000
 
@@ -78,6 +81,38 @@ class SellerPools:
             self._cdfs.append(cdf / cdf[-1])
             self.sizes.append(size)
             self.heads.append(head)
+        self.networks = self._planted(plan_networks(seed, self.heads, sum(platform_items.values())))
+
+    def _planted(self, planted: PlantedNetworks) -> PlantedNetworks:
+        """The planted networks with the id each storefront member shows: its network's first member's."""
+        members = planted.members
+        anchor = members.get_column("storefront").struct.unnest()
+        anchor_ids = seller_ids(self.seed, anchor["platform_code"].fill_null(0).to_numpy(),
+                                anchor["seller_number"].fill_null(0).to_numpy())
+        shown = pl.select(pl.when(members["storefront"].is_not_null()).then(anchor_ids).otherwise(None)).to_series()
+        return PlantedNetworks(members.with_columns(shown.alias("seller_id")))
+
+    def seller_ids(self, platform_codes: np.ndarray, sellers: np.ndarray) -> pl.Series:
+        """Each seller's id on its platform (seller_ids), a storefront network's members showing one id."""
+        return self.networks.overlay("seller_id", platform_codes, sellers,
+                                     seller_ids(self.seed, platform_codes, sellers))
+
+    def seller_names(self, platform_codes: np.ndarray, sellers: np.ndarray) -> pl.Series:
+        """Each seller's shop name (seller_names): a name network's members trade under its name, a few
+        other sellers under a generic one (a decoy)."""
+        names = seller_names(self.seed, platform_codes, sellers)
+        hashed = mix(sellers.astype(np.uint64) * np.uint64(8) + platform_codes.astype(np.uint64), self.seed + 41)
+        draw = np.where(self.networks.is_member(platform_codes, sellers), 1.0, unit_interval(hashed))
+        chinese = pl.Series([platform.language == "zh" for platform in PLATFORMS]).gather(platform_codes)
+        names = generic_name_decoys(hashed, draw, chinese, names)
+        return self.networks.overlay("name", platform_codes, sellers, names)
+
+    def network_truth(self) -> pl.DataFrame:
+        """The planted networks' members as the exports show them (takedown.demo.networks.TRUTH_FILE)."""
+        members = self.networks.members
+        codes = members.get_column("platform_code").to_numpy()
+        numbers = members.get_column("seller_number").to_numpy()
+        return self.networks.truth(self.seller_ids(codes, numbers))
 
     def draw(self, rng: np.random.Generator, platform_codes: np.ndarray) -> np.ndarray:
         """A seller number for each listing, drawn from its platform's population."""
@@ -104,7 +139,7 @@ def seller_ids(seed: int, platform_codes: np.ndarray, sellers: np.ndarray) -> pl
     salts = mix(platform_codes.astype(np.uint64), seed).astype(np.uint64) % np.uint64(_ID_MODULUS)
     with np.errstate(over="ignore"):
         numbers = ((sellers.astype(np.uint64) * np.uint64(_ID_MULTIPLIER) + salts) % np.uint64(_ID_MODULUS)
-                   + np.uint64(_ID_MODULUS))
+                   + (platform_codes.astype(np.uint64) + np.uint64(1)) * np.uint64(_ID_MODULUS))
     prefixes = pl.Series([platform.seller_id_prefix for platform in PLATFORMS]).gather(platform_codes)
     return (prefixes + pl.Series(numbers.astype(np.int64)).cast(pl.Utf8)).alias("seller_id")
 

@@ -1,12 +1,18 @@
-"""Seller networks: sellers (platform, seller_id) that share identifiers, grouped (docs/metric_dictionary.md).
+"""Seller networks: sellers (platform, seller_id) one operator runs, grouped (docs/metric_dictionary.md).
 
-Two sellers are linked when their listings share an identifier: the same seller name (on any
-platform), the same storefront id on two platforms, the same image URL (or, without an image
-column, the same listing URL path), the same price for the same product (title, price and
-currency), or at least `min_shared_titles` listing titles in common (one shared title is how a
-market copies, not evidence). Linked sellers form networks: the connected components of the links
-(minimum-label propagation). An identifier shared by more than `max_sellers_per_key` sellers is too common to be
-evidence ("Wireless earbuds", `/item.htm`) and links nobody.
+Two sellers are linked only by evidence that they are one operator, each kind enough on its own:
+the same storefront id on two platforms; the same product image (when the listings carry one);
+the same listing page (URL path and query) on two hosts; or a seller name that is distinctive:
+what is left of it once generic words ("official store", "trading co., ltd.", "旗舰店") are dropped
+is long enough, and holds a word that few other names use (the
+name's rarest word appears in at most `max_names_per_word` distinct names). A price or a title is
+not an identity: a market copies both, so neither links anyone. A value shared by more than
+`max_sellers_per_key` sellers (a stock photo, a common trade name) links nobody either.
+
+Linked sellers form networks: the connected components of the links (minimum-label
+propagation). A component of more than `max_network_sellers` sellers is not shown as a network:
+it is a chain of coincidences or a marketplace-wide pattern, too large to act on, and is listed
+apart (network id X1, X2, ..., `too_large_to_act_on` true).
 
 At scale (a million listings) every step works on integer seller numbers and drops, before any
 join, the values only one seller shows: they cannot link anyone.
@@ -20,14 +26,43 @@ import polars as pl
 from takedown.metrics.snapshot import plain
 
 SELLER = ("platform", "seller_id")
-# A value shared by more sellers than this says nothing about who is behind them.
-MAX_SELLERS_PER_KEY = 10
-# Two sellers with this many listing titles in common are one operation, not a coincidence.
-MIN_SHARED_TITLES = 2
+# A value shared by more sellers than this is a market's habit (a stock photo, a trade name every
+# city has), not one operator: the demo plants networks of up to 12 sellers.
+MAX_SELLERS_PER_KEY = 15
+# A linked group larger than this is not a network anyone can act on (one complaint per storefront).
+MAX_NETWORK_SELLERS = 50
+# A distinctive name's rarest word appears in at most this many distinct seller names (a word in
+# many names, "Hongda", "Shenzhen", is a common trade or place name, not an operator's mark).
+MAX_NAMES_PER_WORD = 3
+# What is left of a distinctive name is at least this long (a CJK character counts two): "ABC" or
+# "鸿" names nobody.
+MIN_NAME_CHARS = 4
+# A storefront id shorter than this ("1", "shop") repeats across platforms by chance.
+MIN_STOREFRONT_ID_CHARS = 6
+# Words of shop names that say what a shop is, not whose it is; dropped before names are compared.
+GENERIC_NAME_WORDS = (
+    "official", "store", "shop", "shops", "mall", "flagship", "factory", "outlet", "trading", "trade", "co", "ltd",
+    "limited", "company", "corp", "corporation", "inc", "llc", "group", "import", "export", "and", "the", "of",
+    "electronics", "electronic", "digital", "technology", "tech", "beauty", "sports", "sport", "outdoor",
+    "cosmetics", "garment", "garments", "fashion", "apparel", "online", "global", "international", "wholesale",
+    "supplier", "supply", "direct", "boutique", "brand", "brands", "authorized", "genuine", "world", "house",
+)
+# The same in Chinese (no spaces to split on: each is cut out of the name, longest first).
+GENERIC_NAME_WORDS_ZH = (
+    "有限责任公司", "股份有限公司", "有限公司", "官方旗舰店", "旗舰店", "专营店", "专卖店", "官方店", "工厂店", "直营店",
+    "小店", "商行", "商贸", "贸易", "进出口", "电子商务", "电子", "数码", "科技", "美妆", "化妆品", "运动", "户外",
+    "服饰", "服装", "百货", "公司", "官方", "正品", "工厂", "店铺", "店",
+)
+# A place at the start of a Chinese name: two or three characters and 省, 市, 区 or 县 (深圳市): split off.
+_PLACE_ZH = r"^\p{Han}{2,3}?[省市区县]"
+# A network's names are listed in full up to this many (a network has at most 50 sellers).
+MAX_NAMES_SHOWN = 60
 MEMBER_SCHEMA = {"network_id": pl.String, "platform": pl.String, "seller_id": pl.String}
-# The listing columns the networks read; title, url, seller_name (and image_url) are the listing text.
-LISTING_COLUMNS = ("platform", "listing_id", "seller_id", "price", "currency", "detected_at")
+# The listing columns the networks read; url, seller_name (and image_url) are the listing text.
+LISTING_COLUMNS = ("platform", "listing_id", "seller_id", "detected_at")
+EVIDENCE = ("storefront", "image_url", "url_path", "seller_name")
 _NODE = "_seller"
+_KEY = "_key"
 
 
 def _normalised(column: str) -> pl.Expr:
@@ -44,7 +79,8 @@ def _normalise_values(frame: pl.DataFrame, column: str, alias: str) -> pl.DataFr
 
 def _url_path(column: str) -> pl.Expr:
     # The page's path and query without scheme, host or fragment: the same page on a mirror host.
-    return pl.col(column).str.replace_all(r"^[A-Za-z][A-Za-z0-9+.-]*://[^/]*|#.*$", "")
+    # (Two single replacements: a million URLs are read once each, and few carry a fragment.)
+    return pl.col(column).str.replace(r"^[A-Za-z][A-Za-z0-9+.-]*://[^/]*", "").str.replace(r"#.*$", "")
 
 
 def _code(column: str) -> pl.Expr:
@@ -53,12 +89,38 @@ def _code(column: str) -> pl.Expr:
     return pl.col(column).cast(pl.String).cast(pl.Categorical).to_physical().cast(pl.Int64)
 
 
-def _normalised_codes(coded: pl.DataFrame, code: str, column: str) -> pl.DataFrame:
-    """`code` and `column`_norm: a number per normalised text (null for empty text), one row per distinct `code`."""
-    values = coded.select(code, column).unique(code).drop_nulls()
-    normal = values.with_columns(_normalised(column).alias("_norm"))
-    number = pl.when(pl.col("_norm") != "").then(pl.col("_norm").rank("dense").cast(pl.Int64))
-    return normal.select(code, number.alias(f"_{column}_norm"))
+def name_cores(names: pl.Series) -> pl.DataFrame:
+    """name, core, words, weight: each distinct name without its generic words, its leading place a word apart.
+
+    `words` are the core's words (Latin words, and the runs of CJK characters left between generic
+    words); `weight` its length with a CJK character counted twice.
+    """
+    generic_zh = "|".join(sorted(GENERIC_NAME_WORDS_ZH, key=len, reverse=True))
+    distinct = pl.DataFrame({"name": names.cast(pl.String).unique().drop_nulls()})
+    # The place stays, a word of its own: 百佳 of 东莞市 and 百佳 of 莆田市 are two companies.
+    words = (_normalised("name").str.replace(_PLACE_ZH, "$0 ").str.replace_all(generic_zh, " ")
+             .str.extract_all(r"\p{Han}+|[\p{L}\p{N}]+")
+             .list.eval(pl.element().filter(~pl.element().is_in(GENERIC_NAME_WORDS))))
+    return (distinct.with_columns(words.alias("words"))
+            .with_columns(pl.col("words").list.join(" ").alias("core"))
+            .with_columns((pl.col("core").str.replace_all(" ", "").str.len_chars()
+                           + pl.col("core").str.count_matches(r"\p{Han}")).alias("weight")))
+
+
+def distinctive_names(names: pl.Series, max_names_per_word: int = MAX_NAMES_PER_WORD,
+                      min_name_chars: int = MIN_NAME_CHARS) -> pl.DataFrame:
+    """name, core: the distinct names that can link sellers, with the core two names must share.
+
+    A name is distinctive when its core is at least `min_name_chars` long and its rarest word
+    appears in at most `max_names_per_word` distinct names (of all the names given).
+    """
+    cores = name_cores(names)
+    words = cores.select("name", "words").explode("words").drop_nulls("words").unique()
+    rarity = (words.group_by("words").agg(pl.len().alias("names"))
+              .join(words, on="words").group_by("name").agg(pl.col("names").min().alias("rarest")))
+    return (cores.join(rarity, on="name", how="inner")
+            .filter((pl.col("weight") >= min_name_chars) & (pl.col("rarest") <= max_names_per_word))
+            .select("name", "core"))
 
 
 def _sellers(coded: pl.DataFrame) -> pl.DataFrame:
@@ -67,78 +129,51 @@ def _sellers(coded: pl.DataFrame) -> pl.DataFrame:
             .with_row_index(_NODE).with_columns(pl.col(_NODE).cast(pl.Int64)))
 
 
-_KEY = "_key"
-
-
-def _shared(frame: pl.DataFrame, value: list[str]) -> pl.DataFrame:
+def _shared(frame: pl.DataFrame, value: str) -> pl.DataFrame:
     """_key and `value`: the distinct (seller, value) rows of `frame` whose value two or more sellers show."""
-    distinct = frame.select(_KEY, *value).drop_nulls(value).unique()
-    duplicated = pl.struct(value).is_duplicated() if len(value) > 1 else pl.col(value[0]).is_duplicated()
-    return distinct.filter(duplicated)
+    # A value on one row only (most pages, most photos) cannot link anyone: dropped in one hashing pass.
+    repeated = frame.select(_KEY, value).filter(pl.col(value).is_duplicated() & (pl.col(value) != ""))
+    return repeated.drop_nulls(value).unique().filter(pl.col(value).is_duplicated())
 
 
 def _coded(listings: pl.DataFrame) -> pl.DataFrame:
-    """The listings as numbers: _key (one per seller), the text's codes, the rounded price, the page."""
-    page = _normalised("image_url") if "image_url" in listings.columns else _url_path("url")
+    """The listings as numbers: _key (one per seller), the seller's id and name, the image and the page."""
+    # A photo's address, whatever its case and surrounding blanks.
+    image = (pl.col("image_url").cast(pl.String).str.strip_chars().str.to_lowercase() if "image_url" in listings.columns
+             else pl.lit(None, pl.String))
     key = _code("platform") * (1 << 32) + _code("seller_id")
-    return listings.select(
-        key.alias(_KEY), pl.col(*SELLER).cast(pl.String), pl.col("title", "seller_name").cast(pl.String),
-        _code("title").alias("_title_code"), _code("seller_name").alias("_name_code"),
-        pl.col("price").cast(pl.Float64).round(2).alias("_price"), _code("currency").alias("_currency"),
-        page.alias("_page"))
+    return listings.select(key.alias(_KEY), pl.col(*SELLER).cast(pl.String), pl.col("seller_name").cast(pl.String),
+                           image.alias("_image"), _url_path("url").alias("_page"))
 
 
-def _candidates(listings: pl.DataFrame) -> tuple[pl.DataFrame, list[tuple[str, pl.DataFrame]], pl.DataFrame]:
-    """The sellers (_sellers), the (kind, frame) rows that can link them (frame: _seller and the value columns),
-    and per seller its number of distinct titles (_seller, titles) for the title rule."""
+def _candidates(listings: pl.DataFrame, max_names_per_word: int) -> tuple[pl.DataFrame, list[tuple[str, pl.DataFrame]]]:
+    """The sellers (_sellers) and the (kind, frame) rows that can link them (frame: _seller and _value)."""
     coded = _coded(listings)
     sellers = _sellers(coded)
-    # Null text has no number; the left joins keep it null, and nulls link nobody.
-    coded = (coded.join(_normalised_codes(coded, "_title_code", "title"), on="_title_code", how="left")
-             .join(_normalised_codes(coded, "_name_code", "seller_name"), on="_name_code", how="left"))
-    # An empty title is no title, but its price row still names a product ("" | price | currency).
-    priced = coded.with_columns(pl.when(pl.col("_title_code").is_not_null())
-                                .then(pl.col("_title_norm").fill_null(-1)).alias("_product"))
-    pages = coded.filter(pl.col("_page").is_duplicated() & (pl.col("_page") != ""))
-    kinds = [("seller_name", coded, ["_seller_name_norm"]), ("title", coded, ["_title_norm"]),
-             ("image_url" if "image_url" in listings.columns else "url_path", pages, ["_page"]),
-             ("product_price", priced, ["_product", "_price", "_currency"])]
     numbers = sellers.select(_KEY, _NODE)
-    found = [(kind, _shared(frame, value).join(numbers, on=_KEY).select(_NODE, *value))
-             for kind, frame, value in kinds]
+    named = coded.select(_KEY, "seller_name").drop_nulls().unique()
+    cores = distinctive_names(named.get_column("seller_name"), max_names_per_word)
+    named = named.join(cores, left_on="seller_name", right_on="name", how="inner").select(_KEY, "core")
     # A storefront: the same seller id on more than one platform is one shop (sellers are distinct
     # (platform, seller_id), so two sellers with one id are on two platforms).
-    found.append(("storefront", sellers.filter(pl.col("seller_id").is_duplicated()).select(_NODE, "seller_id")))
-    per_seller = (coded.select(_KEY, "_title_norm").drop_nulls().unique().group_by(_KEY)
-                  .agg(pl.len().alias("titles")).join(numbers, on=_KEY).select(_NODE, "titles"))
-    return sellers, found, per_seller
+    storefronts = sellers.filter(pl.col("seller_id").str.len_chars() >= MIN_STOREFRONT_ID_CHARS).select(
+        _KEY, "seller_id")
+    kinds = [("storefront", storefronts, "seller_id"), ("image_url", coded, "_image"),
+             ("url_path", coded, "_page"), ("seller_name", named, "core")]
+    found = [(kind, _shared(frame, value).join(numbers, on=_KEY).select(_NODE, pl.col(value).alias("_value")))
+             for kind, frame, value in kinds]
+    return sellers, found
 
 
-def _links(found: list[tuple[str, pl.DataFrame]], titles: pl.DataFrame, max_sellers_per_key: int,
-           min_shared_titles: int) -> pl.DataFrame:
+def _links(found: list[tuple[str, pl.DataFrame]], max_sellers_per_key: int) -> pl.DataFrame:
     """kind, a, b: links between two sellers (seller numbers), star-shaped per shared value from its first seller."""
-    strong, weak = [], []
+    links = []
     for kind, frame in found:
-        value = [column for column in frame.columns if column != _NODE]
-        keyed = frame.with_columns(pl.len().over(value).alias("_n"), pl.col(_NODE).min().over(value).alias("a"))
+        keyed = frame.with_columns(pl.len().over("_value").alias("_n"), pl.col(_NODE).min().over("_value").alias("a"))
         keyed = keyed.filter((pl.col("_n") >= 2) & (pl.col("_n") <= max_sellers_per_key))
-        if kind != "title":
-            strong.append(keyed.filter(pl.col(_NODE) != pl.col("a"))
-                          .select(pl.lit(kind).alias("kind"), "a", pl.col(_NODE).alias("b")))
-            continue
-        # Titles are copied across a market: a pair of sellers is linked by titles only when it shares
-        # several, and they make up at least half of the smaller seller's titles (a big seller shares a
-        # few titles with everyone).
-        holders = keyed.select(_NODE, *value).join(titles, on=_NODE, how="left")
-        pairs = (holders.join(holders, on=value, suffix="_other")
-                 .filter(pl.col(_NODE) < pl.col(f"{_NODE}_other"))
-                 .group_by(_NODE, f"{_NODE}_other")
-                 .agg(pl.len().alias("shared"), pl.col("titles", "titles_other").first())
-                 .filter((pl.col("shared") >= min_shared_titles)
-                         & (2 * pl.col("shared") >= pl.min_horizontal("titles", "titles_other"))))
-        weak.append(pairs.select(pl.lit("title").alias("kind"), pl.col(_NODE).alias("a"),
-                                 pl.col(f"{_NODE}_other").alias("b")))
-    return pl.concat([*strong, *weak])
+        links.append(keyed.filter(pl.col(_NODE) != pl.col("a"))
+                     .select(pl.lit(kind).alias("kind"), pl.col("a").cast(pl.Int64), pl.col(_NODE).alias("b")))
+    return pl.concat(links)
 
 
 def connected_components(edges: pl.DataFrame) -> pl.DataFrame:
@@ -165,45 +200,61 @@ def connected_components(edges: pl.DataFrame) -> pl.DataFrame:
 
 
 def network_members(listings: pl.DataFrame, max_sellers_per_key: int = MAX_SELLERS_PER_KEY,
-                    min_shared_titles: int = MIN_SHARED_TITLES) -> pl.DataFrame:
-    """The sellers that belong to a network of two or more: network_id, platform, seller_id, linked_by.
+                    max_network_sellers: int = MAX_NETWORK_SELLERS,
+                    max_names_per_word: int = MAX_NAMES_PER_WORD) -> pl.DataFrame:
+    """The sellers linked into a group of two or more: network_id, platform, seller_id, linked_by, too_large_to_act_on.
 
-    `linked_by` lists the kinds of identifier that joined the network. Networks are numbered N1,
-    N2, ... by size, then by their first seller, so the ids are stable for the same listings.
+    `linked_by` lists the kinds of evidence that joined the group. Networks are numbered N1, N2,
+    ... by size, then by their first seller, so the ids are stable for the same listings; groups of
+    more than `max_network_sellers` are numbered X1, X2, ... and marked too large to act on.
     """
-    sellers, found, titles = _candidates(plain(listings))
-    edges = _links(found, titles, max_sellers_per_key, min_shared_titles)
+    sellers, found = _candidates(plain(listings), max_names_per_word)
+    edges = _links(found, max_sellers_per_key)
     if edges.is_empty():
-        return pl.DataFrame(schema={**MEMBER_SCHEMA, "linked_by": pl.String})
+        return pl.DataFrame(schema={**MEMBER_SCHEMA, "linked_by": pl.String, "too_large_to_act_on": pl.Boolean})
     components = connected_components(edges)
     linked_by = (edges.join(components.rename({"node": "a"}), on="a")
                  .group_by("component").agg(pl.col("kind").unique().sort().str.join(", ").alias("linked_by")))
     # Seller numbers follow (platform, seller_id): a component's smallest is its first seller.
+    too_large = pl.col("size") > max_network_sellers
     order = (components.group_by("component").agg(pl.len().alias("size"))
-             .sort(["size", "component"], descending=[True, False])
-             .with_row_index("number", offset=1)
-             .select("component", pl.format("N{}", "number").alias("network_id"), "number"))
+             .with_columns(too_large.alias("too_large_to_act_on"))
+             .sort(["too_large_to_act_on", "size", "component"], descending=[False, True, False])
+             .with_columns(pl.int_range(1, pl.len() + 1).over("too_large_to_act_on").alias("number"))
+             .with_row_index("_order")
+             .select("component", "_order", "too_large_to_act_on",
+                     pl.format("{}{}", pl.when(too_large).then(pl.lit("X")).otherwise(pl.lit("N")), "number")
+                     .alias("network_id")))
     return (components.rename({"node": _NODE}).join(sellers, on=_NODE)
             .join(order, on="component").join(linked_by, on="component")
-            .sort("number", "platform", "seller_id")
-            .select("network_id", "platform", "seller_id", "linked_by"))
+            .sort("_order", "platform", "seller_id")
+            .select("network_id", "platform", "seller_id", "linked_by", "too_large_to_act_on"))
+
+
+def _name_list(column: str) -> pl.Expr:
+    # A group too large to act on can hold thousands of names: the first few say what it is.
+    names = pl.col(column)
+    shown = names.list.head(MAX_NAMES_SHOWN).list.join(", ")
+    return (pl.when(names.list.len() > MAX_NAMES_SHOWN)
+            .then(pl.format("{}, ... ({} names)", shown, names.list.len())).otherwise(shown))
 
 
 def seller_networks(listings: pl.DataFrame, facts: pl.DataFrame,
                     max_sellers_per_key: int = MAX_SELLERS_PER_KEY,
-                    min_shared_titles: int = MIN_SHARED_TITLES) -> pl.DataFrame:
-    """One row per network of two or more sellers, the most removed listings first.
+                    max_network_sellers: int = MAX_NETWORK_SELLERS) -> pl.DataFrame:
+    """One row per network of two or more sellers, the most removed listings first; groups too large to act on last.
 
     Columns: network_id, sellers, platforms and seller_names (comma-separated, sorted), linked_by,
     listings (detected), complaint_items, removed_listings (distinct listings whose item has been
     removed at some point, i.e. status removed or restored), restored_items (status restored at T),
     relisted_listings (a listing detected after a listing of the network with the same title was
-    removed), relists_after_takedown (restored_items + relisted_listings). `facts` are complaint
-    item facts as of T (status, first_removed_at); `listings` those detected by T.
+    removed), relists_after_takedown (restored_items + relisted_listings), too_large_to_act_on
+    (more than `max_network_sellers` sellers: listed, not a network). `facts` are complaint item
+    facts as of T (status, first_removed_at); `listings` those detected by T.
     """
     # A snapshot holds low-variety text as categoricals; joins here compare it as text.
     listings, facts = plain(listings), plain(facts)
-    members = network_members(listings, max_sellers_per_key, min_shared_titles)
+    members = network_members(listings, max_sellers_per_key, max_network_sellers)
     member_keys = members.select("network_id", *SELLER)
     # The members' listings, read once for the names, the counts and the relists.
     network_listings = _normalise_values(
@@ -231,16 +282,18 @@ def seller_networks(listings: pl.DataFrame, facts: pl.DataFrame,
     summary = members.group_by("network_id").agg(
         pl.len().cast(pl.Int64).alias("sellers"),
         pl.col("platform").unique().sort().str.join(", ").alias("platforms"),
-        pl.col("linked_by").first(),
+        pl.col("linked_by", "too_large_to_act_on").first(),
     )
     return (summary
             .join(names, on="network_id", how="left")
             .join(per_items, on="network_id", how="left")
             .join(relisted, on="network_id", how="left")
-            .with_columns(pl.col("_names").list.join(", ").alias("seller_names"),
+            .with_columns(_name_list("_names").alias("seller_names"),
                           pl.col("listings", "complaint_items", "removed_listings", "restored_items",
                                  "relisted_listings").fill_null(0))
             .with_columns((pl.col("restored_items") + pl.col("relisted_listings")).alias("relists_after_takedown"))
             .select("network_id", "sellers", "platforms", "seller_names", "linked_by", "listings", "complaint_items",
-                    "removed_listings", "restored_items", "relisted_listings", "relists_after_takedown")
-            .sort(["removed_listings", "sellers", "network_id"], descending=[True, True, False]))
+                    "removed_listings", "restored_items", "relisted_listings", "relists_after_takedown",
+                    "too_large_to_act_on")
+            .sort(["too_large_to_act_on", "removed_listings", "sellers", "network_id"],
+                  descending=[False, True, True, False]))
