@@ -60,10 +60,9 @@ def run(args: argparse.Namespace) -> int:
     except UsageError as error:
         return fail("report", str(error), EXIT_USAGE)
     out = Path(args.out)
-    if out.exists() and not out.is_dir():
-        return fail("report", f"--out {out} is a file, not a folder", EXIT_USAGE)
     if problem := out_problem(out):
-        return fail("report", problem, EXIT_FAILED)
+        # an --out that is a file is a usage error; a folder or a name in the way is a file problem
+        return fail("report", problem, EXIT_USAGE if problem.endswith("is a file, not a folder") else EXIT_FAILED)
     try:
         con = connect_reader(resolve_db_path(args.db))
     except StoreError as error:

@@ -51,11 +51,16 @@ class ReportFiles:
         return [path for path in (self.html, self.pdf, self.xlsx) if path is not None]
 
 
+def _exists(path: Path) -> bool:
+    try:
+        return path.exists()
+    except OSError:  # a name too long for the file system
+        return False
+
+
 def _name_too_long(out: Path) -> str | None:
     """Why a name in `out` (or the hidden build folder in it) is past the file system's limit, or None."""
-    existing = out
-    while not existing.exists() and existing != existing.parent:
-        existing = existing.parent
+    existing = next((folder for folder in (out.absolute(), *out.absolute().parents) if _exists(folder)), Path("/"))
     try:
         name_max = os.pathconf(existing, "PC_NAME_MAX")
         path_max = os.pathconf(existing, "PC_PATH_MAX")
@@ -73,10 +78,10 @@ def _name_too_long(out: Path) -> str | None:
 
 def out_problem(out: Path) -> str | None:
     """Why the report cannot be published in `out`, or None; checked before any work."""
-    if out.exists() and not out.is_dir():
-        return f"--out {out} is a file, not a folder"
     if problem := _name_too_long(out):
         return problem
+    if out.exists() and not out.is_dir():
+        return f"--out {out} is a file, not a folder"
     if out.is_dir():
         return names_problem(out, REPORT_NAMES)
     return None
