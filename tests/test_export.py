@@ -143,3 +143,31 @@ def test_a_failed_write_leaves_the_previous_file(tmp_path, monkeypatch):
         write_table(pl.DataFrame({"a": ["new"]}), out, "items")
     assert out.read_bytes() == before
     assert [path.name for path in tmp_path.iterdir()] == ["items.xlsx"]  # no temporary left
+
+
+def test_rejects_past_the_sheet_s_rows_is_a_usage_error_and_links_stay_text(write_file, db_path, tmp_path, capsys,
+                                                                            monkeypatch):
+    from takedown.cli import main
+
+    bad = ("platform,listing_id,url,seller_id,brand,infringement_type,detected_at\n"
+           "alibaba,L1,https://a/1,S1,Acme,file:///etc/passwd,2026-03-01\n"
+           "alibaba,L2,https://a/2,S1,Acme,counterfeit,2099-01-01\n")
+    main(["ingest", "--db", str(db_path), str(write_file("listings.csv", bad))])
+    out = tmp_path / "rejects.xlsx"
+    assert main(["rejects", "--db", str(db_path), "--out", str(out)]) == 0
+    capsys.readouterr()
+    sheet = openpyxl.load_workbook(out)["rejects"]
+    assert not any(cell.hyperlink for row in sheet.iter_rows() for cell in row)
+    assert any("file:///etc/passwd" in str(cell.value) for row in sheet.iter_rows() for cell in row)
+    monkeypatch.setattr("takedown.export.XLSX_MAX_ROWS", 1)  # two reasons, a sheet made to hold one
+    assert main(["rejects", "--db", str(db_path), "--out", str(tmp_path / "more.xlsx")]) == 2
+    assert "do not fit in an XLSX sheet" in capsys.readouterr().err
+    assert not (tmp_path / "more.xlsx").exists()
+
+
+def test_a_download_longer_than_a_sheet_continues_on_the_next_sheets(monkeypatch):
+    monkeypatch.setattr("takedown.export.XLSX_MAX_ROWS", 2)  # stands in for 1,048,575
+    book = _book(table_bytes(pl.DataFrame({"n": [1, 2, 3, 4, 5]}), ".xlsx", "seller/1"))
+    assert book.sheetnames == ["seller_1", "seller_1 (2)", "seller_1 (3)"]
+    assert [[row[0] for row in book[name].iter_rows(min_row=2, values_only=True)] for name in book.sheetnames] == [
+        [1, 2], [3, 4], [5]]

@@ -216,12 +216,23 @@ def write_sheets(sheets: dict[str, pl.DataFrame], target: Path | io.BytesIO) -> 
     return result
 
 
+def split_sheets(frame: pl.DataFrame, sheet: str) -> dict[str, pl.DataFrame]:
+    """`frame` as sheets of at most XLSX_MAX_ROWS rows each (`sheet`, `sheet (2)`, ...): no row lost."""
+    if frame.height <= XLSX_MAX_ROWS:
+        return {sheet: frame}
+    parts: dict[str, pl.DataFrame] = {}
+    for offset in range(0, frame.height, XLSX_MAX_ROWS):
+        parts[sheet_name(sheet, parts)] = frame.slice(offset, XLSX_MAX_ROWS)
+    return parts
+
+
 def table_bytes(frame: pl.DataFrame, suffix: str, sheet: str) -> bytes:
-    """`frame` as CSV (suffix .csv) or XLSX (.xlsx, one sheet named after `sheet`), every text cell
-    a spreadsheet would run as a formula escaped, no cell lost or made a link."""
+    """`frame` as CSV (suffix .csv) or XLSX (.xlsx, sheets named after `sheet`), every text cell a
+    spreadsheet would run as a formula escaped, no cell lost or made a link. A table longer than a
+    sheet continues on the next sheet (a download has no command line to refuse it on)."""
     if suffix == ".xlsx":
         buffer = io.BytesIO()
-        write_sheets({sheet: frame}, buffer)
+        write_sheets(split_sheets(frame, sheet), buffer)
         return buffer.getvalue()
     return escape_cells(frame).write_csv().encode("utf-8")
 
