@@ -171,3 +171,13 @@ def test_a_download_longer_than_a_sheet_continues_on_the_next_sheets(monkeypatch
     assert book.sheetnames == ["seller_1", "seller_1 (2)", "seller_1 (3)"]
     assert [[row[0] for row in book[name].iter_rows(min_row=2, values_only=True)] for name in book.sheetnames] == [
         [1, 2], [3, 4], [5]]
+
+
+def test_a_dashboard_download_named_after_a_seller_id_with_a_slash_is_built():
+    # The Repeat offenders page names a seller's downloads after its id: `seller-shop/42-listings` crashed it.
+    from takedown.dashboard_state import download_files
+
+    files = download_files(pl.DataFrame({"title": ["file:///etc/passwd"]}), "seller-shop/42-listings")
+    book = _book(files["xlsx"])
+    assert book.sheetnames == ["seller-shop_42-listings"]
+    assert book.active["A2"].value == "file:///etc/passwd" and book.active["A2"].hyperlink is None

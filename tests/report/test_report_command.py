@@ -159,3 +159,18 @@ def test_a_kill_at_a_random_moment_leaves_the_old_report_or_the_new_one(report_s
     shown = os.readlink(out / ".report-current")
     assert sorted(path.name for path in out.iterdir()) == sorted(
         [".report-current", shown, "report.html", "report.pdf", "escalations.xlsx"])
+
+
+def test_a_terminal_gets_a_progress_line_per_step_and_a_pipe_none(report_store, tmp_path, capsys, monkeypatch):
+    import sys
+
+    argv = ["report", "--month", "2026-09", "--as-of", AS_OF, "--no-pdf", "--db", str(report_store)]
+    assert main([*argv, "--out", str(tmp_path / "piped")]) == 0
+    assert capsys.readouterr().err == ""
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
+    assert main([*argv, "--out", str(tmp_path / "terminal")]) == 0
+    lines = capsys.readouterr().err.splitlines()
+    assert [line.split("] ")[1].rsplit(" (", 1)[0] for line in lines] == [
+        "reading the store", "computing the escalation agenda", "writing report.html", "writing escalations.xlsx",
+        "publishing the files"]
+    assert all(line.startswith(f"takedown report: [{number}/5] ") for number, line in enumerate(lines, 1))
