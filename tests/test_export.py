@@ -181,3 +181,11 @@ def test_a_dashboard_download_named_after_a_seller_id_with_a_slash_is_built():
     book = _book(files["xlsx"])
     assert book.sheetnames == ["seller-shop_42-listings"]
     assert book.active["A2"].value == "file:///etc/passwd" and book.active["A2"].hyperlink is None
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_a_formula_held_as_a_category_is_escaped_too(suffix):
+    frame = pl.DataFrame({"account": pl.Series(["=cmd|' /C calc'!A0", "acct-a"], dtype=pl.Categorical)})
+    data = table_bytes(frame, suffix, "x")
+    cells = (pl.read_csv(io.BytesIO(data)) if suffix == ".csv" else pl.read_excel(io.BytesIO(data))).get_column("account")
+    assert cells.to_list() == ["'=cmd|' /C calc'!A0", "acct-a"]

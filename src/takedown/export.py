@@ -114,6 +114,13 @@ class XlsxResult:
     cut_cells: int = 0
 
 
+def escaped(frame: pl.DataFrame) -> pl.DataFrame:
+    """`frame` with categorical columns as text and every text cell a spreadsheet would run as a
+    formula escaped (escape.escape_cells escapes text columns only)."""
+    categories = [name for name, dtype in frame.schema.items() if isinstance(dtype, (pl.Categorical, pl.Enum))]
+    return escape_cells(frame.with_columns(pl.col(categories).cast(pl.String)) if categories else frame)
+
+
 def _as_utc_naive(series: pl.Series) -> pl.Series:
     zone = series.dtype.time_zone  # type: ignore[union-attr]
     return series.dt.convert_time_zone("UTC").dt.replace_time_zone(None) if zone else series
@@ -130,8 +137,8 @@ def _cells(series: pl.Series) -> tuple[list[Any], str]:
         return _as_utc_naive(series).to_list(), "datetime"
     if dtype == pl.Date:
         return series.to_list(), "date"
-    if dtype in (pl.String, pl.Categorical, pl.Enum) or isinstance(dtype, (pl.Categorical, pl.Enum)):
-        return series.cast(pl.String).to_list(), "text"
+    if dtype == pl.String:
+        return series.to_list(), "text"
     return [None if value is None else str(value) for value in series.to_list()], "text"
 
 
@@ -182,7 +189,7 @@ def write_sheets(sheets: dict[str, pl.DataFrame], target: Path | io.BytesIO) -> 
         for name, frame in sheets.items():
             taken.append(sheet_name(name, taken))
             sheet = workbook.add_worksheet(taken[-1])
-            safe = escape_cells(frame)
+            safe = escaped(frame)
             columns = [_cells(safe.get_column(column)) for column in safe.columns]
             for index, (column, (cells, kind)) in enumerate(zip(safe.columns, columns, strict=True)):
                 sheet.set_column(index, index, _width(column, cells, kind))
@@ -234,7 +241,7 @@ def table_bytes(frame: pl.DataFrame, suffix: str, sheet: str) -> bytes:
         buffer = io.BytesIO()
         write_sheets(split_sheets(frame, sheet), buffer)
         return buffer.getvalue()
-    return escape_cells(frame).write_csv().encode("utf-8")
+    return escaped(frame).write_csv().encode("utf-8")
 
 
 def write_table(frame: pl.DataFrame, out: Path, sheet: str) -> XlsxResult:
@@ -245,7 +252,7 @@ def write_table(frame: pl.DataFrame, out: Path, sheet: str) -> XlsxResult:
     with replacing(out) as temporary:
         if out.suffix.lower() == ".xlsx":
             return write_sheets({sheet: frame}, temporary)
-        escape_cells(frame).write_csv(temporary)
+        escaped(frame).write_csv(temporary)
         return XlsxResult()
 
 
