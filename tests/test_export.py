@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
+from pathlib import Path
 
 import openpyxl
 import polars as pl
@@ -189,3 +190,10 @@ def test_a_formula_held_as_a_category_is_escaped_too(suffix):
     data = table_bytes(frame, suffix, "x")
     cells = (pl.read_csv(io.BytesIO(data)) if suffix == ".csv" else pl.read_excel(io.BytesIO(data))).get_column("account")
     assert cells.to_list() == ["'=cmd|' /C calc'!A0", "acct-a"]
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_a_file_that_cannot_be_created_is_an_os_error(suffix):
+    # /proc takes no new files, even from root: the command turns an OSError into one line, exit 1.
+    with pytest.raises(OSError, match="No such file or directory"):
+        write_table(pl.DataFrame({"a": [1]}), Path("/proc") / f"export{suffix}", "x")

@@ -219,8 +219,19 @@ def write_sheets(sheets: dict[str, pl.DataFrame], target: Path | io.BytesIO) -> 
             sheet.freeze_panes(1, 0)
             sheet.autofilter(0, 0, max(safe.height, 1), max(safe.width - 1, 0))
     finally:
-        workbook.close()
+        _close(workbook)
     return result
+
+
+def _close(workbook: Any) -> None:
+    """Close (write) the workbook; a file that cannot be created is the OSError it was."""
+    from xlsxwriter.exceptions import FileCreateError
+
+    try:
+        workbook.close()
+    except FileCreateError as error:
+        cause = error.args[0] if error.args else None
+        raise cause if isinstance(cause, OSError) else OSError(str(error)) from error
 
 
 def split_sheets(frame: pl.DataFrame, sheet: str) -> dict[str, pl.DataFrame]:
