@@ -140,3 +140,18 @@ def test_a_file_written_atomically_leaves_no_temporary_and_cleans_a_killed_write
     write_bytes(target, b"whole")
     assert target.read_bytes() == b"whole"
     assert sorted(path.name for path in tmp_path.iterdir()) == ["x.csv"]
+
+
+def test_a_set_another_running_publisher_is_about_to_show_is_not_removed(tmp_path):
+    # Two runs into one folder: a generation of a live process (here: the parent of this test) stays
+    # until that process supersedes it; one of a dead process goes.
+    folder = tmp_path / "out"
+    assert _publish(folder, "old").returncode == 0
+    live = folder / f".report-gen-{os.getppid()}-cafe"
+    dead_pid = int(subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                                  text=True).stdout)
+    dead = folder / f".report-gen-{dead_pid}-beef"
+    live.mkdir()
+    dead.mkdir()
+    assert _publish(folder, "new").returncode == 0
+    assert live.exists() and not dead.exists()

@@ -204,6 +204,9 @@ def remove_old_generations(folder: Path, set_name: str) -> None:
             if _stale(name, prefix, ".tmp"):
                 shutil.rmtree(entry, ignore_errors=True)
             continue
+        owner = name[len(prefix):].split("-", 1)[0]
+        if owner.isdigit() and int(owner) != os.getpid() and _pid_alive(int(owner)):
+            continue  # another run's set, about to be shown: that run removes it when it is superseded
         shutil.rmtree(entry, ignore_errors=True)
     remove_stale_temporaries(current)
 
