@@ -155,3 +155,20 @@ def test_a_set_another_running_publisher_is_about_to_show_is_not_removed(tmp_pat
     dead.mkdir()
     assert _publish(folder, "new").returncode == 0
     assert live.exists() and not dead.exists()
+
+
+def test_a_file_system_without_symlinks_still_gets_every_file(tmp_path, monkeypatch):
+    # FAT, exFAT and some shares refuse symlinks: each file is then replaced whole, one after another.
+    folder = tmp_path / "out"
+    _plain_old_set(folder)
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(os, "symlink", refuse)
+    with building_set(folder, "report") as staging:
+        for name in NAMES:
+            (staging / name).write_text(f"new {name}")
+        publish_set(folder, "report", staging, NAMES)
+    assert set(_shown(folder).values()) == {"new"}
+    assert sorted(path.name for path in folder.iterdir()) == sorted(NAMES)

@@ -14,6 +14,7 @@ symlink through `.NAME-current`, so every name moves to the new set at the same 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import shutil
 from collections.abc import Iterable, Iterator
@@ -139,6 +140,8 @@ def publish_set(folder: Path, set_name: str, staging: Path, names: Iterable[str]
     if problem := names_problem(folder, names):
         raise SetProblem(problem)
     current = _current(folder, set_name)
+    if not current.is_symlink() and not _symlinks_work(folder):
+        return _replace_one_by_one(folder, staging, names)
     _adopt_plain_files(folder, set_name, names)
     # The names are links through `.SET-current`, made before the switch (a name the shown set lacks
     # dangles, so it reads as absent until then): the switch is the one instant every name changes.
@@ -154,6 +157,32 @@ def publish_set(folder: Path, set_name: str, staging: Path, names: Iterable[str]
     remove_old_generations(folder, set_name)
     for name in names:
         remove_stale_temporaries(folder / name)
+    return [folder / name for name in names]
+
+
+# The name whose temporary tests whether a folder takes symlinks.
+_PROBE = "symlink-probe"
+
+
+def _symlinks_work(folder: Path) -> bool:
+    """Whether `folder`'s file system takes symlinks (FAT, exFAT and some network shares do not)."""
+    probe = temporary_name(folder / _PROBE)
+    try:
+        os.symlink(".", probe)
+    except OSError as error:
+        if error.errno in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.ENOSYS):
+            return False
+        raise
+    probe.unlink()
+    return True
+
+
+def _replace_one_by_one(folder: Path, staging: Path, names: list[str]) -> list[Path]:
+    """Publish without symlinks: each file renamed over its name in turn (each file whole, the set
+    not at one instant), then the build folder removed."""
+    for name in names:
+        os.replace(staging / name, folder / name)
+    shutil.rmtree(staging, ignore_errors=True)
     return [folder / name for name in names]
 
 
@@ -209,6 +238,7 @@ def remove_old_generations(folder: Path, set_name: str) -> None:
             continue  # another run's set, about to be shown: that run removes it when it is superseded
         shutil.rmtree(entry, ignore_errors=True)
     remove_stale_temporaries(current)
+    remove_stale_temporaries(folder / _PROBE)
 
 
 def published_files(folder: Path, names: Iterable[str]) -> list[Path]:
