@@ -148,6 +148,8 @@ def publish_set(folder: Path, set_name: str, staging: Path, names: Iterable[str]
     for name in names:
         if not _links_through(folder / name, current):
             _link(folder / name, f"{current.name}/{name}")
+    for name in names:
+        _sync(staging / name)
     generation = folder / f"{_generation_prefix(set_name)}{os.getpid()}-{os.urandom(4).hex()}"
     os.rename(staging, generation)
     _link(current, generation.name)
