@@ -171,6 +171,7 @@ def test_a_terminal_gets_a_progress_line_per_step_and_a_pipe_none(report_store, 
     assert main([*argv, "--out", str(tmp_path / "terminal")]) == 0
     lines = capsys.readouterr().err.splitlines()
     assert [line.split("] ")[1].rsplit(" (", 1)[0] for line in lines] == [
-        "reading the store", "computing the escalation agenda", "writing report.html", "writing escalations.xlsx",
+        "reading the store", "computing the escalation agenda", "computing the sections, writing report.html",
+        "writing escalations.xlsx",
         "publishing the files"]
     assert all(line.startswith(f"takedown report: [{number}/5] ") for number, line in enumerate(lines, 1))

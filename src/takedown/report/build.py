@@ -95,7 +95,7 @@ def _build(data: ReportData, staging: Path, pdf: bool, progress: Progress) -> Xl
         progress("computing the escalation agenda")
         sheets = escalations.escalation_sheets(data) if data.has_data else {
             name: frame.clear() for name, frame in escalations.escalation_sheets(data).items()}
-        progress(f"writing {HTML_NAME}")
+        progress(f"computing the sections, writing {HTML_NAME}")
         (staging / HTML_NAME).write_text(render_html(data, sheets), encoding="utf-8")
         if printer is not None:
             printer.start(staging / HTML_NAME, staging / PDF_NAME, data.month,
