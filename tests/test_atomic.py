@@ -68,7 +68,7 @@ def _leftovers(folder: Path) -> list[str]:
     current = folder / ".report-current"
     shown = os.readlink(current) if current.is_symlink() else None
     return sorted(entry.name for entry in folder.iterdir()
-                  if entry.name.startswith(".") and entry.name not in (".report-current", shown))
+                  if entry.name.startswith(".") and entry.name not in (".report-current", ".report.lock", shown))
 
 
 def _plain_old_set(folder: Path) -> None:
@@ -142,21 +142,6 @@ def test_a_file_written_atomically_leaves_no_temporary_and_cleans_a_killed_write
     assert sorted(path.name for path in tmp_path.iterdir()) == ["x.csv"]
 
 
-def test_a_set_another_running_publisher_is_about_to_show_is_not_removed(tmp_path):
-    # Two runs into one folder: a generation of a live process (here: the parent of this test) stays
-    # until that process supersedes it; one of a dead process goes.
-    folder = tmp_path / "out"
-    assert _publish(folder, "old").returncode == 0
-    live = folder / f".report-gen-{os.getppid()}-cafe"
-    dead_pid = int(subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
-                                  text=True).stdout)
-    dead = folder / f".report-gen-{dead_pid}-beef"
-    live.mkdir()
-    dead.mkdir()
-    assert _publish(folder, "new").returncode == 0
-    assert live.exists() and not dead.exists()
-
-
 def test_a_file_system_without_symlinks_still_gets_every_file(tmp_path, monkeypatch):
     # FAT, exFAT and some shares refuse symlinks: each file is then replaced whole, one after another.
     folder = tmp_path / "out"
@@ -171,4 +156,4 @@ def test_a_file_system_without_symlinks_still_gets_every_file(tmp_path, monkeypa
             (staging / name).write_text(f"new {name}")
         publish_set(folder, "report", staging, NAMES)
     assert set(_shown(folder).values()) == {"new"}
-    assert sorted(path.name for path in folder.iterdir()) == sorted(NAMES)
+    assert sorted(path.name for path in folder.iterdir()) == sorted([*NAMES, ".report.lock"])

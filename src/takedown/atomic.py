@@ -140,8 +140,30 @@ def publish_set(folder: Path, set_name: str, staging: Path, names: Iterable[str]
     if problem := names_problem(folder, names):
         raise SetProblem(problem)
     current = _current(folder, set_name)
-    if not current.is_symlink() and not _symlinks_work(folder):
-        return _replace_one_by_one(folder, staging, names)
+    # One publisher at a time: between another run's rename of its build folder and its switch, its
+    # generation is shown nowhere yet, and must not be taken for an old one.
+    with _publishing_lock(folder, set_name):
+        if not current.is_symlink() and not _symlinks_work(folder):
+            return _replace_one_by_one(folder, staging, names)
+        _publish_generation(folder, set_name, staging, names)
+    return [folder / name for name in names]
+
+
+@contextlib.contextmanager
+def _publishing_lock(folder: Path, set_name: str) -> Iterator[None]:
+    """Hold `.SET.lock` in `folder` (released by the kernel if the process dies)."""
+    import fcntl
+
+    with open(folder / f".{set_name}.lock", "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _publish_generation(folder: Path, set_name: str, staging: Path, names: list[str]) -> None:
+    current = _current(folder, set_name)
     _adopt_plain_files(folder, set_name, names)
     # The names are links through `.SET-current`, made before the switch (a name the shown set lacks
     # dangles, so it reads as absent until then): the switch is the one instant every name changes.
@@ -159,7 +181,6 @@ def publish_set(folder: Path, set_name: str, staging: Path, names: Iterable[str]
     remove_old_generations(folder, set_name)
     for name in names:
         remove_stale_temporaries(folder / name)
-    return [folder / name for name in names]
 
 
 # The name whose temporary tests whether a folder takes symlinks.
@@ -223,7 +244,8 @@ def _link(path: Path, pointing_to: str) -> None:
 
 
 def remove_old_generations(folder: Path, set_name: str) -> None:
-    """Remove the set's generations not shown any more and the build folders of runs no longer running."""
+    """Remove the set's generations not shown any more and the build folders of runs no longer running
+    (called under the publishing lock)."""
     current = _current(folder, set_name)
     shown = os.readlink(current) if current.is_symlink() else None
     prefix = _generation_prefix(set_name)
@@ -235,9 +257,6 @@ def remove_old_generations(folder: Path, set_name: str) -> None:
             if _stale(name, prefix, ".tmp"):
                 shutil.rmtree(entry, ignore_errors=True)
             continue
-        owner = name[len(prefix):].split("-", 1)[0]
-        if owner.isdigit() and int(owner) != os.getpid() and _pid_alive(int(owner)):
-            continue  # another run's set, about to be shown: that run removes it when it is superseded
         shutil.rmtree(entry, ignore_errors=True)
     remove_stale_temporaries(current)
     remove_stale_temporaries(folder / _PROBE)

@@ -158,7 +158,7 @@ def test_a_kill_at_a_random_moment_leaves_the_old_report_or_the_new_one(report_s
     assert not any(final[name] == old[name] for name in final)
     shown = os.readlink(out / ".report-current")
     assert sorted(path.name for path in out.iterdir()) == sorted(
-        [".report-current", shown, "report.html", "report.pdf", "escalations.xlsx"])
+        [".report-current", ".report.lock", shown, "report.html", "report.pdf", "escalations.xlsx"])
 
 
 def test_a_terminal_gets_a_progress_line_per_step_and_a_pipe_none(report_store, tmp_path, capsys, monkeypatch):
