@@ -88,12 +88,17 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         _print_json_lines(rows)
     elif args.out is not None:
-        from takedown.export import write_table
+        from takedown.export import cut_cells_note, write_table, xlsx_rows_problem
 
+        # Counted before the file is built: a sheet holds at most XLSX_MAX_ROWS rows.
+        if args.out.suffix.lower() == ".xlsx" and (problem := xlsx_rows_problem("--out", rows.height)):
+            return fail("items", problem, EXIT_USAGE)
         try:
-            write_table(rows, args.out, sheet="items")
+            result = write_table(rows, args.out, sheet="items")
         except OSError as error:
             return fail("items", f"cannot write --out {args.out}: {describe_os_error(error)}", EXIT_FAILED)
+        if note := cut_cells_note(result):
+            print(f"takedown items: {note}", file=sys.stderr)
         print(f"{rows.height:,} rows written to {terminal_text(args.out)}", file=sys.stderr)
     else:
         from takedown.display import print_item_rows
