@@ -46,6 +46,22 @@ def largest_movements(data: ReportData, count: int = MOVEMENTS) -> list[str]:
     return [sentence for _, sentence in sorted(told, key=lambda pair: -pair[0])[:count]]
 
 
+def platform_movement(data: ReportData) -> list[str]:
+    """The platform whose takedown rate moved most (in points) from the previous month, when one moved."""
+    previous, _ = sections.compared_months(data.month)
+    before = {row["platform"]: row["takedown_rate"] for row in data.snapshot.breakdown(
+        month_period(previous, data.snapshot.timezone), "platform").iter_rows(named=True)}
+    moves = [(abs(now - before[platform]), platform, before[platform], now)
+             for platform, figures in data.metrics["by_platform"].items()  # type: ignore[union-attr]
+             if (now := figures["takedown_rate"]) is not None and before.get(platform) is not None]
+    if not moves or max(moves)[0] == 0:
+        return []
+    _, platform, was, now = max(moves)
+    verb = "rose" if now > was else "fell"
+    return [f"Of the platforms, {platform}'s takedown rate moved most: it {verb} from {format_percent(was)} to "
+            f"{format_percent(now)} ({(now - was) * 100:+.1f} points)."]
+
+
 def standing_changes(data: ReportData) -> list[str]:
     """Accounts whose Good-Faith standing differs between this month's window and the previous month's."""
     previous, _ = sections.compared_months(data.month)
@@ -72,6 +88,26 @@ def standing_changes(data: ReportData) -> list[str]:
         risky = sum(1 for row in now.values() if row["at_risk"])
         sentences.append(f"No account changed Good-Faith standing: {risky} of {len(now)} at risk, as over the "
                          f"window ending {previous}.")
+    return sentences
+
+
+def outlooks(data: ReportData, reasons_named: int = 3) -> list[str]:
+    """Per account at risk, where its window can still end, overall and for its reasons at risk
+    (sections.projection and sections.reasons_at_risk), in the projection's words."""
+    at_risk = set(sections.good_faith_accounts(data).filter(pl.col("at_risk")).get_column("account").to_list())
+    reasons = sections.reasons_at_risk(data)
+    sentences = []
+    for row in sections.projection(data).iter_rows(named=True):
+        if row["account"] not in at_risk:
+            continue
+        own = reasons.filter(pl.col("account") == row["account"]).sort("removals_needed", nulls_last=False)
+        named = ", ".join(f"{reason['reason']} ({reason['removals_needed_text']})"
+                          for reason in own.head(reasons_named).iter_rows(named=True))
+        more = f" and {own.height - reasons_named:,} more" if own.height > reasons_named else ""
+        sentences.append(
+            f"{row['account']}: removals needed overall {row['removals_needed_text']} ({row['pending']:,} items "
+            f"pending; best case {format_percent(row['best_takedown_rate'])}); reasons at risk, removals needed: "
+            f"{named}{more}.")
     return sentences
 
 
@@ -109,8 +145,11 @@ def repeat_offender_changes(data: ReportData) -> list[str]:
 
 
 def what_changed(data: ReportData) -> pl.DataFrame:
-    """What changed since last month, one sentence a row: topic (movement, standing, repeat offenders), sentence."""
+    """What changed since last month, one sentence a row: topic (movement, standing, outlook, repeat offenders),
+    sentence."""
     rows = [*({"topic": "movement", "sentence": sentence} for sentence in largest_movements(data)),
+            *({"topic": "movement", "sentence": sentence} for sentence in platform_movement(data)),
             *({"topic": "standing", "sentence": sentence} for sentence in standing_changes(data)),
+            *({"topic": "outlook", "sentence": sentence} for sentence in outlooks(data)),
             *({"topic": "repeat offenders", "sentence": sentence} for sentence in repeat_offender_changes(data))]
     return pl.DataFrame(rows, schema=CHANGE_SCHEMA)

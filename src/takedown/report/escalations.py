@@ -215,13 +215,13 @@ SHEETS = {
 }
 # The columns of each sheet the report's page shows (the workbook has them all).
 SHOWN_COLUMNS = {
-    "Rejected to contest": ("rank", "complaint_id", "platform", "reason", "standing", "takedown_rate_gain",
+    "Rejected to contest": ("rank", "complaint_id", "reason", "standing", "takedown_rate_gain",
                             "value_usd", "why_not", "platform_reason", "title"),
-    "Missed CN responses": ("rank", "complaint_id", "platform", "account", "standing", "value_usd",
+    "Missed CN responses": ("rank", "complaint_id", "account", "standing", "value_usd",
                             "response_deadline", "title"),
-    "Restored after removal": ("rank", "complaint_id", "platform", "account", "standing", "takedown_rate_gain",
+    "Restored after removal": ("rank", "complaint_id", "account", "standing", "takedown_rate_gain",
                                "value_usd", "restored_at", "restoration_note", "title"),
-    f"Pending over {PENDING_DAYS} days": ("rank", "complaint_id", "platform", "account", "in_window", "standing",
+    f"Pending over {PENDING_DAYS} days": ("rank", "complaint_id", "account", "in_window", "standing",
                                           "value_usd", "status", "days_pending", "title"),
     "Storefront action": ("rank", "platform", "seller_id", "seller_name", "removed_listings", "removed_items",
                           "complaint_items", "last_seen"),
@@ -253,7 +253,7 @@ def _scopes(data: ReportData, sheets: dict[str, pl.DataFrame]) -> dict[str, tupl
     reasons = risk.filter(pl.col("reason") != "(all)").height
     offenders = data.metrics["repeat_offenders"]  # type: ignore[index]
     at_risk_first = "reasons at risk first, then accounts at risk"
-    gain = ("then the most its reason's takedown rate would rise were it removed (`takedown_rate_gain`: 1 / the "
+    gain = ("then the most its reason's takedown rate would rise were it removed (takedown rate gain: 1 / the "
             "reason's decided items)")
     return {
         "Rejected to contest": (
