@@ -215,7 +215,7 @@ SHEETS = {
 }
 # The columns of each sheet the report's page shows (the workbook has them all).
 SHOWN_COLUMNS = {
-    "Rejected to contest": ("rank", "complaint_id", "reason", "standing", "takedown_rate_gain",
+    "Rejected to contest": ("rank", "complaint_id", "account", "reason", "standing", "takedown_rate_gain",
                             "value_usd", "why_not", "platform_reason", "title"),
     "Missed CN responses": ("rank", "complaint_id", "account", "standing", "value_usd",
                             "response_deadline", "title"),
