@@ -5,7 +5,7 @@ A hand-made program, September 2026 as of 2026-10-15 (Good-Faith window July to 
   decided 10, so reversing one rejection raises the reason's rate by 1/10. Rejected: R1 ($10) and
   R2 ($200) on TM-OK (verified, in force: worth contesting), R3 ($1,000) on TM-PEND (not verified),
   R5 ($50) naming no registration, R6 ($20) on TM-EXP (expired before it was filed).
-- acct-risk, reason "design": 8 removed (seller SX, September), 1 rejected (R7, $1, TM-OK), 1
+- acct-risk, reason "design" (with a script in its text): 8 removed (seller SX, September), 1 rejected (R7, $1, TM-OK), 1
   pending; decided 9, so a reversal raises its rate by 1/9: more than counterfeit's.
 - acct-safe, reason "lookalike": 9 removed, 1 rejected (R4, $5,000, TM-OK): exactly 90%, in good
   standing; and an item pending since May, outside the window.
@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import html
 import re
 
+import markupsafe
 import pytest
 from program_stores import ingest_program
 
@@ -28,6 +30,8 @@ from takedown.report.html import render_html
 from takedown.store import connect_reader
 
 MONTH, AS_OF = "2026-09", "2026-10-15T00:00:00Z"
+# The reason is text typed into IPP: the page must show it, never run it.
+DESIGN = 'design <script>alert("reason")</script>'
 LISTING_HEADER = ["platform", "listing_id", "url", "title", "seller_id", "seller_name", "brand", "infringement_type",
                   "price", "currency", "units_sold", "detected_at"]
 COMPLAINT_HEADER = ["complaint_id", "platform", "listing_id", "seller_id", "enforcement_type", "ipr_type",
@@ -43,9 +47,9 @@ ITEMS = [
     ("X1", "acct-risk", "counterfeit", "TM-OK", "SZ", 30, "2026-09-07", [("removed", 1), ("restored", 3)]),
     ("X2", "acct-risk", "counterfeit", "TM-OK", "SZ", 40, "2026-08-20", [("removed", 1), ("restored", 3)]),
     ("P1", "acct-risk", "counterfeit", "TM-OK", "SZ", 60, "2026-09-10", []),
-    *[(f"D{n}", "acct-risk", "design", "TM-OK", "SX", 5, f"2026-09-1{n}", [("removed", 1)]) for n in range(8)],
-    ("R7", "acct-risk", "design", "TM-OK", "SZ", 1, "2026-09-20", [("rejected", 1)]),
-    ("P2", "acct-risk", "design", "TM-OK", "SZ", 70, "2026-09-12", []),
+    *[(f"D{n}", "acct-risk", DESIGN, "TM-OK", "SX", 5, f"2026-09-1{n}", [("removed", 1)]) for n in range(8)],
+    ("R7", "acct-risk", DESIGN, "TM-OK", "SZ", 1, "2026-09-20", [("rejected", 1)]),
+    ("P2", "acct-risk", DESIGN, "TM-OK", "SZ", 70, "2026-09-12", []),
     *[(f"S{n}", "acct-safe", "lookalike", "TM-OK", "SW", 5, f"2026-09-0{n + 1}", [("removed", 1)]) for n in range(9)],
     ("R4", "acct-safe", "lookalike", "TM-OK", "SZ", 5000, "2026-09-21", [("rejected", 1)]),
     ("P0", "acct-safe", "lookalike", "TM-OK", "SZ", 80, "2026-05-01", []),
@@ -133,7 +137,7 @@ def test_every_storefront_candidate_is_kept_most_removed_first(data, sheets):
 
 def test_good_faith_risk_projects_each_reason_from_its_own_pending_items(sheets):
     risk = {(row["account"], row["reason"]): row for row in sheets["Good-Faith risk"].to_dicts()}
-    assert list(risk) == [("acct-risk", "(all)"), ("acct-risk", "counterfeit"), ("acct-risk", "design")]
+    assert list(risk) == [("acct-risk", "(all)"), ("acct-risk", "counterfeit"), ("acct-risk", DESIGN)]
     account, counterfeit, design = risk.values()
     assert (account["pending"], counterfeit["pending"], design["pending"]) == (2, 1, 1)
     # counterfeit: 3 removed of 10 decided + 1 pending can reach at most 4 / 11; design: 8 of 9 + 1 pending
@@ -172,8 +176,8 @@ def test_out_of_reach_reads_the_same_on_the_good_faith_page_and_in_the_agenda(da
     # The removals needed of acct-risk overall, and of its reasons, read the same on the Good-Faith page
     # (projection and reasons tables) and in the risk sheet.
     assert _removals_needed(projection_table) == {"acct-risk": OUT_OF_REACH, "acct-safe": "0"}
-    assert _removals_needed(reasons_table) == {"counterfeit": OUT_OF_REACH, "design": "1"}
-    assert _removals_needed(risk_sheet) == {"(all)": OUT_OF_REACH, "counterfeit": OUT_OF_REACH, "design": "1"}
+    assert _removals_needed(reasons_table) == {"counterfeit": OUT_OF_REACH, DESIGN: "1"}
+    assert _removals_needed(risk_sheet) == {"(all)": OUT_OF_REACH, "counterfeit": OUT_OF_REACH, DESIGN: "1"}
 
 
 def _removals_needed(table: str) -> dict[str, str]:
@@ -182,7 +186,7 @@ def _removals_needed(table: str) -> dict[str, str]:
     column = headers.index("removals needed" if "removals needed" in headers else "removals needed text")
     key = headers.index("reason") if "reason" in headers else headers.index("account")
     rows = [re.findall(r"<td[^>]*>(.*?)</td>", row) for row in re.findall(r"<tr>(.*?)</tr>", table, re.S)]
-    return {cells[key]: cells[column] for cells in rows if cells}
+    return {html.unescape(cells[key]): cells[column] for cells in rows if cells}
 
 
 def test_dates_and_ids_in_the_agenda_never_wrap(data, sheets):
@@ -203,7 +207,7 @@ def test_what_changed_is_told_from_the_headline_figures(data):
                    for row in headline.values()), sentence
     outlook = told.filter(told["topic"] == "outlook").get_column("sentence").to_list()
     assert outlook == ["acct-risk: removals needed overall out of reach (2 items pending; best case 61.9%); reasons "
-                       "at risk, removals needed: counterfeit (out of reach), design (1)."]
+                       f"at risk, removals needed: counterfeit (out of reach), {DESIGN} (1)."]
 
 
 def test_new_repeat_offenders_are_those_that_reached_the_threshold_in_the_month(data):
@@ -212,3 +216,13 @@ def test_new_repeat_offenders_are_those_that_reached_the_threshold_in_the_month(
     assert sorted(new.get_column("seller_id").to_list()) == ["SW", "SX"]
     sentence = changes.repeat_offender_changes(data)[0]
     assert sentence.startswith("2 sellers became repeat offenders in 2026-09") and "3 in all" in sentence
+
+
+def test_untrusted_text_in_the_new_sentences_and_tables_is_escaped(data, sheets):
+    page = render_html(data, sheets)
+    first_page = page[page.index('<ul class="changes"'):page.index('<section id="good-faith">')]
+    escaped = str(markupsafe.escape(DESIGN))
+    # page 1's outlook sentence, the reasons at risk, the agenda's risk sheet and rejected items all name it
+    assert escaped in first_page
+    assert page.count(escaped) >= 4
+    assert "<script>alert" not in page
