@@ -18,7 +18,6 @@ import datetime as dt
 import html
 import re
 
-import markupsafe
 import pytest
 from program_stores import ingest_program
 
@@ -155,12 +154,13 @@ def test_the_page_shows_each_sheets_first_rows_with_its_scope_and_total(data, sh
         data.snapshot, settings=dataclasses.replace(data.snapshot.settings, report_agenda_rows=shown)))
     page = render_html(capped, sheets)
     section = page[page.index('<section id="escalations">'):]
-    assert "Rejected to contest: the first 2 of 7" in section
-    assert "Worth contesting (on a verified right in force when filed): 4; the other 3 come last" in section
-    assert "restored after removal as of 2026-10-15 00:00 UTC: 2; 1 of them submitted in 2026-09" in section
-    assert "Storefront action: the first 2 of 3" in section
-    assert "Good-Faith risk: the first 2 of 3" in section
-    assert "Missed CN responses: all 0" in section
+    text = re.sub(r"<[^>]+>", "", section)  # dates sit in spans that keep them on one line
+    assert "Rejected to contest: the first 2 of 7" in text
+    assert "Worth contesting (on a verified right in force when filed): 4; the other 3 come last" in text
+    assert "restored after removal as of 2026-10-15 00:00 UTC: 2; 1 of them submitted in 2026-09" in text
+    assert "Storefront action: the first 2 of 3" in text
+    assert "Good-Faith risk: the first 2 of 3" in text
+    assert "Missed CN responses: all 0" in text
     tables = re.findall(r'<table class="agenda">(.*?)</table>', section, re.S)
     # every sheet with rows shows `shown` of them (the missed responses have none: no table)
     assert [table.count("<tr>") - 1 for table in tables] == [shown] * 5
@@ -194,7 +194,11 @@ def test_dates_and_ids_in_the_agenda_never_wrap(data, sheets):
     agenda = page[page.index('<section id="escalations">'):]
     cells = re.findall(r'<td class="([^"]*)">(\d{4}-\d\d-\d\d \d\d:\d\d|[A-Z]\d)</td>', agenda)
     assert cells and {kind for kind, _ in cells} == {"nowrap"}
-    assert ".nowrap { white-space: nowrap; }" in page
+    assert ".nowrap, code { white-space: nowrap; }" in page
+    # and in the sentences: every date and time of a scope sits in an unbreakable span
+    scope = re.search(r'<p class="note scope">(.*?)</p>', agenda, re.S).group(1)
+    dates = re.findall(r"\d{4}-\d\d-\d\d \d\d:\d\d UTC", scope)
+    assert dates and all(f'<span class="nowrap">{date}</span>' in scope for date in dates)
 
 
 def test_what_changed_is_told_from_the_headline_figures(data):
@@ -221,8 +225,8 @@ def test_new_repeat_offenders_are_those_that_reached_the_threshold_in_the_month(
 def test_untrusted_text_in_the_new_sentences_and_tables_is_escaped(data, sheets):
     page = render_html(data, sheets)
     first_page = page[page.index('<ul class="changes"'):page.index('<section id="good-faith">')]
-    escaped = str(markupsafe.escape(DESIGN))
-    # page 1's outlook sentence, the reasons at risk, the agenda's risk sheet and rejected items all name it
-    assert escaped in first_page
-    assert page.count(escaped) >= 4
+    # page 1's outlook sentence, the reasons at risk, the agenda's risk sheet and rejected items all show it,
+    # as text: never as a tag
+    assert DESIGN in html.unescape(first_page)
+    assert html.unescape(page).count(DESIGN) >= 4
     assert "<script>alert" not in page

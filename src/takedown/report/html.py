@@ -8,12 +8,15 @@ itself is embedded, so a reader or a test can check the page against `takedown m
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import jinja2
+import markupsafe
 import plotly.graph_objects as go
 import polars as pl
 
+from takedown.escape import escape_html
 from takedown.metrics.periods import iso_utc
 from takedown.metrics.registry import format_count, format_percent, format_usd, metric
 from takedown.report import changes, charts, escalations, sections
@@ -28,7 +31,18 @@ def _environment() -> jinja2.Environment:
     environment.filters["count"] = lambda value: "-" if value is None else format_count(value)
     environment.filters["cell"] = cell
     environment.filters["utc"] = lambda instant: f"{instant:%Y-%m-%d %H:%M} UTC"
+    environment.filters["unbroken_times"] = unbroken_times
     return environment
+
+
+# A month, date or time in a sentence: kept on one line (Chromium breaks "2026-12-01" after a hyphen).
+_TIME = re.compile(r"\d{4}-\d\d(?:-\d\d(?: \d\d:\d\d(?: UTC)?)?)?")
+
+
+def unbroken_times(text: str) -> markupsafe.Markup:
+    """`text` HTML-escaped (escape.escape_html), each month, date or time in it in a span that never wraps."""
+    return markupsafe.Markup(_TIME.sub(lambda match: f'<span class="nowrap">{match.group(0)}</span>',
+                                       escape_html(text)))
 
 
 def cell(value: Any, column: str = "") -> str:
