@@ -1,5 +1,8 @@
 """The call's agenda: one frame per escalation sheet, and escalations.xlsx written from them.
 
+Each sheet is ranked (its `rank` first: Good-Faith standing, the takedown rate won back, value)
+and whole; `agenda` gives the page's view of each: its scope and ranking in words, its total, and
+its first Settings.report_agenda_rows rows (docs/metric_dictionary.md, "The report").
 Each sheet holds complaint ids and URLs ready to paste. Untrusted text is formula-escaped
 (escape.escape_cells) and every string written as a string, never as a formula or a link.
 """
