@@ -183,7 +183,7 @@ def test_out_of_reach_reads_the_same_on_the_good_faith_page_and_in_the_agenda(da
 def _removals_needed(table: str) -> dict[str, str]:
     """Per row of an HTML table: its reason (else its account) -> its removals-needed cell."""
     headers = [re.sub("<[^>]+>", "", header) for header in re.findall(r"<th[^>]*>(.*?)</th>", table)]
-    column = headers.index("removals needed" if "removals needed" in headers else "removals needed text")
+    column = headers.index("removals needed")
     key = headers.index("reason") if "reason" in headers else headers.index("account")
     rows = [re.findall(r"<td[^>]*>(.*?)</td>", row) for row in re.findall(r"<tr>(.*?)</tr>", table, re.S)]
     return {html.unescape(cells[key]): cells[column] for cells in rows if cells}
