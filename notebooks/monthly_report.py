@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -31,7 +33,7 @@ from pathlib import Path
 from takedown.config import resolve_db_path
 from takedown.metrics import parse_instant, round_as_of, utc_now
 from takedown.metrics.periods import month_label, month_of, shift_month
-from takedown.report import charts, escalations, sections
+from takedown.report import changes, charts, escalations, sections
 from takedown.report.build import write_report
 from takedown.report.data import load_report_data
 from takedown.store import Reader
@@ -52,6 +54,13 @@ print(f"store: {resolve_db_path(None)}; report of {month} in {TIMEZONE}, as of {
 sections.headline_figures(data).select("label", "this_month_text", "previous_month_text", "same_month_last_year_text")
 
 # %% [markdown]
+# ## What changed since last month (page 1's sentences, each from the figures)
+
+# %%
+for sentence in changes.what_changed(data).get_column("sentence"):
+    print(sentence)
+
+# %% [markdown]
 # ## Good-Faith standing and the projection
 
 # %%
@@ -61,6 +70,9 @@ accounts
 
 # %%
 sections.projection(data)
+
+# %%
+sections.reasons_at_risk(data)
 
 # %% [markdown]
 # ## The 12-month trend and the platforms
@@ -83,11 +95,15 @@ sections.networks(data).head(10)
 sections.effectiveness(data).filter("markedly_worse")
 
 # %% [markdown]
-# ## Open escalations: the rows of escalations.xlsx
+# ## Open escalations: the rows of escalations.xlsx, ranked; the report shows each sheet's first rows
 
 # %%
 sheets = escalations.escalation_sheets(data)
-{name: frame.height for name, frame in sheets.items()}
+for section in escalations.agenda(data, sheets):
+    print(f"{section.name}: {section.rows.height:,} rows. {section.scope} Ranked: {section.ranking}")
+
+# %%
+sheets["Rejected to contest"].head(settings.report_agenda_rows)
 
 # %%
 if OUT:

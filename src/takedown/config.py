@@ -77,6 +77,8 @@ class Settings:
     handled_within_hours: float = 24.0
     # Rights that lapse within a quarter need renewing now: IPP re-verification takes weeks.
     rights_expiry_warning_days: int = 90
+    # The report shows each escalation sheet's first 25 rows by rank (a page or so); the workbook holds all.
+    report_agenda_rows: int = 25
 
 
 DEFAULT_SETTINGS = Settings()

@@ -8,7 +8,12 @@ import pytest
 from report_frames import T0, event, facts, hours, item
 
 from takedown.metrics.periods import Period
-from takedown.metrics.projection import good_faith_projection
+from takedown.metrics.projection import (
+    OUT_OF_REACH,
+    good_faith_projection,
+    removals_needed_text,
+    with_removals_needed_text,
+)
 
 WINDOW = Period(T0 - dt.timedelta(days=1), T0 + dt.timedelta(days=1))
 
@@ -73,3 +78,27 @@ def test_removals_needed_is_not_thrown_off_by_float_rounding():
     assert c["removals_needed"] == 1
     assert c["takedown_rate"] == pytest.approx(1.0)
     assert c["worst_takedown_rate"] == pytest.approx(62 / 70)
+
+
+def test_removals_needed_reads_out_of_reach_when_null_and_a_count_otherwise():
+    assert removals_needed_text(None) == OUT_OF_REACH == "out of reach"
+    assert removals_needed_text(0) == "0"
+    assert removals_needed_text(1234) == "1,234"
+    frame = with_removals_needed_text(good_faith_projection(facts(*_account("acct-a", removed=6, rejected=4,
+                                                                                   waiting=1)), WINDOW))
+    assert frame.get_column("removals_needed_text").to_list() == [OUT_OF_REACH]
+
+
+def test_a_reasons_projection_counts_only_its_own_pending_items():
+    counterfeit = _account("acct-a", removed=8, rejected=1, waiting=1)
+    design = _account("acct-d", removed=1, rejected=1, waiting=3)
+    rows = counterfeit[0] + [{**row, "account": "acct-a", "reason": "design"} for row in design[0]]
+    events = counterfeit[1] + design[1]
+    by_reason = {row["reason"]: row for row in good_faith_projection(facts(rows, events), WINDOW,
+                                                                     by=("account", "reason")).to_dicts()}
+    account = good_faith_projection(facts(rows, events), WINDOW).row(0, named=True)
+    assert account["pending"] == 4
+    own = by_reason["design"]
+    assert (own["pending"], own["best_takedown_rate"], own["removals_needed"]) == (3, pytest.approx(4 / 5), None)
+    other = next(row for reason, row in by_reason.items() if reason != "design")
+    assert (other["pending"], other["best_takedown_rate"], other["removals_needed"]) == (1, pytest.approx(9 / 10), 1)

@@ -24,6 +24,8 @@ PROJECTION_COLUMNS = (
     "counter_notice_success_rate", "best_counter_notice_success_rate", "worst_counter_notice_success_rate",
     "removals_needed", "can_stay_in_good_faith", "counter_notice_headroom",
 )
+# How every surface words removals_needed when even the best case falls short (report pages, workbook, dashboard).
+OUT_OF_REACH = "out of reach"
 # Guards the ceiling of rate x items against the float error of a rate such as 0.9 (0.9 x 70 = 63.000...01).
 _EPSILON = 1e-9
 
@@ -65,3 +67,18 @@ def good_faith_projection(facts: pl.DataFrame, window: Period, settings: Setting
     meets_success = (pl.col("best_counter_notice_success_rate") <= maximum + _EPSILON).fill_null(True)
     return (projected.with_columns((meets_takedown & meets_success).alias("can_stay_in_good_faith"))
             .select(*keys, *PROJECTION_COLUMNS))
+
+
+def removals_needed_text(removals_needed: int | None) -> str:
+    """removals_needed as a person reads it: the count with separators, or "out of reach" when null.
+
+    The one wording of the projection's outcome: the Good-Faith page, the risk sheet and the
+    dashboard all call this, so "out of reach" never reads as "-" in one place and not another.
+    """
+    return OUT_OF_REACH if removals_needed is None else f"{int(removals_needed):,}"
+
+
+def with_removals_needed_text(projection: pl.DataFrame) -> pl.DataFrame:
+    """`projection` (good_faith_projection's) plus removals_needed_text (removals_needed_text of each row)."""
+    return projection.with_columns(pl.col("removals_needed").map_elements(
+        removals_needed_text, return_dtype=pl.String, skip_nulls=False).alias("removals_needed_text"))

@@ -8,28 +8,19 @@ itself is embedded, so a reader or a test can check the page against `takedown m
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import jinja2
+import markupsafe
 import plotly.graph_objects as go
 import polars as pl
 
+from takedown.escape import escape_html
 from takedown.metrics.periods import iso_utc
-from takedown.metrics.registry import format_count, format_percent, metric
-from takedown.report import charts, escalations, sections
+from takedown.metrics.registry import format_count, format_percent, format_usd, metric
+from takedown.report import changes, charts, escalations, sections
 from takedown.report.data import ReportData
-
-# Rows of each escalation sheet shown in the report (the workbook holds them all).
-ESCALATION_ROWS = 10
-ESCALATION_COLUMNS = {
-    "Rejected to contest": ("complaint_id", "platform", "reason", "worth_contesting", "platform_reason", "title"),
-    "Missed CN responses": ("complaint_id", "platform", "account", "response_deadline", "title"),
-    "Restored after removal": ("complaint_id", "platform", "account", "restored_at", "restoration_note", "title"),
-    f"Pending over {escalations.PENDING_DAYS} days": ("complaint_id", "platform", "account", "status",
-                                                      "days_pending", "title"),
-    "Storefront action": ("platform", "seller_id", "seller_name", "removed_listings", "complaint_items"),
-    "Good-Faith risk": ("account", "reason", "takedown_rate", "counter_notice_success_rate", "removals_needed"),
-}
 
 
 def _environment() -> jinja2.Environment:
@@ -41,12 +32,23 @@ def _environment() -> jinja2.Environment:
     environment.filters["count"] = lambda value: "-" if value is None else format_count(value)
     environment.filters["cell"] = cell
     environment.filters["utc"] = lambda instant: f"{instant:%Y-%m-%d %H:%M} UTC"
+    environment.filters["unbroken_times"] = unbroken_times
     return environment
 
 
 # The most characters of untrusted text a table cell shows: a 40,000-character title laid out in
 # full took Chromium a minute to print (the workbook keeps the whole text).
 CELL_CHARACTERS = 300
+
+
+# A month, date or time in a sentence: kept on one line (Chromium breaks "2026-12-01" after a hyphen).
+_TIME = re.compile(r"\d{4}-\d\d(?:-\d\d(?: \d\d:\d\d(?: UTC)?)?)?")
+
+
+def unbroken_times(text: str) -> markupsafe.Markup:
+    """`text` HTML-escaped (escape.escape_html), each month, date or time in it in a span that never wraps."""
+    return markupsafe.Markup(_TIME.sub(lambda match: f'<span class="nowrap">{match.group(0)}</span>',
+                                       escape_html(text)))
 
 
 def cell(value: Any, column: str = "") -> str:
@@ -58,8 +60,12 @@ def cell(value: Any, column: str = "") -> str:
         return "yes" if value else "no"
     if isinstance(value, dt.datetime):
         return f"{value:%Y-%m-%d %H:%M}"
+    if isinstance(value, float) and column.endswith("_gain"):
+        return f"+{value * 100:.2f} pt"
     if isinstance(value, float) and (column.endswith("_rate") or "_rate_" in column):
         return format_percent(value)
+    if isinstance(value, float) and column.endswith("_usd"):
+        return format_usd(value)
     if isinstance(value, float):
         return f"{value:,.1f}"
     if isinstance(value, int):
@@ -99,16 +105,18 @@ def render_html(data: ReportData, sheets: dict[str, pl.DataFrame] | None = None)
     context.update(
         previous_month=previous, last_year_month=last_year,
         headline=sections.headline_figures(data).to_dicts(),
+        changes=changes.what_changed(data).to_dicts(),
         accounts=accounts.to_dicts(),
-        reasons_at_risk=sections.good_faith_reasons(data).filter(pl.col("at_risk")).to_dicts(),
+        reasons_at_risk=sections.reasons_at_risk(data).to_dicts(),
         projection=sections.projection(data).to_dicts(),
         trend=trend.to_dicts(), platforms=platforms.to_dicts(),
         repeat_figures=data.metrics["repeat_offenders"],
         offenders=offenders.head(sections.TOP_ROWS).to_dicts(), offender_count=offenders.height,
         networks=sections.networks(data).head(sections.TOP_ROWS).to_dicts(),
         effectiveness=sections.effectiveness(data).filter(pl.col("markedly_worse")).head(sections.TOP_ROWS).to_dicts(),
-        escalations=[{"name": name, "rows": frame.height, "columns": ESCALATION_COLUMNS[name],
-                      "top": frame.head(ESCALATION_ROWS).to_dicts()} for name, frame in sheets.items()],
+        escalations=[{"name": section.name, "rows": section.rows.height, "scope": section.scope,
+                      "ranking": section.ranking, "columns": section.columns, "top": section.top.to_dicts()}
+                     for section in escalations.agenda(data, sheets)],
         good_faith_chart=charts_html[0], trend_chart=charts_html[1], platforms_chart=charts_html[2],
     )
     return template.render(**context)

@@ -13,7 +13,7 @@ import polars as pl
 from takedown.metrics.effectiveness import complaint_effectiveness
 from takedown.metrics.networks import seller_networks
 from takedown.metrics.periods import month_period, parse_month, shift_month, month_label
-from takedown.metrics.projection import good_faith_projection
+from takedown.metrics.projection import good_faith_projection, with_removals_needed_text
 from takedown.metrics.registry import metric
 from takedown.report.data import ReportData
 
@@ -82,9 +82,28 @@ def good_faith_reasons(data: ReportData) -> pl.DataFrame:
 
 
 def projection(data: ReportData) -> pl.DataFrame:
-    """The Good-Faith projection per account over the month's window (projection.good_faith_projection)."""
-    return data.once("projection", lambda: good_faith_projection(data.facts(), data.window,
-                                                                 data.snapshot.settings))
+    """The Good-Faith projection per account over the month's window (projection.good_faith_projection),
+    with removals_needed_text (projection.removals_needed_text: "out of reach" when null)."""
+    return data.once("projection", lambda: with_removals_needed_text(
+        good_faith_projection(data.facts(), data.window, data.snapshot.settings)))
+
+
+def reason_projection(data: ReportData) -> pl.DataFrame:
+    """The Good-Faith projection per account and reason, each from its own items of the window (pending,
+    best, worst, removals needed: the reason's, never its account's), with removals_needed_text."""
+    return data.once("reason_projection", lambda: with_removals_needed_text(
+        good_faith_projection(data.facts(), data.window, data.snapshot.settings, by=("account", "reason"))))
+
+
+def reasons_at_risk(data: ReportData) -> pl.DataFrame:
+    """The reasons at Good-Faith risk (the metrics JSON's) with the projection of their own items of the window
+    (reason_projection): account, reason, the two rates, pending, best and worst takedown rates,
+    removals_needed, removals_needed_text, counter_notice_headroom."""
+    outlook = reason_projection(data).select("account", "reason", "pending", "best_takedown_rate",
+                                             "worst_takedown_rate", "removals_needed", "removals_needed_text",
+                                             "counter_notice_headroom")
+    return (good_faith_reasons(data).filter(pl.col("at_risk")).drop("at_risk")
+            .join(outlook, on=["account", "reason"], how="left", maintain_order="left"))
 
 
 def trend(data: ReportData) -> pl.DataFrame:
