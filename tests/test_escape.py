@@ -21,7 +21,7 @@ def test_formula_cells_get_a_quote(text, expected):
 
 def test_html_escape():
     assert escape_html("<script>alert('x')</script> & \"q\"") == (
-        "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; &quot;q&quot;")
+        "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &#34;q&#34;")
     assert escape_html(None) == ""
 
 

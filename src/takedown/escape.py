@@ -15,6 +15,7 @@ from __future__ import annotations
 import html
 import re
 
+import markupsafe
 import polars as pl
 
 # A spreadsheet treats a cell starting with one of these as a formula (CSV/XLSX injection).
@@ -47,9 +48,10 @@ def terminal_text(value: object) -> str:
 def escape_html(text: object) -> str:
     """HTML-escape any value for a page or report (None -> '').
 
-    Bidi controls become visible escapes too: a character reference would still reorder the text.
+    The same references as Jinja's autoescape (MarkupSafe: `&#34;`, `&#39;`), and bidi controls become
+    visible escapes too: a character reference would still reorder the text.
     """
-    return "" if text is None else _BIDI.sub(_visible, html.escape(str(text), quote=True))
+    return "" if text is None else _BIDI.sub(_visible, str(markupsafe.escape(str(text))))
 
 
 # Every ASCII punctuation character: Markdown gives each a meaning somewhere (links, images, emphasis,

@@ -1,4 +1,8 @@
-"""report.html: the sections laid out by a Jinja2 template (autoescaped), Plotly inlined once.
+"""report.html: the sections laid out by a Jinja2 template, Plotly inlined once.
+
+Every value the template prints goes through escape.escape_html (the environment's `finalize`), so
+markup and bidi controls from the data (a seller named `invoice\u202egpj.exe`) are shown, never
+obeyed; only what the code marks safe (the charts' HTML, `tojson`) is printed as it is.
 
 The page needs no network: plotly.js is inlined with the first chart. Each figure the metrics JSON
 also holds carries `data-metric` (its JSON path) and `data-value` (the JSON value), and the JSON
@@ -11,9 +15,11 @@ import datetime as dt
 from typing import Any
 
 import jinja2
+import markupsafe
 import plotly.graph_objects as go
 import polars as pl
 
+from takedown.escape import escape_html
 from takedown.metrics.periods import iso_utc
 from takedown.metrics.registry import format_count, format_percent, metric
 from takedown.report import charts, escalations, sections
@@ -32,10 +38,16 @@ ESCALATION_COLUMNS = {
 }
 
 
+def _escaped(value: Any) -> Any:
+    # Jinja's autoescape would leave bidi controls in the page: every printed value goes through the
+    # project's one HTML escaping (autoescape stays on, so anything finalize misses is still escaped).
+    return value if isinstance(value, markupsafe.Markup) else markupsafe.Markup(escape_html(value))
+
+
 def _environment() -> jinja2.Environment:
     environment = jinja2.Environment(loader=jinja2.PackageLoader("takedown.report", "templates"),
                                      autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True,
-                                     lstrip_blocks=True)
+                                     lstrip_blocks=True, finalize=_escaped)
     environment.filters["metric"] = lambda value, name: metric(name).format(value)
     environment.filters["percent"] = format_percent
     environment.filters["count"] = lambda value: "-" if value is None else format_count(value)
