@@ -21,10 +21,11 @@ import streamlit as st
 
 from takedown import dashboard_data
 from takedown.config import DEFAULT_SETTINGS, resolve_db_path
+from takedown.escape import markdown_text
 from takedown.export import table_bytes
 from takedown.metrics.filters import FILTER_COLUMNS, Filters
 from takedown.metrics.registry import METRIC_BY_NAME
-from takedown.metrics.periods import Period, iso_utc, parse_instant, parse_month, time_zone, utc_now
+from takedown.metrics.periods import Period, checked_as_of, checked_month, iso_utc, time_zone, utc_now
 from takedown.metrics.snapshot import Snapshot, load_snapshot, round_as_of
 from takedown.store import Reader, StoreError, store_version
 
@@ -61,8 +62,13 @@ class View:
         return params
 
 
-def parse_view(params: Mapping[str, str]) -> tuple[View, list[str]]:
-    """The view of the URL's query parameters, and one warning per bad value (which falls back to its default)."""
+def parse_view(params: Mapping[str, str], now: dt.datetime | None = None) -> tuple[View, list[str]]:
+    """The view of the URL's query parameters, and one warning per bad value (which falls back to its default).
+
+    Never raises, whatever the text. The checks are the CLI's (metrics.periods.checked_*): a month
+    between 1971 and 2999, an as-of within those years and not after `now` (default: the clock).
+    A warning quotes the value as given: show it through escape.markdown_text (show_warnings).
+    """
     warnings: list[str] = []
     timezone = params.get("tz", DEFAULT_SETTINGS.report_timezone)
     try:
@@ -73,14 +79,14 @@ def parse_view(params: Mapping[str, str]) -> tuple[View, list[str]]:
     month = params.get("month")
     if month is not None:
         try:
-            parse_month(month)
+            checked_month(month)
         except ValueError as error:
             warnings.append(f"month: {error}; showing the default month.")
             month = None
     as_of = None
     if params.get("as_of"):
         try:
-            as_of = parse_instant(params["as_of"], timezone)
+            as_of = checked_as_of(params["as_of"], timezone, utc_now() if now is None else now)
         except ValueError as error:
             warnings.append(f"as_of: {error}; showing the store as it is now.")
     values: dict[str, str] = {}
@@ -94,6 +100,12 @@ def parse_view(params: Mapping[str, str]) -> tuple[View, list[str]]:
         except ValueError as error:
             warnings.append(f"{name}: {error}; showing every {name}.")
     return View(month, timezone, as_of, Filters(**values)), warnings
+
+
+def show_warnings(warnings: list[str]) -> None:
+    """Each warning as plain text (it quotes URL parameters: never Markdown, a link or an image)."""
+    for warning in warnings:
+        st.warning(markdown_text(warning), icon="⚠️")
 
 
 def refresh_seconds() -> float:
@@ -231,8 +243,7 @@ def current_view() -> View:
     if not params and st.session_state.get(_VIEW_KEY):
         params = dict(st.session_state[_VIEW_KEY])
     view, warnings = parse_view(params)
-    for warning in warnings:
-        st.warning(warning, icon="⚠️")
+    show_warnings(warnings)
     set_view(view)
     return view
 
@@ -276,7 +287,7 @@ def choose_view() -> View:
         known = choices.get(name)
         normal = getattr(Filters(**{name: value}).normalised(), name)
         if known is not None and normal not in known:
-            st.warning(f"{name}: the store holds no {name} {value!r}; showing every {name}.", icon="⚠️")
+            show_warnings([f"{name}: the store holds no {name} {value!r}; showing every {name}."])
             continue
         kept[name] = value
     view = dataclasses.replace(view, filters=Filters(**kept))
