@@ -19,7 +19,7 @@ import duckdb
 import polars as pl
 import streamlit as st
 
-from takedown import dashboard_data
+from takedown import dashboard_data, sign_in
 from takedown.config import DEFAULT_SETTINGS, resolve_db_path
 from takedown.escape import markdown_text
 from takedown.export import table_bytes
@@ -319,27 +319,50 @@ def choose_view() -> View:
 
 # --- sign-in ---
 
-def auth_configured() -> bool:
-    """Whether the Streamlit secrets hold an [auth] section (then st.login guards every page)."""
+def _sign_in() -> sign_in.SignIn | None:
+    # The app's secrets checked as the CLI checks them (None: no secrets or no [auth]).
     try:
-        return "auth" in st.secrets
-    except Exception:  # noqa: BLE001 - no secrets file at all
-        return False
+        secrets = st.secrets.to_dict()
+    except FileNotFoundError as error:  # Streamlit's: no secrets file at all, or one it cannot parse
+        if getattr(error, "error_id", None) == "no-secrets-found" or "No secrets found" in str(error):
+            return None
+        raise sign_in.SignInError(f"the Streamlit secrets cannot be read: {error}") from error
+    return sign_in.sign_in_settings(secrets)
+
+
+def auth_configured() -> bool:
+    """Whether the Streamlit secrets hold an [auth] section (then require_sign_in guards every page)."""
+    try:
+        return _sign_in() is not None
+    except sign_in.SignInError:
+        return True  # guarded: require_sign_in shows nothing but the problem
 
 
 def require_sign_in() -> None:
-    """With [auth]: stop the page unless the user signed in with an address of [auth] allowed_emails."""
-    if not auth_configured():
+    """With [auth]: stop the page unless the user signed in with an address of [auth] allowed_emails.
+
+    Settings Streamlit could not use (sign_in.sign_in_settings) stop every page with one line,
+    never a traceback and never the figures.
+    """
+    try:
+        settings = _sign_in()
+    except sign_in.SignInError as error:
+        st.title("Takedown dashboard")
+        st.error(markdown_text(f"Sign-in is configured but cannot be used: {error}. "
+                               "Fix .streamlit/secrets.toml (README: Dashboard) and reload."))
+        st.stop()
+    if settings is None:
         return
     user = st.user
     if not user.get("is_logged_in", False):
         st.title("Takedown dashboard")
         st.info("Sign in to see the program's figures.")
-        st.button("Sign in", on_click=st.login, type="primary")
+        for provider in settings.providers:
+            label = "Sign in" if provider == "default" else f"Sign in with {markdown_text(provider)}"
+            st.button(label, on_click=st.login, args=() if provider == "default" else (provider,), type="primary",
+                      key=f"sign-in-{provider}")
         st.stop()
-    allowed = {str(address).strip().lower() for address in st.secrets["auth"].get("allowed_emails", [])}
-    email = str(user.get("email") or "").strip().lower()
-    if email not in allowed:
+    if not settings.allows(user.get("email")):
         st.error("This address is not on the dashboard's allow-list: ask the program owner to add it.")
         st.button("Sign out", on_click=st.logout)
         st.stop()

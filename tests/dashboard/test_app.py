@@ -176,6 +176,17 @@ def test_every_page_renders_without_exception_and_keeps_the_view(monkeypatch, da
     assert app.query_params["platform"] == "alibaba" and app.query_params["as_of"] == AS_OF
 
 
+@pytest.mark.parametrize("auth", ["yes please", {"redirect_uri": "http://localhost:8501/oauth2callback"}])
+def test_careless_sign_in_settings_stop_every_page_with_one_line(monkeypatch, dashboard_store, auth):
+    monkeypatch.setenv("TAKEDOWN_DB", str(dashboard_store))
+    app = AppTest.from_file(APP, default_timeout=30)
+    app.secrets["auth"] = auth
+    app.run()
+    assert not app.exception and not app.metric and not app.button
+    [error] = [plain(error.value) for error in app.error]
+    assert error.startswith("Sign-in is configured but cannot be used: [auth] ")
+
+
 @pytest.mark.parametrize("email, allowed", [("CEO@example.com", True), ("intruder@example.com", False)])
 def test_only_addresses_on_the_allow_list_get_past_sign_in(monkeypatch, dashboard_store, email, allowed):
     monkeypatch.setenv("TAKEDOWN_DB", str(dashboard_store))
