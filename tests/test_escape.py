@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import polars as pl
 import pytest
 
-from takedown.escape import chart_text, escape_cell, escape_cells, escape_html, markdown_text, shown_cells, terminal_text
+from takedown.escape import WORD_JOINER, chart_text, escape_cell, escape_cells, escape_html, markdown_text, shown_cells, terminal_text
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -63,12 +65,13 @@ def test_markdown_text_escapes_every_markdown_character(text):
     assert not any(char in unescaped for char in "!\"#$%&'()*+,-./:;<=>?@[]^_`{|}~\\"), shown
     # ... and nothing is lost: removing the escapes gives the text back (line breaks shown visibly).
     assert "\n" not in shown
-    assert _unescape_markdown(shown) == terminal_text(text)
+    assert _unescape_markdown(shown).replace(WORD_JOINER, "") == terminal_text(text)
+    # GitHub's autolinks search the text once escapes are read: none finds an address in it.
+    assert not re.search(r"(https?://|(^|\s)www\.|@\w)", _unescape_markdown(shown), re.IGNORECASE)
+    assert markdown_text(_unescape_markdown(shown)) == shown, "quoting twice adds nothing invisible"
 
 
 def _unescape_markdown(text: str) -> str:
-    import re
-
     return re.sub(r"\\(.)", r"\1", text)
 
 

@@ -21,7 +21,7 @@ import streamlit as st
 
 from takedown import dashboard_data, sign_in
 from takedown.config import DEFAULT_SETTINGS, resolve_db_path
-from takedown.escape import markdown_text
+from takedown.escape import markdown_text, shown_cells, terminal_text
 from takedown.export import table_bytes
 from takedown.metrics.filters import FILTER_COLUMNS, Filters
 from takedown.metrics.registry import METRIC_BY_NAME
@@ -306,7 +306,8 @@ def choose_view() -> View:
             key = f"view-{name}"
             current = getattr(Filters(**kept).normalised(), name)
             st.session_state[key] = current if current is not None else ANY
-            st.selectbox(name.capitalize(), [ANY, *choices[name]], key=key, on_change=_changed, args=(name, key))
+            st.selectbox(name.capitalize(), [ANY, *choices[name]], key=key, on_change=_changed, args=(name, key),
+                         format_func=terminal_text)
         if view.as_of is not None:
             st.caption(f"Frozen at {iso_utc(view.as_of)} by the link.")
             st.button("Show live data", on_click=_unfreeze)
@@ -376,7 +377,7 @@ def freshness_badge(loaded: Loaded) -> None:
     frozen = " (frozen by the link's as_of)" if loaded.view.as_of is not None else ""
     text = (f"Data as of {loaded.snapshot.as_of:%Y-%m-%d %H:%M} UTC{frozen} · last ingest "
             f"{'never' if ingested is None else f'{ingested:%Y-%m-%d %H:%M} UTC'} · report time zone "
-            f"{loaded.snapshot.timezone}")
+            f"{markdown_text(loaded.snapshot.timezone)}")
     st.badge(text, icon=":material/schedule:", color="gray")
 
 
@@ -395,7 +396,7 @@ def live(render: Callable[[Loaded], None]) -> None:
         try:
             loaded = load(view)
         except (StoreError, FileNotFoundError) as error:
-            st.info(f"The store is being updated ({error}); the page refreshes in a moment.")
+            st.info(markdown_text(f"The store is being updated ({error}); the page refreshes in a moment."))
             return
         render(loaded)
 
@@ -431,9 +432,10 @@ def metric_columns(frame_: pl.DataFrame) -> dict[str, object]:
 
 
 def table(frame_: pl.DataFrame, name: str, key: str, column_config: dict[str, object] | None = None) -> None:
-    """A table (st.dataframe never renders its cells as HTML or Markdown) with its CSV and XLSX downloads."""
+    """A table (st.dataframe never renders its cells as HTML or Markdown; controls and bidi characters are shown
+    as visible escapes) with its CSV and XLSX downloads (the raw text)."""
     dates = {name: st.column_config.DateColumn(name, format="YYYY-MM-DD")
              for name, dtype in frame_.schema.items() if dtype == pl.Date}
-    st.dataframe(frame_, hide_index=True, width="stretch",
+    st.dataframe(shown_cells(frame_), hide_index=True, width="stretch",
                  column_config={**dates, **metric_columns(frame_), **(column_config or {})})
     download_buttons(frame_, name, key)

@@ -58,15 +58,21 @@ def escape_html(text: object) -> str:
 # code, HTML, headings, lists, tables, GitHub's autolinks, Streamlit's :red[...] and :material/x:
 # directives, $maths$), and CommonMark lets a backslash make any of them plain text.
 _MARKDOWN_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")
+# GitHub's autolinks (https://..., www.x, a@b.c) are found in the text after escapes are read, so a
+# backslash cannot stop them: an invisible WORD JOINER (U+2060) after `:`, `www` and `@` does.
+WORD_JOINER = "\u2060"
+_AUTOLINK = re.compile(r"(:(?=//)|(?<![^\W_])www(?=\.)|@)(?!\u2060)", re.IGNORECASE)
 
 
 def markdown_text(value: object) -> str:
     """Any value as Markdown that shows exactly its text, on one line (None -> '').
 
     No link, image, colour, maths, emphasis or HTML: every punctuation character is backslash-escaped,
-    and controls, line breaks and bidi characters become visible escapes first (terminal_text).
+    controls, line breaks and bidi characters become visible escapes first (terminal_text), and a
+    WORD JOINER (invisible) keeps GitHub's autolinks from finding an address in it.
     """
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", terminal_text(value))
+    text = _AUTOLINK.sub(lambda match: match.group() + WORD_JOINER, terminal_text(value))
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
 def chart_text(value: object) -> str:
