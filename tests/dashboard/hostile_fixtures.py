@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from dashboard_fixtures import COMPLAINTS, IP_RIGHTS, LISTINGS, OUTCOMES
 from program_stores import ingest_program
 
@@ -38,3 +39,9 @@ def build_hostile_store(folder: Path) -> Path:
                                                "outcomes": OUTCOMES})
     assert [result.rejected for result in results] == [0, 0, 0, 0]
     return db_path
+
+
+@pytest.fixture(scope="session")
+def hostile_store(tmp_path_factory) -> Path:
+    """The hostile program's store, built once per session (import this fixture into a test module)."""
+    return build_hostile_store(tmp_path_factory.mktemp("hostile"))

@@ -15,7 +15,7 @@ from hostile_fixtures import (
     LINK_ACCOUNT,
     LINK_BRAND,
     WARNED_PARAMS,
-    build_hostile_store,
+    hostile_store,  # noqa: F401 (the fixture)
 )
 
 from takedown.escape import BIDI_CONTROLS, WORD_JOINER
@@ -28,9 +28,8 @@ HOSTILE_ELEMENTS = """() => [...document.querySelectorAll('a, img, image, iframe
 
 
 @pytest.fixture(scope="module")
-def hostile(tmp_path_factory):
-    db = build_hostile_store(tmp_path_factory.mktemp("hostile"))
-    with serve(db) as url, chromium() as browser:
+def hostile(hostile_store):  # noqa: F811
+    with serve(hostile_store) as url, chromium() as browser:
         context = browser.new_context(viewport={"width": 1400, "height": 1000})
         requests: list[str] = []
         context.on("request", lambda request: requests.append(request.url))
