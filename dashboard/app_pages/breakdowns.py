@@ -6,6 +6,7 @@ import streamlit as st
 from takedown import charts
 from takedown import dashboard_state as state
 from takedown.dashboard_data import HEADLINE_KPIS
+from takedown.escape import terminal_text
 from takedown.metrics.periods import month_period
 from takedown.metrics.registry import metric
 
@@ -29,7 +30,7 @@ def render(loaded: state.Loaded) -> None:
             keys = frame.get_column(by).to_list()
             left, right = st.columns(2)
             value = left.selectbox(f"Rows behind one {by.replace('_', ' ')}", keys, key=f"breakdown-{by}-key",
-                                   format_func=lambda key: "(none)" if key is None else str(key))
+                                   format_func=lambda key: "(none)" if key is None else terminal_text(key))
             name = right.selectbox("Figure", HEADLINE_KPIS, format_func=lambda name: metric(name).label,
                                    key=f"breakdown-{by}-metric")
             rows = state.frame(loaded, "breakdown_rows", period, name, by, value)

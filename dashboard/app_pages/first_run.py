@@ -3,14 +3,15 @@
 import streamlit as st
 
 from takedown import dashboard_state as state
+from takedown.escape import markdown_text
 
 st.title("Takedown dashboard: get started")
-st.info(st.session_state.get("takedown_store_problem", "The store holds nothing to show yet."), icon="ℹ️")
+st.info(markdown_text(st.session_state.get("takedown_store_problem", "The store holds nothing to show yet.")), icon="ℹ️")
 st.markdown("Load your exports, or a demo program, and this page turns into the dashboard by itself.")
 st.code("takedown ingest exports/*.csv exports/portal.xlsx --tz Asia/Shanghai", language="bash")
 st.markdown("or generate and load an 18-month demo program:")
 st.code("make demo            # or: takedown demo --no-serve", language="bash")
-st.caption(f"Store: {state.db_path()} (takedown dashboard --db PATH, or $TAKEDOWN_DB).")
+st.caption(markdown_text(f"Store: {state.db_path()} (takedown dashboard --db PATH, or $TAKEDOWN_DB)."))
 
 
 @st.fragment(run_every=state.refresh_seconds())

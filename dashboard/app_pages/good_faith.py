@@ -5,6 +5,7 @@ import streamlit as st
 
 from takedown import charts
 from takedown import dashboard_state as state
+from takedown.escape import terminal_text
 from takedown.metrics.periods import month_period
 
 
@@ -34,7 +35,8 @@ def render(loaded: state.Loaded) -> None:
     state.table(state.frame(loaded, "good_faith_by_reason", period), f"good-faith-reasons-{month}",
                 key="good-faith-reasons")
     st.subheader("What pulled an account down")
-    account = st.selectbox("Account", verdicts.get_column("account").to_list(), key="good-faith-account")
+    account = st.selectbox("Account", verdicts.get_column("account").to_list(), key="good-faith-account",
+                           format_func=terminal_text)
     pulled = state.frame(loaded, "good_faith_pull_downs", period, account)
     st.caption(f"{pulled.height:,} items of the window rejected, restored or won by a counter-notice.")
     state.table(pulled, f"good-faith-pull-downs-{month}", key="good-faith-pulled")

@@ -5,6 +5,7 @@ import streamlit as st
 
 from takedown import charts, dashboard_data
 from takedown import dashboard_state as state
+from takedown.escape import shown_cells
 from takedown.metrics.periods import month_period
 from takedown.metrics.registry import metric
 
@@ -65,7 +66,7 @@ def render(loaded: state.Loaded) -> None:
     st.caption(f"Over {window.start:%Y-%m-%d} to {window.end:%Y-%m-%d} (UTC); at risk below "
                f"{snapshot.settings.good_faith_min_takedown_rate:.0%} takedown rate or above "
                f"{snapshot.settings.good_faith_max_counter_notice_success_rate:.0%} successful counter-notices.")
-    st.dataframe(verdicts, hide_index=True, width="stretch", column_config={
+    st.dataframe(shown_cells(verdicts), hide_index=True, width="stretch", column_config={
         "takedown_rate": st.column_config.NumberColumn("takedown rate", format="percent"),
         "counter_notice_success_rate": st.column_config.NumberColumn("counter-notice success", format="percent"),
         "reasons_at_risk": st.column_config.NumberColumn("reasons at risk"),

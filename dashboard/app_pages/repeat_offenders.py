@@ -5,6 +5,7 @@ import plotly.express as px
 import streamlit as st
 
 from takedown import dashboard_state as state
+from takedown.escape import escape_figure, terminal_text
 from takedown.metrics.registry import format_percent
 
 
@@ -30,13 +31,13 @@ def render(loaded: state.Loaded) -> None:
 
     st.subheader("One seller")
     sellers = [(row["platform"], row["seller_id"]) for row in queue.iter_rows(named=True)]
-    platform, seller = st.selectbox("Seller", sellers, format_func=lambda key: f"{key[1]} on {key[0]}",
+    platform, seller = st.selectbox("Seller", sellers, format_func=lambda key: terminal_text(f"{key[1]} on {key[0]}"),
                                     key="repeat-seller")
     history = state.frame(loaded, "seller_outcomes_by_month", platform, seller)
     if not history.is_empty():
         chart = px.bar(history.to_pandas(), x="month", y="items", color="status", title="complaint items by month")
         chart.update_xaxes(type="category")
-        st.plotly_chart(chart, width="stretch")
+        st.plotly_chart(escape_figure(chart), width="stretch")
     st.caption("Listings")
     listings = state.seller_listings(loaded.version, platform, seller, loaded.snapshot.as_of,
                                      tuple(sorted(loaded.snapshot.filters.active.items())))

@@ -1,7 +1,9 @@
 """Plotly figures of the dashboard: each takes a tidy Polars frame and returns a go.Figure.
 
 No colours or templates are fixed, so Streamlit's theme (light or dark) styles the figures;
-axis formats follow the metric registry's units.
+axis formats follow the metric registry's units. Every figure ends in `_layout`, which escapes
+every label from the data (escape.escape_figure): builders pass raw values, and show a trace's
+name in hover text with `%{fullData.name}`, never by writing it into a template.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import polars as pl
 
+from takedown.escape import escape_figure
 from takedown.metrics.registry import metric
 
 # Plotly's tick and hover formats per registry unit.
@@ -17,9 +20,10 @@ _HOVER_FORMAT = {"fraction": ".1%", "usd": "$,.0f", "hours": ".1f", "items": ",d
 
 
 def _layout(figure: go.Figure, title: str) -> go.Figure:
+    # Last step of every chart: Plotly reads HTML in labels (a seller named <a href=...> is a link).
     figure.update_layout(title=title, margin={"l": 10, "r": 10, "t": 40, "b": 10}, height=320,
                          legend={"orientation": "h", "y": -0.2})
-    return figure
+    return escape_figure(figure)
 
 
 def trend_figure(trend: pl.DataFrame, name: str, by: str | None = None) -> go.Figure:
@@ -31,16 +35,21 @@ def trend_figure(trend: pl.DataFrame, name: str, by: str | None = None) -> go.Fi
         label = entry.label if by is None else str(key[0] if isinstance(key, tuple) else key)
         figure.add_trace(go.Scatter(x=frame.get_column("month").to_list(), y=frame.get_column(name).to_list(),
                                     mode="lines+markers", name=label,
-                                    hovertemplate=f"%{{x}}: %{{y:{_HOVER_FORMAT[entry.unit]}}}<extra>{label}</extra>"))
+                                    hovertemplate=f"%{{x}}: %{{y:{_HOVER_FORMAT[entry.unit]}}}<extra>%{{fullData.name}}</extra>"))
     figure.update_yaxes(tickformat=_TICK_FORMAT[entry.unit], rangemode="tozero")
     figure.update_xaxes(type="category")
     return _layout(figure, f"{entry.label}, month by month")
 
 
 def funnel_figure(stages: pl.DataFrame) -> go.Figure:
-    """The funnel of dashboard_data.funnel: one bar per stage, widest first."""
-    figure = go.Figure(go.Funnel(y=stages.get_column("stage").to_list(), x=stages.get_column("count").to_list(),
-                                 textinfo="value+percent initial"))
+    """The funnel of dashboard_data.funnel: one bar per stage, widest first, each with its share of the
+    first stage ("–" when the first stage is 0: no share of nothing)."""
+    counts = stages.get_column("count").to_list()
+    first = counts[0] if counts else 0
+    shares = [f"{count / first:.0%}" if first else "–" for count in counts]
+    figure = go.Figure(go.Funnel(y=stages.get_column("stage").to_list(), x=counts, customdata=shares,
+                                 texttemplate="%{x:,}<br>%{customdata}", textinfo="none",
+                                 hovertemplate="%{y}: %{x:,} (%{customdata} of the first stage)<extra></extra>"))
     return _layout(figure, "detected → reported → removed → restored")
 
 

@@ -20,13 +20,13 @@ import duckdb
 import polars as pl
 import streamlit as st
 
-from takedown import dashboard_data
+from takedown import dashboard_data, sign_in
 from takedown.config import DEFAULT_SETTINGS, resolve_db_path
-from takedown.escape import terminal_text
+from takedown.escape import markdown_text, shown_cells, terminal_text
 from takedown.export import table_bytes
 from takedown.metrics.filters import FILTER_COLUMNS, SHOWN_KNOWN_VALUES, Filters, UnknownValue, unknown_filter_values
 from takedown.metrics.registry import METRIC_BY_NAME
-from takedown.metrics.periods import Period, iso_utc, parse_instant, parse_month, time_zone, utc_now
+from takedown.metrics.periods import Period, checked_as_of, checked_month, iso_utc, time_zone, utc_now
 from takedown.metrics.snapshot import Snapshot, load_snapshot, round_as_of
 from takedown.store import Reader, StoreError, store_version
 
@@ -63,8 +63,13 @@ class View:
         return params
 
 
-def parse_view(params: Mapping[str, str]) -> tuple[View, list[str]]:
-    """The view of the URL's query parameters, and one warning per bad value (which falls back to its default)."""
+def parse_view(params: Mapping[str, str], now: dt.datetime | None = None) -> tuple[View, list[str]]:
+    """The view of the URL's query parameters, and one warning per bad value (which falls back to its default).
+
+    Never raises, whatever the text. The checks are the CLI's (metrics.periods.checked_*): a month
+    between 1971 and 2999, an as-of within those years and not after `now` (default: the clock).
+    A warning quotes the value as given: show it through escape.markdown_text (show_warnings).
+    """
     warnings: list[str] = []
     timezone = params.get("tz", DEFAULT_SETTINGS.report_timezone)
     try:
@@ -75,14 +80,14 @@ def parse_view(params: Mapping[str, str]) -> tuple[View, list[str]]:
     month = params.get("month")
     if month is not None:
         try:
-            parse_month(month)
+            checked_month(month)
         except ValueError as error:
             warnings.append(f"month: {error}; showing the default month.")
             month = None
     as_of = None
     if params.get("as_of"):
         try:
-            as_of = parse_instant(params["as_of"], timezone)
+            as_of = checked_as_of(params["as_of"], timezone, utc_now() if now is None else now)
         except ValueError as error:
             warnings.append(f"as_of: {error}; showing the store as it is now.")
     values: dict[str, str] = {}
@@ -96,6 +101,12 @@ def parse_view(params: Mapping[str, str]) -> tuple[View, list[str]]:
         except ValueError as error:
             warnings.append(f"{name}: {error}; showing every {name}.")
     return View(month, timezone, as_of, Filters(**values)), warnings
+
+
+def show_warnings(warnings: list[str]) -> None:
+    """Each warning as plain text (it quotes URL parameters: never Markdown, a link or an image)."""
+    for warning in warnings:
+        st.warning(markdown_text(warning), icon="⚠️")
 
 
 def refresh_seconds() -> float:
@@ -155,13 +166,6 @@ def filter_choices(version: str) -> dict[str, list[str]]:
 def unknown_filters(version: str, filters: tuple[tuple[str, str], ...]) -> list[UnknownValue]:
     """The view's filter values the store of `version` does not hold (cached per version and filters)."""
     return unknown_filter_values(cursor(), Filters(**dict(filters))) if filters else []
-
-
-def _inert(value: str) -> str:
-    """`value` as a Markdown code span that no backtick in it can close (controls made visible)."""
-    text = terminal_text(value)
-    fence = "`" * (max((len(run) for run in re.findall("`+", text)), default=0) + 1)
-    return f"{fence} {text} {fence}"
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -247,8 +251,7 @@ def current_view() -> View:
     if not params and st.session_state.get(_VIEW_KEY):
         params = dict(st.session_state[_VIEW_KEY])
     view, warnings = parse_view(params)
-    for warning in warnings:
-        st.warning(warning, icon="⚠️")
+    show_warnings(warnings)
     set_view(view)
     return view
 
@@ -291,11 +294,11 @@ def choose_view() -> View:
     choices = filter_choices(version)
     unknown = unknown_filters(version, tuple(sorted(view.filters.active.items())))
     for value in unknown:
-        held = ", ".join(_inert(known) for known in value.known[:SHOWN_KNOWN_VALUES])
+        held = ", ".join(repr(known) for known in value.known[:SHOWN_KNOWN_VALUES])
         more = f" and {len(value.known) - SHOWN_KNOWN_VALUES:,} more" if len(value.known) > SHOWN_KNOWN_VALUES else ""
-        guess = f" Did you mean {_inert(value.suggestion)}?" if value.suggestion is not None else ""
-        st.warning(f"{value.name}: the store holds no {value.name} {_inert(value.value)}; showing every "
-                   f"{value.name}.{guess} It holds: {held or 'none'}{more}.", icon="⚠️")
+        guess = f" Did you mean {value.suggestion!r}?" if value.suggestion is not None else ""
+        show_warnings([f"{value.name}: the store holds no {value.name} {value.value!r}; showing every "
+                       f"{value.name}.{guess} It holds: {held or 'none'}{more}."])
     dropped = {value.name for value in unknown}
     kept = {name: value for name, value in view.filters.active.items() if name not in dropped}
     view = dataclasses.replace(view, filters=Filters(**kept))
@@ -314,7 +317,8 @@ def choose_view() -> View:
             key = f"view-{name}"
             current = getattr(Filters(**kept).normalised(), name)
             st.session_state[key] = current if current is not None else ANY
-            st.selectbox(name.capitalize(), [ANY, *choices[name]], key=key, on_change=_changed, args=(name, key))
+            st.selectbox(name.capitalize(), [ANY, *choices[name]], key=key, on_change=_changed, args=(name, key),
+                         format_func=terminal_text)
         if view.as_of is not None:
             st.caption(f"Frozen at {iso_utc(view.as_of)} by the link.")
             st.button("Show live data", on_click=_unfreeze)
@@ -327,27 +331,50 @@ def choose_view() -> View:
 
 # --- sign-in ---
 
-def auth_configured() -> bool:
-    """Whether the Streamlit secrets hold an [auth] section (then st.login guards every page)."""
+def _sign_in() -> sign_in.SignIn | None:
+    # The app's secrets checked as the CLI checks them (None: no secrets or no [auth]).
     try:
-        return "auth" in st.secrets
-    except Exception:  # noqa: BLE001 - no secrets file at all
-        return False
+        secrets = st.secrets.to_dict()
+    except FileNotFoundError as error:  # Streamlit's: no secrets file at all, or one it cannot parse
+        if getattr(error, "error_id", None) == "no-secrets-found" or "No secrets found" in str(error):
+            return None
+        raise sign_in.SignInError(f"the Streamlit secrets cannot be read: {error}") from error
+    return sign_in.sign_in_settings(secrets)
+
+
+def auth_configured() -> bool:
+    """Whether the Streamlit secrets hold an [auth] section (then require_sign_in guards every page)."""
+    try:
+        return _sign_in() is not None
+    except sign_in.SignInError:
+        return True  # guarded: require_sign_in shows nothing but the problem
 
 
 def require_sign_in() -> None:
-    """With [auth]: stop the page unless the user signed in with an address of [auth] allowed_emails."""
-    if not auth_configured():
+    """With [auth]: stop the page unless the user signed in with an address of [auth] allowed_emails.
+
+    Settings Streamlit could not use (sign_in.sign_in_settings) stop every page with one line,
+    never a traceback and never the figures.
+    """
+    try:
+        settings = _sign_in()
+    except sign_in.SignInError as error:
+        st.title("Takedown dashboard")
+        st.error(markdown_text(f"Sign-in is configured but cannot be used: {error}. "
+                               "Fix .streamlit/secrets.toml (README: Dashboard) and reload."))
+        st.stop()
+    if settings is None:
         return
     user = st.user
     if not user.get("is_logged_in", False):
         st.title("Takedown dashboard")
         st.info("Sign in to see the program's figures.")
-        st.button("Sign in", on_click=st.login, type="primary")
+        for provider in settings.providers:
+            label = "Sign in" if provider == "default" else f"Sign in with {markdown_text(provider)}"
+            st.button(label, on_click=st.login, args=() if provider == "default" else (provider,), type="primary",
+                      key=f"sign-in-{provider}")
         st.stop()
-    allowed = {str(address).strip().lower() for address in st.secrets["auth"].get("allowed_emails", [])}
-    email = str(user.get("email") or "").strip().lower()
-    if email not in allowed:
+    if not settings.allows(user.get("email")):
         st.error("This address is not on the dashboard's allow-list: ask the program owner to add it.")
         st.button("Sign out", on_click=st.logout)
         st.stop()
@@ -361,7 +388,7 @@ def freshness_badge(loaded: Loaded) -> None:
     frozen = " (frozen by the link's as_of)" if loaded.view.as_of is not None else ""
     text = (f"Data as of {loaded.snapshot.as_of:%Y-%m-%d %H:%M} UTC{frozen} · last ingest "
             f"{'never' if ingested is None else f'{ingested:%Y-%m-%d %H:%M} UTC'} · report time zone "
-            f"{loaded.snapshot.timezone}")
+            f"{markdown_text(loaded.snapshot.timezone)}")
     st.badge(text, icon=":material/schedule:", color="gray")
 
 
@@ -380,7 +407,7 @@ def live(render: Callable[[Loaded], None]) -> None:
         try:
             loaded = load(view)
         except (StoreError, FileNotFoundError) as error:
-            st.info(f"The store is being updated ({error}); the page refreshes in a moment.")
+            st.info(markdown_text(f"The store is being updated ({error}); the page refreshes in a moment."))
             return
         render(loaded)
 
@@ -416,9 +443,10 @@ def metric_columns(frame_: pl.DataFrame) -> dict[str, object]:
 
 
 def table(frame_: pl.DataFrame, name: str, key: str, column_config: dict[str, object] | None = None) -> None:
-    """A table (st.dataframe never renders its cells as HTML or Markdown) with its CSV and XLSX downloads."""
+    """A table (st.dataframe never renders its cells as HTML or Markdown; controls and bidi characters are shown
+    as visible escapes) with its CSV and XLSX downloads (the raw text)."""
     dates = {name: st.column_config.DateColumn(name, format="YYYY-MM-DD")
              for name, dtype in frame_.schema.items() if dtype == pl.Date}
-    st.dataframe(frame_, hide_index=True, width="stretch",
+    st.dataframe(shown_cells(frame_), hide_index=True, width="stretch",
                  column_config={**dates, **metric_columns(frame_), **(column_config or {})})
     download_buttons(frame_, name, key)

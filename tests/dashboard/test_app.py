@@ -4,6 +4,7 @@ exactly what `takedown metrics --json` prints, and bad URLs give warnings, never
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from takedown.cli import main
 from takedown.dashboard_data import HEADLINE_KPIS
+from takedown.escape import WORD_JOINER, markdown_text
 from takedown.metrics.registry import metric
 
 
@@ -21,6 +23,11 @@ def run_app(monkeypatch, db: Path, **params: str) -> AppTest:
     for name, value in params.items():
         app.query_params[name] = value
     return app.run()
+
+
+def plain(markdown: str) -> str:
+    """The text Markdown written by escape.markdown_text shows (its backslash escapes removed)."""
+    return re.sub(r"\\(.)", r"\1", markdown)
 
 
 def metrics_json(capsys, db: Path, *flags: str) -> dict:
@@ -67,11 +74,39 @@ def test_bad_query_parameters_warn_and_fall_back(monkeypatch, dashboard_store):
     app = run_app(monkeypatch, dashboard_store, month="2026-13", tz="Mars/Olympus", as_of="yesterday",
                   ipr_type="recipe", platform="nowhere")
     assert not app.exception
-    warnings = " ".join(warning.value for warning in app.warning)
+    warnings = " ".join(plain(warning.value) for warning in app.warning)
     for name in ("month", "tz", "as_of", "ipr_type", "platform"):
         assert f"{name}:" in warnings
     assert app.metric, "the page falls back to the defaults and shows its figures"
     assert dict(app.query_params) == {}
+
+
+@pytest.mark.parametrize("params", [{"month": "0001-01"}, {"month": "9999-12"},
+                                    {"as_of": "0001-01-01T00:00:00+01:00"}, {"as_of": "2999-01-01T00:00:00Z"}])
+def test_a_month_or_as_of_the_cli_refuses_warns_and_falls_back(monkeypatch, dashboard_store, params):
+    app = run_app(monkeypatch, dashboard_store, **params)
+    assert not app.exception
+    [warning] = [plain(warning.value) for warning in app.warning]
+    assert warning.startswith(f"{next(iter(params))}: ")
+    assert app.metric and dict(app.query_params) == {}
+
+
+# Markdown Streamlit would act on (a link, an outside image, colour, maths, HTML) and a bidi override.
+HOSTILE_PARAMS = {"tz": "[click here](https://evil.example/phish)", "month": "![i](https://evil.example/i.png)",
+                  "account": ":red[alarm] $x^2$ <b>bold</b>", "brand": "invoice\u202egpj.exe"}
+
+
+def test_url_parameters_are_quoted_as_plain_text_in_warnings(monkeypatch, dashboard_store):
+    app = run_app(monkeypatch, dashboard_store, **HOSTILE_PARAMS)
+    assert not app.exception
+    warnings = [warning.value for warning in app.warning]
+    assert len(warnings) == 4
+    for warning in warnings:
+        assert warning == markdown_text(plain(warning)), "every Markdown character is escaped"
+    shown = " ".join(plain(warning) for warning in warnings).replace(WORD_JOINER, "")
+    for value in ("[click here](https://evil.example/phish)", "![i](https://evil.example/i.png)",
+                  ":red[alarm] $x^2$ <b>bold</b>", "invoice\\u202egpj.exe"):
+        assert value in shown
 
 
 def test_the_view_is_written_back_to_the_url(monkeypatch, dashboard_store):
@@ -139,6 +174,17 @@ def test_every_page_renders_without_exception_and_keeps_the_view(monkeypatch, da
     assert not app.warning
     assert app.title and any("Data as of 2026-10-15 00:00 UTC" in block.value for block in app.markdown)
     assert app.query_params["platform"] == "alibaba" and app.query_params["as_of"] == AS_OF
+
+
+@pytest.mark.parametrize("auth", ["yes please", {"redirect_uri": "http://localhost:8501/oauth2callback"}])
+def test_careless_sign_in_settings_stop_every_page_with_one_line(monkeypatch, dashboard_store, auth):
+    monkeypatch.setenv("TAKEDOWN_DB", str(dashboard_store))
+    app = AppTest.from_file(APP, default_timeout=30)
+    app.secrets["auth"] = auth
+    app.run()
+    assert not app.exception and not app.metric and not app.button
+    [error] = [plain(error.value) for error in app.error]
+    assert error.startswith("Sign-in is configured but cannot be used: [auth] ")
 
 
 @pytest.mark.parametrize("email, allowed", [("CEO@example.com", True), ("intruder@example.com", False)])

@@ -7,15 +7,11 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 
 from takedown.config import DEFAULT_SETTINGS
 
-# --as-of may lie this little after now: another machine's clock may run a little ahead of this one's.
-AS_OF_CLOCK_SKEW = dt.timedelta(minutes=5)
-# Periods and --as-of must lie within these years (UTC), so that every look-back stays a valid date.
-EARLIEST = dt.datetime(1970, 1, 1)
-LATEST = dt.datetime(3000, 1, 1)
+# The bounds of periods and --as-of live beside the periods: the dashboard's URL parameters share them.
+from takedown.metrics.periods import AS_OF_CLOCK_SKEW, EARLIEST, LATEST  # noqa: F401 (EARLIEST, LATEST: re-exported)
 
 # Filter flag -> what it keeps (the Filters field of the same name, dashes as underscores).
 FILTER_FLAGS = {
@@ -61,43 +57,34 @@ def period_and_as_of(args: argparse.Namespace):
 
     --as-of in the future is refused: the figures would count deadlines that have not passed yet.
     """
-    from takedown.metrics.periods import Period, month_period, parse_month, time_zone, utc_now
+    from takedown.metrics.periods import (
+        Period,
+        checked_as_of,
+        checked_instant,
+        checked_month,
+        month_period,
+        time_zone,
+        utc_now,
+    )
 
     try:
         time_zone(args.tz)
         if args.month:
             if args.end:
                 raise UsageError("--end goes with --start, not with --month")
-            year, _ = parse_month(args.month)
-            if not EARLIEST.year < year < LATEST.year:
-                raise UsageError(f"--month {args.month}: months lie between {EARLIEST.year + 1} and {LATEST.year - 1}")
+            checked_month(args.month, "--month")
             period = month_period(args.month, args.tz)
         else:
             if not args.end:
                 raise UsageError("--start needs --end")
-            start, end = (_instant(flag, text, args.tz) for flag, text in (("--start", args.start), ("--end", args.end)))
+            start, end = (checked_instant(text, args.tz, flag) for flag, text in (("--start", args.start),
+                                                                                  ("--end", args.end)))
             period = Period(start, end)
         now = utc_now()
-        as_of = _instant("--as-of", args.as_of, args.tz) if args.as_of else now
+        as_of = checked_as_of(args.as_of, args.tz, now, "--as-of") if args.as_of else now
     except (ValueError, OverflowError) as error:  # UsageError is a ValueError
         raise UsageError(str(error)) from error
-    if as_of > now + AS_OF_CLOCK_SKEW:
-        raise UsageError(f"--as-of {args.as_of} is in the future (now is {now:%Y-%m-%dT%H:%M}Z): the figures would "
-                         "count deadlines that have not passed yet")
     return period, as_of
-
-
-def _instant(flag: str, text: str, timezone: str) -> dt.datetime:
-    """An instant of the command line as naive UTC, within the years the metrics can look back from."""
-    from takedown.metrics.periods import parse_instant
-
-    try:
-        instant = parse_instant(text, timezone)
-    except OverflowError as error:  # e.g. 9999-12-31T23:00-05:00 is past the last representable UTC time
-        raise UsageError(f"{flag} {text}: out of range") from error
-    if not EARLIEST <= instant < LATEST:
-        raise UsageError(f"{flag} {text}: times lie between {EARLIEST:%Y-%m-%d} and {LATEST:%Y-%m-%d}")
-    return instant
 
 
 def filters_from_args(args: argparse.Namespace):

@@ -2,7 +2,8 @@
 
 Runs `streamlit run` on the entry file shipped inside the package (the checkout's dashboard/ when
 running from source). The store reaches the app through $TAKEDOWN_DB. Without sign-in configured
-([auth] in the Streamlit secrets) it binds this computer only.
+([auth] in the Streamlit secrets) it binds this computer only; a careless [auth] is refused before
+serving (takedown.sign_in, the check the app makes too).
 """
 
 from __future__ import annotations
@@ -10,9 +11,9 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import tomllib
 from pathlib import Path
 
+from takedown import sign_in
 from takedown.cli import EXIT_USAGE, add_db_argument, fail, finite_number
 from takedown.config import PACKAGE_DIR, REPO_DIR, resolve_db_path
 
@@ -59,15 +60,14 @@ def entry_file() -> Path:
     return packaged if packaged.exists() else REPO_DIR / "dashboard" / "app.py"
 
 
-def auth_configured(cwd: Path | None = None) -> bool:
-    """Whether a Streamlit secrets file Streamlit reads (~/.streamlit, ./.streamlit) has an [auth] section."""
-    for path in (Path.home() / ".streamlit" / "secrets.toml", (cwd or Path.cwd()) / ".streamlit" / "secrets.toml"):
-        try:
-            if "auth" in tomllib.loads(path.read_text(encoding="utf-8")):
-                return True
-        except (OSError, tomllib.TOMLDecodeError):
-            continue
-    return False
+def auth_configured(cwd: Path | None = None, home: Path | None = None) -> bool:
+    """Whether the secrets files Streamlit reads (~/.streamlit, ./.streamlit) configure sign-in; a
+    SignInError (naming the files) when their [auth] is one Streamlit could not use."""
+    secrets, files = sign_in.read_secrets(cwd, home)
+    try:
+        return sign_in.sign_in_settings(secrets) is not None
+    except sign_in.SignInError as error:
+        raise sign_in.SignInError(f"{files}: {error}") from error
 
 
 def streamlit_command(db: Path, host: str, port: int) -> list[str]:
@@ -79,7 +79,11 @@ def streamlit_command(db: Path, host: str, port: int) -> list[str]:
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.host not in LOCAL_HOSTS and not auth_configured():
+    try:
+        signed_in = auth_configured()
+    except sign_in.SignInError as error:
+        return fail("dashboard", str(error), EXIT_USAGE)
+    if args.host not in LOCAL_HOSTS and not signed_in:
         return fail("dashboard", f"--host {args.host} would serve the figures to the network without sign-in; "
                     "add an [auth] section to .streamlit/secrets.toml first (README: Dashboard)", EXIT_USAGE)
     db = resolve_db_path(args.db).resolve()

@@ -61,7 +61,7 @@ def time_zone(name: str) -> ZoneInfo:
     """The IANA time zone `name`, or a ValueError that says how to name one."""
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as error:
+    except (ZoneInfoNotFoundError, ValueError, OSError) as error:  # OSError: a folder of zones, e.g. "America"
         raise ValueError(f"unknown time zone {name!r} (use an IANA name such as Asia/Shanghai)") from error
 
 
@@ -160,3 +160,45 @@ def iso_utc(instant: dt.datetime) -> str:
     """A naive UTC instant as ISO 8601 with `Z` (microseconds only when there are any)."""
     timespec = "microseconds" if instant.microsecond else "seconds"
     return instant.isoformat(timespec=timespec) + "Z"
+
+
+# --- the bounds every surface applies to a month or an instant a user gives (CLI flags, URL parameters) ---
+
+# Periods and as-of instants lie within these years (UTC), so that every look-back stays a valid date.
+EARLIEST = dt.datetime(1970, 1, 1)
+LATEST = dt.datetime(3000, 1, 1)
+# An as-of may lie this little after now: another machine's clock may run a little ahead of this one's.
+AS_OF_CLOCK_SKEW = dt.timedelta(minutes=5)
+
+
+def _named(name: str, text: str) -> str:
+    return f"{name} {text}" if name else text
+
+
+def checked_month(text: str, name: str = "") -> tuple[int, int]:
+    """parse_month, and a ValueError (naming `name`, e.g. `--month`) outside the years the metrics handle."""
+    year, month = parse_month(text)
+    if not EARLIEST.year < year < LATEST.year:
+        raise ValueError(f"{_named(name, text)}: months lie between {EARLIEST.year + 1} and {LATEST.year - 1}")
+    return year, month
+
+
+def checked_instant(text: str, timezone: str, name: str = "") -> dt.datetime:
+    """parse_instant, and a ValueError (naming `name`) outside the years the metrics can look back from."""
+    try:
+        instant = parse_instant(text, timezone)
+    except OverflowError as error:  # e.g. 9999-12-31T23:00-05:00 is past the last representable UTC time
+        raise ValueError(f"{_named(name, text)}: out of range") from error
+    if not EARLIEST <= instant < LATEST:
+        raise ValueError(f"{_named(name, text)}: times lie between {EARLIEST:%Y-%m-%d} and {LATEST:%Y-%m-%d}")
+    return instant
+
+
+def checked_as_of(text: str, timezone: str, now: dt.datetime, name: str = "") -> dt.datetime:
+    """checked_instant, and a ValueError when it lies in the future (beyond AS_OF_CLOCK_SKEW of `now`):
+    the figures would count deadlines that have not passed yet."""
+    as_of = checked_instant(text, timezone, name)
+    if as_of > now + AS_OF_CLOCK_SKEW:
+        raise ValueError(f"{_named(name, text)} is in the future (now is {now:%Y-%m-%dT%H:%M}Z): the figures would "
+                         "count deadlines that have not passed yet")
+    return as_of

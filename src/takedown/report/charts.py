@@ -1,6 +1,8 @@
 """The report's charts: each takes a section's tidy frame and returns a Plotly figure.
 
 Sized for an A4 page (the PDF prints the same SVG Plotly draws in the page, so it stays sharp).
+Every figure ends in `_layout`, which escapes every label from the data (escape.escape_figure):
+an account named `<a href=...>` is text, never a link in the page or a /URI in the PDF.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import polars as pl
 from plotly.subplots import make_subplots
 
 from takedown.config import Settings
+from takedown.escape import escape_figure
 from takedown.metrics.registry import metric
 
 WIDTH = 700
@@ -28,7 +31,7 @@ def _layout(figure: go.Figure, height: int) -> go.Figure:
                          plot_bgcolor="white", showlegend=False)
     figure.update_xaxes(gridcolor="#EEEEEE", automargin=True)
     figure.update_yaxes(gridcolor="#EEEEEE", automargin=True)
-    return figure
+    return escape_figure(figure)
 
 
 def round_step(span: float, ticks: int = MAX_TICKS) -> float:

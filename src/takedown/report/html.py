@@ -1,4 +1,8 @@
-"""report.html: the sections laid out by a Jinja2 template (autoescaped), Plotly inlined once.
+"""report.html: the sections laid out by a Jinja2 template, Plotly inlined once.
+
+Every value the template prints goes through escape.escape_html (the environment's `finalize`), so
+markup and bidi controls from the data (a seller named `invoice\u202egpj.exe`) are shown, never
+obeyed; only what the code marks safe (the charts' HTML, `tojson`) is printed as it is.
 
 The page needs no network: plotly.js is inlined with the first chart. Each figure the metrics JSON
 also holds carries `data-metric` (its JSON path) and `data-value` (the JSON value), and the JSON
@@ -23,10 +27,16 @@ from takedown.report import changes, charts, escalations, sections
 from takedown.report.data import ReportData
 
 
+def _escaped(value: Any) -> Any:
+    # Jinja's autoescape would leave bidi controls in the page: every printed value goes through the
+    # project's one HTML escaping (autoescape stays on, so anything finalize misses is still escaped).
+    return value if isinstance(value, markupsafe.Markup) else markupsafe.Markup(escape_html(value))
+
+
 def _environment() -> jinja2.Environment:
     environment = jinja2.Environment(loader=jinja2.PackageLoader("takedown.report", "templates"),
                                      autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True,
-                                     lstrip_blocks=True)
+                                     lstrip_blocks=True, finalize=_escaped)
     environment.filters["metric"] = lambda value, name: metric(name).format(value)
     environment.filters["percent"] = format_percent
     environment.filters["count"] = lambda value: "-" if value is None else format_count(value)
