@@ -15,6 +15,7 @@ from takedown.metrics.snapshot import plain
 
 from takedown.escape import escape_cells
 from takedown.metrics.periods import Period
+from takedown.metrics.rights import right_valid
 from takedown.report import sections
 from takedown.report.data import ReportData
 
@@ -37,8 +38,7 @@ def rejected_to_contest(data: ReportData) -> pl.DataFrame:
                                     pl.col("ipp_status").alias("right_status"), "expires_on")
     details = data.decision_details.filter(pl.col("event") == "rejected").select(
         *_ITEM, pl.col("detail").alias("platform_reason"))
-    strong = ((pl.col("right_status") == "verified")
-              & (pl.col("expires_on").is_null() | (pl.col("expires_on") >= pl.col("submitted_at").dt.date())))
+    strong = right_valid(pl.col("right_status"), pl.col("expires_on"), pl.col("submitted_at").dt.date())
     return (rows.join(registrations, on=_ITEM, how="left", maintain_order="left")
             .join(rights, on="ipr_registration", how="left", maintain_order="left")
             .join(details, on=_ITEM, how="left", maintain_order="left")
