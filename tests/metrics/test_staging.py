@@ -71,7 +71,8 @@ def test_decision_details_breaks_a_tie_the_same_way_whatever_order_the_rows_are_
     # A key loaded twice (two batches wrote the same rejected event at the same instant): the row
     # loaded last wins (SPEC 2), never whichever DuckDB happens to read last.
     at = dt.datetime(2026, 9, 1, 12)
-    rows = [("rejected", at, "old reason", "20260901T000000-a", 5), ("rejected", at, "new reason", "20260902T000000-b", 1)]
+    rows = [("rejected", at, "old reason", "20260901T000000-a", 5),
+            ("rejected", at, "new reason", "20260902T000000-b", 1)]
     if loaded_first == "newer batch first":
         rows.reverse()
     for row in rows:
