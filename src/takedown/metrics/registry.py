@@ -23,6 +23,11 @@ import polars as pl
 DICTIONARY = "docs/metric_dictionary.md"
 # Statuses that leave an item waiting: no decision yet, or a counter-notice under way (SPEC 3).
 PENDING_STATUSES = ("submitted", "counter_noticed")
+# "Decided": the statuses the platform's decision leaves an item in, the takedown rate's divisor
+# (SPEC 3). The projection's and the effectiveness table's decided items are these too. Not to be
+# confused with an item's first decision (facts first_decision_at: its first removed-or-rejected
+# event), which handled_within_24h_rate divides by.
+DECIDED_STATUSES = ("removed", "rejected", "restored")
 
 # count: how many rows meet `condition` (weighted by `weight` when given);
 # sum: the sum of `weight` over the rows that meet `condition`;
@@ -119,8 +124,14 @@ def _status(*names: str) -> pl.Expr:
     return pl.col("status").is_in(names)
 
 
+def decided_items() -> pl.Expr:
+    """The decided items of a row of cohort_metrics (removed + rejected + restored: DECIDED_STATUSES)."""
+    return pl.sum_horizontal(*DECIDED_STATUSES)
+
+
 _REMOVED = pl.col("status") == "removed"
-_DECIDED = pl.col("handled_in_time").is_not_null()
+# Items with a first decision by T (handled_in_time is null without one).
+_HAS_FIRST_DECISION = pl.col("handled_in_time").is_not_null()
 
 _COHORT_FUNCTION = "takedown.metrics.kpis.cohort_metrics"
 _OVERVIEW = "dashboard/app_pages/overview.py"
@@ -150,14 +161,14 @@ METRICS: tuple[Metric, ...] = (
     Metric("pending", "pending", "items", "count", _status(*PENDING_STATUSES), lower_is_better=True,
            where=_cohort("pending", _STATUS_SQL)),
     Metric("takedown_rate", "takedown rate", "fraction", "rate", _REMOVED,
-           denominator=_status("removed", "rejected", "restored"),
+           denominator=_status(*DECIDED_STATUSES),
            where=_cohort("takedown_rate", _STATUS_SQL, _OVERVIEW)),
     # The median of each item's hours from submission to its first removal (facts column hours_to_removal).
     Metric("median_hours_to_removal", "median time to removal", "hours", "median",
            pl.col("hours_to_removal").is_not_null(), weight="hours_to_removal", lower_is_better=True,
            where=_cohort("median_hours_to_removal", _STATUS_SQL, _OVERVIEW, column="hours_to_removal")),
     Metric("handled_within_24h_rate", "handled within 24 h", "fraction", "rate",
-           pl.col("handled_in_time").fill_null(False), denominator=_DECIDED,
+           pl.col("handled_in_time").fill_null(False), denominator=_HAS_FIRST_DECISION,
            where=_cohort("handled_within_24h_rate", _STATUS_SQL, _OVERVIEW, column="handled_in_time")),
     Metric("counter_notices", "counter-notices", "items", "count", pl.col("has_counter_notice"),
            lower_is_better=True, where=_cohort("counter_notices", _STATUS_SQL, column="has_counter_notice")),
