@@ -12,6 +12,7 @@ import datetime as dt
 import duckdb
 import polars as pl
 
+from takedown.metrics.durations import calendar_days
 from takedown.metrics.filters import Filters
 from takedown.metrics.kpis import cohort_metrics
 from takedown.metrics.periods import Period, month_label, month_of, month_period, parse_month, shift_month
@@ -205,7 +206,7 @@ def rights_portfolio(snapshot: Snapshot) -> pl.DataFrame:
                                  by="ipr_registration"))
     today = snapshot.as_of.date()
     return (plain(snapshot.rights)  # type: ignore[arg-type]
-            .with_columns((pl.col("expires_on") - pl.lit(today)).dt.total_days().alias("days_to_expiry"))
+            .with_columns(calendar_days(pl.lit(today), pl.col("expires_on")).alias("days_to_expiry"))
             .join(usage.select("ipr_registration", "submitted", "removed", "takedown_rate",
                                "counter_notice_success_rate", "value_removed_usd"),
                   left_on="registration", right_on="ipr_registration", how="left")

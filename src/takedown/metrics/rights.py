@@ -13,6 +13,7 @@ import datetime as dt
 import polars as pl
 
 from takedown.config import DEFAULT_SETTINGS, Settings
+from takedown.metrics.durations import calendar_days
 from takedown.metrics.kpis import PENDING_STATUSES
 
 
@@ -62,7 +63,7 @@ def expiring_rights(rights: pl.DataFrame, facts: pl.DataFrame, as_of: dt.datetim
     horizon = today + dt.timedelta(days=settings.rights_expiry_warning_days)
     return (rights.filter(pl.col("expires_on").is_between(today, horizon, closed="both"))
             .join(_usage_per_right(facts), on="registration", how="left", maintain_order="left")
-            .with_columns((pl.col("expires_on") - pl.lit(today)).dt.total_days().cast(pl.Int64).alias("days_left"),
+            .with_columns(calendar_days(pl.lit(today), pl.col("expires_on")).alias("days_left"),
                           pl.col("complaint_items", "pending_items").fill_null(0))
             .select("registration", "ipr_type", "brand", "jurisdiction", "ipp_status", "expires_on", "days_left",
                     "complaint_items", "pending_items")
