@@ -144,9 +144,9 @@ def current_version() -> str:
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def filter_choices(version: str) -> dict[str, list[str]]:
-    """The filters' values in the store of `version` (cached per version)."""
-    return dashboard_data.filter_choices(cursor())
+def filter_choices(version: str, timezone: str = "UTC") -> dict[str, list[str]]:
+    """The filters' values in the store of `version`, months in `timezone` (cached per version and zone)."""
+    return dashboard_data.filter_choices(cursor(), timezone)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -188,7 +188,8 @@ def load(view: View) -> Loaded:
     version = current_version()
     as_of = view.as_of if view.as_of is not None else round_as_of(utc_now())
     snapshot = _snapshot(version, as_of, view.timezone, tuple(sorted(view.filters.active.items())))
-    month = view.month or dashboard_data.default_month(filter_choices(version)["month"], as_of, view.timezone)
+    month = view.month or dashboard_data.default_month(filter_choices(version, view.timezone)["month"], as_of,
+                                                       view.timezone)
     return Loaded(view, month, snapshot, version)
 
 
@@ -270,7 +271,7 @@ def choose_view() -> View:
     A filter value the store does not hold gives a warning and is dropped.
     """
     view = current_view()
-    choices = filter_choices(current_version())
+    choices = filter_choices(current_version(), view.timezone)
     kept = {}
     for name, value in view.filters.active.items():
         known = choices.get(name)
