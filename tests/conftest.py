@@ -28,9 +28,11 @@ SLOW_TESTS: dict[str, tuple[str, ...]] = {
     # kills or interrupts a process at a chosen or random moment to test atomicity and exit codes
     "kill": ("tests/ingest/test_atomicity.py::*", "tests/ingest/test_fault_injection.py::*", "*::test_*kill*",
              "*::test_ctrl_c*", "*::test_*sigterm*", "tests/demo/test_demo_live.py::*"),
-    # seconds each on any machine: builds and installs the wheel, generates and serves a demo program
-    "slow": ("tests/test_packaging.py::*", "tests/demo/test_demo_command.py::*",
-             "tests/demo/test_demo_calibration.py::*", "tests/dashboard/test_command.py::test_the_demo_*"),
+    # seconds each on any machine: builds and installs the wheel, generates (and serves) demo programs,
+    # property tests' hundreds of generated cases, fresh interpreters, the watcher run for real
+    "slow": ("tests/test_packaging.py::*", "tests/demo/*", "tests/dashboard/test_command.py::test_the_demo_*",
+             "tests/ingest/test_properties.py::*", "tests/ingest/test_deferred_imports.py::*",
+             "tests/test_watch.py::test_watch_loads_a_file_written_while_it_runs*"),
 }
 
 
