@@ -93,7 +93,7 @@ def facts_from_milestones(items: pl.DataFrame, milestones: pl.DataFrame, exchang
 def facts_of_items_with_milestones(frame: pl.DataFrame, exchange_rates: pl.DataFrame,
                                    settings: Settings = DEFAULT_SETTINGS) -> pl.DataFrame:
     """complaint_item_facts from items known at T that carry their status.MILESTONE_COLUMNS beside their
-    own (null when an item has no event), as inputs.load_items_with_milestones returns them."""
+    own (null when an item has no event): the items joined to inputs.load_item_milestones (a snapshot's load)."""
     value_usd = with_value_usd(frame.select("submitted_at", "price", "currency", "units_sold"),
                                exchange_rates, priced_at="submitted_at").get_column("value_usd")
     hours_to_decision = _hours_since_submitted("first_decision_at")

@@ -16,6 +16,7 @@ from takedown.metrics.durations import days_between, hours_between
 from takedown.metrics.exchange_rates import with_value_usd
 from takedown.metrics.listing_text import ListingText, listing_text_from_frame, with_listing_keys, with_listing_text
 from takedown.metrics.repeat_offenders import SELLER, repeat_offender_sellers, seller_history
+from takedown.metrics.status import known_listings
 
 
 def counter_notices_awaiting_response(facts: pl.DataFrame, as_of: dt.datetime,
@@ -47,7 +48,7 @@ def unreported_listings(listings: pl.DataFrame, facts: pl.DataFrame, as_of: dt.d
     """
     listings, facts = with_listing_keys(listings, facts)
     reported = facts.filter(pl.col("enforcement_type") == "listing").select("listing_key")
-    return listings.filter(pl.col("detected_at") <= as_of).join(reported, on="listing_key", how="anti")
+    return known_listings(listings, as_of).join(reported, on="listing_key", how="anti")
 
 
 def high_risk_backlog(listings: pl.DataFrame, facts: pl.DataFrame, exchange_rates: pl.DataFrame,
