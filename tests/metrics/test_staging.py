@@ -27,14 +27,17 @@ def test_no_query_reads_a_source_table_but_through_staging(name):
     assert not set(read) & set(_SOURCE_TABLES), f"{name} reads {sorted(set(read) & set(_SOURCE_TABLES))} directly"
 
 
-def test_the_listing_casts_and_filters_are_written_once():
-    # The rename/cast list and the platform/brand filters of the listings live in staging only.
+def test_the_listing_casts_the_filters_and_the_as_of_cuts_are_written_once():
+    # The rename/cast list, the platform/brand filters of the listings and the as-of cuts live in staging only.
     for name in _every_query():
         text = read_query(name)
         assert "cast(price" not in text, name
         assert "$platform is null or platform = $platform" not in text or name == "metrics/matching_items", name
         # metrics/ip_rights filters the rights by their own brand column (no listing involved).
         assert "$brand is null or brand = $brand" not in text or name == "metrics/ip_rights", name
+        # The as-of cuts: staging/listings_known, staging/events_known, and the items' in matching_items.
+        assert "detected_at <= $as_of" not in text and "occurred_at <= $as_of" not in text, name
+        assert "submitted_at <= $as_of" not in text or name == "metrics/matching_items", name
 
 
 def test_a_model_is_defined_after_the_models_it_reads_and_once():
