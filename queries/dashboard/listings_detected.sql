@@ -1,5 +1,6 @@
--- listings_detected: one row, the number of listings of $platform and $brand (null: any) detected in
--- [$start, $end) and by $as_of (staging/listings_known): the first stage of the Overview's funnel. A listing has no account.
+-- listings_detected: one row, the number of listings of $platform and $brand (null: any) detected
+-- in [$start, $end) and by $as_of (staging/listings_known): the first stage of the Overview's
+-- funnel. A listing has no account.
 with source as (
     select detected_at from listings_known
 ),

@@ -134,13 +134,13 @@ def test_the_platform_breakdown_counts_each_platform_once(september):
     assert by_platform["tmall"]["takedown_rate"] is None  # E and F still counter-noticed: nothing decided
 
 
-def test_a_median_of_an_even_count_is_the_mean_of_the_middle_two():
+def test_median_hours_to_removal_of_an_even_count_is_the_mean_of_the_middle_two():
     items = [item(f"C{n}", submitted_at=SEPT_10) for n in range(4)]
     events = [event(f"C{n}", "L1", "removed", SEPT_10 + hours(h)) for n, h in enumerate([2, 4, 10, 20])]
     assert metrics_record(cohort_metrics(facts(items, events, as_of=AS_OF)))["median_hours_to_removal"] == 7.0
 
 
-def test_the_24_hour_edge_is_inclusive():
+def test_handled_within_24h_rate_counts_exactly_24_hours_as_in_time():
     items = [item("C1", submitted_at=SEPT_10), item("C2", submitted_at=SEPT_10), item("C3", submitted_at=SEPT_10)]
     events = [
         event("C1", "L1", "removed", SEPT_10 + hours(24)),
@@ -151,7 +151,7 @@ def test_the_24_hour_edge_is_inclusive():
     assert figures["handled_within_24h_rate"] == 2 / 3
 
 
-def test_handled_in_time_looks_at_the_first_decision_only():
+def test_handled_within_24h_rate_looks_at_the_first_decision_only():
     # Rejected after 30 h, then removed on appeal after 10 more: the first decision came after 30 h.
     events = [event("C1", "L1", "rejected", SEPT_10 + hours(30)), event("C1", "L1", "removed", SEPT_10 + hours(40))]
     figures = metrics_record(cohort_metrics(facts([item(submitted_at=SEPT_10)], events, as_of=AS_OF)))
