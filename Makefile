@@ -16,7 +16,7 @@ ifeq ($(UV),)
 UV := .tools/bin/uv
 endif
 
-.PHONY: demo test bench notebook notebooks-run install clean report dashboard chromium bytecode
+.PHONY: demo test test-fast bench notebook notebooks-run install clean report dashboard chromium bytecode
 
 .tools/bin/uv:
 	python3 -m venv .tools
@@ -51,6 +51,12 @@ chromium:
 
 test: .venv/.installed bytecode chromium  ## the whole test suite
 	$(UV) run --frozen pytest -n 2 --dist loadfile
+
+# The edit-test loop: every test but the browser, PDF, notebook, kill and slow ones (pytest markers,
+# applied in tests/conftest.py). CI runs `make test`.
+FAST_TESTS = not (browser or pdf or notebook or kill or slow)
+test-fast: .venv/.installed bytecode  ## the tests without a browser, PDF, notebook, kill or slow test (< 60 s)
+	$(UV) run --frozen pytest -n 2 --dist loadfile -m "$(FAST_TESTS)"
 
 # JupyterLab refuses to start as root ("Running as root is not recommended") unless told to:
 # containers and CI machines run as root.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from fnmatch import fnmatch
 from pathlib import Path
 
 import polars as pl
@@ -13,6 +14,39 @@ from takedown.ingest import FileResult, ingest_files
 from takedown.store import connect_reader
 
 FIXTURES = Path(__file__).parent / "fixtures"
+
+# The tests `make test-fast` leaves out (`make test` runs every test): marked here, by where they are
+# or the fixture they use, so a new test of one of these kinds is marked without anyone remembering
+# to. The markers are registered in pyproject.toml. Patterns match the test's node id.
+SLOW_TESTS: dict[str, tuple[str, ...]] = {
+    # drives Chromium through the served dashboard (Playwright)
+    "browser": ("tests/dashboard/test_browser*.py::*",),
+    # prints the report's PDF with Chromium (and reads it with pdftotext): every user of report_dir
+    "pdf": ("fixture:report_dir", "tests/report/test_report_command.py::test_a_month_without_data*"),
+    # executes the notebooks
+    "notebook": ("tests/notebooks/*",),
+    # kills or interrupts a process at a chosen or random moment to test atomicity and exit codes
+    "kill": ("tests/ingest/test_atomicity.py::*", "tests/ingest/test_fault_injection.py::*", "*::test_*kill*",
+             "*::test_ctrl_c*", "*::test_*sigterm*", "tests/demo/test_demo_live.py::*"),
+    # seconds each on any machine: builds and installs the wheel, generates (and serves) demo programs,
+    # property tests' hundreds of generated cases, fresh interpreters, the watcher run for real
+    "slow": ("tests/test_packaging.py::*", "tests/demo/*", "tests/dashboard/test_command.py::test_the_demo_*",
+             "tests/ingest/test_properties.py::*", "tests/ingest/test_deferred_imports.py::*",
+             "tests/test_watch.py::test_watch_loads_a_file_written_while_it_runs*"),
+}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        for marker, patterns in SLOW_TESTS.items():
+            if any(_matches(item, pattern) for pattern in patterns):
+                item.add_marker(getattr(pytest.mark, marker))
+
+
+def _matches(item: pytest.Item, pattern: str) -> bool:
+    if pattern.startswith("fixture:"):
+        return pattern.removeprefix("fixture:") in getattr(item, "fixturenames", ())
+    return fnmatch(item.nodeid, pattern)
 # A fixed "moment of ingest" so the future-date rule gives the same answer on any day.
 INGEST_NOW = dt.datetime(2026, 11, 28, 12, 0, 0)
 

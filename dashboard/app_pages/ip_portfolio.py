@@ -3,6 +3,7 @@
 import streamlit as st
 
 from takedown import dashboard_state as state
+from takedown.metrics.rights import rights_summary
 
 
 def render(loaded: state.Loaded) -> None:
@@ -12,12 +13,11 @@ def render(loaded: state.Loaded) -> None:
     if rights.is_empty():
         st.info("No IP rights loaded: ingest an ip_rights export.")
         return
-    expired = rights.filter(rights.get_column("days_to_expiry") < 0).height
-    unverified = rights.filter(rights.get_column("ipp_status") != "verified").height
+    counts = rights_summary(rights, loaded.snapshot.as_of)
     columns = st.columns(3)
-    columns[0].metric("rights", f"{rights.height:,}", border=True)
-    columns[1].metric("expired", f"{expired:,}", border=True)
-    columns[2].metric("not verified in IPP", f"{unverified:,}", border=True)
+    columns[0].metric("rights", f"{counts['rights']:,}", border=True)
+    columns[1].metric("expired", f"{counts['expired']:,}", border=True)
+    columns[2].metric("not verified in IPP", f"{counts['not_verified']:,}", border=True)
     st.caption("Use: every complaint item filed on the right, as of the view's as-of (all months).")
     state.table(rights, "ip-portfolio", key="ip-portfolio", column_config={
         "days_to_expiry": st.column_config.NumberColumn("days to expiry", format="%d"),

@@ -31,7 +31,7 @@ def render(loaded: state.Loaded) -> None:
             help_text += f" Alibaba publishes {low:.0%}-{high:.0%} handled within 24 h."
         column.metric(entry.label, entry.format(row["value"]),
                       delta=dashboard_data.format_change(row["unit"], row["change"]),
-                      delta_color="inverse" if row["name"] == "median_hours_to_removal" else "normal",
+                      delta_color="inverse" if entry.lower_is_better else "normal",
                       help=help_text, border=True)
     low, high = dashboard_data.ALIBABA_HANDLED_WITHIN_24H
     st.caption(f"Handled within 24 h: Alibaba publishes {low:.0%}-{high:.0%}. Arrows: the change from "

@@ -1,12 +1,9 @@
 -- seller_listings: one row per listing of the seller ($platform, $seller_id) detected by $as_of and of
--- $brand (null: any), newest first: the Repeat offenders page's seller view. Title and seller name
--- are untrusted seller text: shown as text only.
+-- $brand (null: any; staging/listings_known), newest first: the Repeat offenders page's seller view.
+-- Title and seller name are untrusted seller text: shown as text only.
 with source as (
-    select * from listings
-    where platform = $platform
-        and seller_id = $seller_id
-        and detected_at <= $as_of
-        and ($brand is null or brand = $brand)
+    select * from listings_known
+    where seller_id = $seller_id
 ),
 
 renamed as (
@@ -18,7 +15,7 @@ renamed as (
         seller_name,
         brand,
         infringement_type,
-        cast(price as double) as price,
+        price,
         currency,
         units_sold,
         risk_score,

@@ -4,8 +4,8 @@
 -- complaint, or a listing not loaded yet). listing_key is its listing's row id
 -- (metrics/unreported_listings, metrics/listing_text), null without one.
 with listing_values as (
-    select rowid as listing_key, platform, listing_id, brand, cast(price as double) as price, currency, units_sold
-    from listings
+    select listing_key, platform, listing_id, brand, price, currency, units_sold
+    from stg_listings
 ),
 
 renamed as (

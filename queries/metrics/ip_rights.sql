@@ -1,7 +1,7 @@
 -- metrics/ip_rights: one row per registered right of the brand of the snapshot's $brand and
 -- $ipr_type (null: any), with the columns the queues read.
 with source as (
-    select * from ip_rights
+    select * from stg_ip_rights
     where ($brand is null or brand = $brand)
         and ($ipr_type is null or ipr_type = $ipr_type)
 ),

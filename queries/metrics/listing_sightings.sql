@@ -1,12 +1,9 @@
 -- metrics/listing_sightings: one row per seller (platform, seller_id) with a listing of the
--- snapshot's $platform and $brand (null: any) detected by $as_of: when its first and its last
--- listing was detected (the repeat-offender queue's first_seen and last_seen read them). The same
--- figures as repeat_offenders.listing_sightings over a frame.
+-- snapshot's $platform and $brand (null: any) detected by $as_of (staging/listings_known): when its
+-- first and its last listing was detected (the repeat-offender queue's first_seen and last_seen
+-- read them). The same figures as repeat_offenders.listing_sightings over a frame.
 with source as (
-    select platform, seller_id, detected_at from listings
-    where detected_at <= $as_of
-        and ($platform is null or platform = $platform)
-        and ($brand is null or brand = $brand)
+    select platform, seller_id, detected_at from listings_known
 ),
 
 renamed as (

@@ -2,9 +2,9 @@
 -- keys of the rows a view shows, given by the loader), with the free text a person reads. Read by
 -- row id so that only those rows are fetched, never the whole table's text.
 with source as (
-    select rowid as listing_key, url, title, seller_name
-    from listings
-    where rowid in (select listing_key from wanted_listings)
+    select listing_key, url, title, seller_name
+    from stg_listings
+    where listing_key in (select listing_key from wanted_listings)
 ),
 
 renamed as (

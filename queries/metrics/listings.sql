@@ -1,27 +1,13 @@
 -- metrics/listings: one row per listing in the store of the snapshot's $platform and $brand (null:
--- any), with the columns the metrics, the rows behind a figure and the queues read. Not filtered
--- by time: an item's brand and value come from its listing whenever it was detected.
+-- any: staging/listings_matching), with the columns the metrics, the rows behind a figure and the
+-- queues read (staging/stg_listings' but the row id, the seller's country and the extra columns).
+-- Not filtered by time: an item's brand and value come from its listing whenever it was detected.
 with source as (
-    select * from listings
-    where ($platform is null or platform = $platform)
-        and ($brand is null or brand = $brand)
+    select * from listings_matching
 ),
 
 renamed as (
-    select
-        platform,
-        listing_id,
-        url,
-        title,
-        seller_id,
-        seller_name,
-        brand,
-        infringement_type,
-        cast(price as double) as price,
-        currency,
-        units_sold,
-        risk_score,
-        detected_at
+    select * exclude (listing_key, seller_country, extra)
     from source
 )
 

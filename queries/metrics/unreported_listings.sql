@@ -1,15 +1,12 @@
 -- metrics/unreported_listings: one row per listing of the snapshot's $platform and $brand (null:
--- any) detected by $as_of whose row id is not in reported_listings (listing_key: the listings the
--- snapshot's listing items name, from metrics/complaint_items): the high-risk backlog's candidates, with
--- the columns it ranks by; not their free text (metrics/listing_text fetches that by listing_key
--- for the rows shown). listing_key is the listing's row id (metrics/complaint_items gives each
--- item its listing's).
+-- any) detected by $as_of (staging/listings_known) whose row id is not in reported_listings
+-- (listing_key: the listings the snapshot's listing items name, from metrics/complaint_items): the
+-- high-risk backlog's candidates, with the columns it ranks by; not their free text
+-- (metrics/listing_text fetches that by listing_key for the rows shown). listing_key is the
+-- listing's row id (metrics/complaint_items gives each item its listing's).
 with source as (
-    select rowid as listing_key, * from listings
-    where detected_at <= $as_of
-        and ($platform is null or platform = $platform)
-        and ($brand is null or brand = $brand)
-        and rowid not in (select listing_key from reported_listings where listing_key is not null)
+    select * from listings_known
+    where listing_key not in (select listing_key from reported_listings where listing_key is not null)
 ),
 
 renamed as (
@@ -20,7 +17,7 @@ renamed as (
         seller_id,
         brand,
         infringement_type,
-        cast(price as double) as price,
+        price,
         currency,
         units_sold,
         risk_score,

@@ -4,7 +4,7 @@ with images as (
     select platform, listing_id,
            coalesce(json_extract_string(extra, '$.image_url'), json_extract_string(extra, '$."Image URL"'),
                     json_extract_string(extra, '$.image'), json_extract_string(extra, '$."Image"')) as image_url
-    from listings
+    from stg_listings
 )
 select platform, listing_id, image_url
 from images

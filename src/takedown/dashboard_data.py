@@ -12,11 +12,13 @@ import datetime as dt
 import duckdb
 import polars as pl
 
+from takedown.metrics.durations import calendar_days
 from takedown.metrics.filters import Filters
 from takedown.metrics.kpis import cohort_metrics
 from takedown.metrics.periods import Period, month_label, month_of, month_period, parse_month, shift_month
 from takedown.metrics.registry import metric
 from takedown.metrics.snapshot import Snapshot, plain
+from takedown.metrics.trends import item_month
 from takedown.sql import load_query
 
 # The Overview's headline figures, in the order an executive reads them.
@@ -191,9 +193,9 @@ def seller_complaints(snapshot: Snapshot, platform: str, seller_id: str) -> pl.D
 
 def seller_outcomes_by_month(snapshot: Snapshot, platform: str, seller_id: str) -> pl.DataFrame:
     """month (YYYY-MM, the report time zone), status, items: the seller's complaint items over time."""
-    local = pl.col("submitted_at").dt.replace_time_zone("UTC").dt.convert_time_zone(snapshot.timezone)
     return (snapshot.facts.filter((pl.col("platform") == platform) & (pl.col("seller_id") == seller_id))
-            .group_by(local.dt.strftime("%Y-%m").alias("month"), pl.col("status").cast(pl.String))
+            .group_by(item_month(pl.col("submitted_at"), snapshot.timezone).alias("month"),
+                      pl.col("status").cast(pl.String))
             .agg(pl.len().alias("items")).sort("month", "status"))
 
 
@@ -205,7 +207,7 @@ def rights_portfolio(snapshot: Snapshot) -> pl.DataFrame:
                                  by="ipr_registration"))
     today = snapshot.as_of.date()
     return (plain(snapshot.rights)  # type: ignore[arg-type]
-            .with_columns((pl.col("expires_on") - pl.lit(today)).dt.total_days().alias("days_to_expiry"))
+            .with_columns(calendar_days(pl.lit(today), pl.col("expires_on")).alias("days_to_expiry"))
             .join(usage.select("ipr_registration", "submitted", "removed", "takedown_rate",
                                "counter_notice_success_rate", "value_removed_usd"),
                   left_on="registration", right_on="ipr_registration", how="left")
@@ -215,17 +217,18 @@ def rights_portfolio(snapshot: Snapshot) -> pl.DataFrame:
 
 # --- the store itself (read-only connection) ---
 
-def filter_choices(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
-    """The values the filters can take: platform, account, brand (sorted), and month (YYYY-MM, UTC, newest first)."""
+def filter_choices(con: duckdb.DuckDBPyConnection, timezone: str = "UTC") -> dict[str, list[str]]:
+    """The values the filters can take: platform, account, brand (sorted), and month (YYYY-MM in
+    `timezone`, the report time zone, newest first)."""
     choices = {}
     for name, sql in (
         ("platform", "select distinct platform from complaint_items where platform is not null order by 1"),
         ("account", "select distinct account from complaint_items where account is not null order by 1"),
         ("brand", "select distinct brand from listings where brand is not null order by 1"),
-        ("month", "select distinct strftime(submitted_at, '%Y-%m') from complaint_items "
-                  "where submitted_at is not null order by 1 desc"),
     ):
         choices[name] = [row[0] for row in con.sql(sql).fetchall()]
+    months = con.sql(load_query("dashboard/months_with_items"), params={"timezone": timezone}).fetchall()
+    choices["month"] = [row[0] for row in months]
     return choices
 
 

@@ -157,9 +157,9 @@ def current_version() -> str:
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def filter_choices(version: str) -> dict[str, list[str]]:
-    """The filters' values in the store of `version` (cached per version)."""
-    return dashboard_data.filter_choices(cursor())
+def filter_choices(version: str, timezone: str = "UTC") -> dict[str, list[str]]:
+    """The filters' values in the store of `version`, months in `timezone` (cached per version and zone)."""
+    return dashboard_data.filter_choices(cursor(), timezone)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -208,7 +208,8 @@ def load(view: View) -> Loaded:
     version = current_version()
     as_of = view.as_of if view.as_of is not None else round_as_of(utc_now())
     snapshot = _snapshot(version, as_of, view.timezone, tuple(sorted(view.filters.active.items())))
-    month = view.month or dashboard_data.default_month(filter_choices(version)["month"], as_of, view.timezone)
+    month = view.month or dashboard_data.default_month(filter_choices(version, view.timezone)["month"], as_of,
+                                                       view.timezone)
     return Loaded(view, month, snapshot, version)
 
 
@@ -291,7 +292,7 @@ def choose_view() -> View:
     """
     view = current_view()
     version = current_version()
-    choices = filter_choices(version)
+    choices = filter_choices(version, view.timezone)
     unknown = unknown_filters(version, tuple(sorted(view.filters.active.items())))
     for value in unknown:
         held = ", ".join(repr(known) for known in value.known[:SHOWN_KNOWN_VALUES])

@@ -6,7 +6,7 @@ import datetime as dt
 
 from metric_frames import event, facts, item, right, rights_frame
 
-from takedown.metrics.rights import complaint_items_on_weak_rights, expiring_rights
+from takedown.metrics.rights import complaint_items_on_weak_rights, expiring_rights, rights_summary
 
 AS_OF = dt.datetime(2026, 9, 20, 23, 30)  # September 20th (UTC date)
 
@@ -56,3 +56,21 @@ def test_items_that_relied_on_an_expired_unverified_or_unknown_right():
         ("C6", "expired_when_filed, not_verified"),
         ("C7", "not_in_register"),
     ]
+
+
+def test_rights_not_verified_counts_a_right_without_status_as_the_queue_does():
+    # The IP portfolio's tile and the weak-rights queue read one rule: a right with no IPP status
+    # is not verified (the page once counted `!= "verified"`, which drops a null status).
+    rights = rights_frame(
+        right("R-ok", expires_on=dt.date(2027, 1, 1)),
+        right("R-pending", ipp_status="pending", expires_on=dt.date(2027, 1, 1)),
+        right("R-none", ipp_status=None, expires_on=dt.date(2027, 1, 1)),
+        right("R-lapsed", expires_on=dt.date(2026, 9, 19)),
+        right("R-forever", ipp_status=None, expires_on=None),
+    )
+    assert rights_summary(rights, AS_OF) == {"rights": 5, "expired": 1, "not_verified": 3}
+    items = [item(f"C-{registration}", ipr_registration=registration)
+             for registration in rights.get_column("registration")]
+    weak = complaint_items_on_weak_rights(facts(items, [], as_of=AS_OF), rights)
+    flagged = weak.filter(weak.get_column("problem").str.contains("not_verified"))
+    assert flagged.height == rights_summary(rights, AS_OF)["not_verified"]

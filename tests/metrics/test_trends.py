@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 
+import duckdb
+import polars as pl
+import pytest
 from metric_frames import event, facts, item
 
-from takedown.metrics.trends import monthly_trend
+from takedown.dashboard_data import filter_choices
+from takedown.metrics.periods import month_period
+from takedown.metrics.trends import item_month, monthly_trend
+from takedown.sql import list_queries, load_query
 
 AS_OF = dt.datetime(2026, 11, 1)
 
@@ -39,3 +45,27 @@ def test_a_trend_over_an_empty_store_is_zeros_and_nulls():
     assert trend.select("month", "submitted", "value_removed_usd", "takedown_rate", "submitted_change").rows() == [
         ("2025-12", 0, 0.0, None, None), ("2026-01", 0, 0.0, None, 0),
     ]
+
+
+@pytest.mark.parametrize("timezone", ["UTC", "Asia/Shanghai", "America/Los_Angeles"])
+def test_an_item_s_month_is_the_same_in_the_month_picker_and_over_frames(timezone):
+    # One rule in two languages: dashboard/months_with_items.sql (the month picker) and item_month.
+    instants = [dt.datetime(2026, 9, 30, 15, 59, 59), dt.datetime(2026, 9, 30, 16), dt.datetime(2026, 10, 1, 6, 59),
+                dt.datetime(2026, 10, 1, 7), dt.datetime(2026, 12, 31, 23, 59)]
+    con = duckdb.connect()
+    for name in list_queries("schema"):
+        con.execute(load_query(name))
+    for number, submitted_at in enumerate(instants):
+        con.execute("insert into complaint_items (complaint_id, platform, listing_id, seller_id, enforcement_type, "
+                    "ipr_type, reason, account, submitted_at, batch_id, line) "
+                    "values (?, 'taobao', 'L1', 'S1', 'listing', 'trademark', 'counterfeit', 'a', ?, 'b', 1)",
+                    [f"C{number}", submitted_at])
+    picker = filter_choices(con, timezone)["month"]
+    frame = pl.DataFrame({"submitted_at": instants}, schema={"submitted_at": pl.Datetime("us")})
+    months = frame.select(item_month(pl.col("submitted_at"), timezone)).to_series().to_list()
+    assert picker == sorted(set(months), reverse=True)
+    for instant, month in zip(instants, months, strict=True):
+        period = month_period(month, timezone)
+        assert period.start <= instant < period.end
+    if timezone == "Asia/Shanghai":
+        assert picker == ["2027-01", "2026-10", "2026-09"]  # 16:00 UTC on September 30th is October there

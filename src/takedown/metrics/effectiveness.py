@@ -12,6 +12,7 @@ import polars as pl
 
 from takedown.metrics.kpis import cohort, cohort_metrics
 from takedown.metrics.periods import Period
+from takedown.metrics.registry import decided_items
 
 COMBINATION = ("account", "reason", "ipr_type", "platform")
 # z of a two-sided 95% interval.
@@ -44,7 +45,7 @@ def complaint_effectiveness(facts: pl.DataFrame, period: Period) -> pl.DataFrame
                .select("account", pl.col("takedown_rate").alias("account_takedown_rate"),
                        pl.col("counter_notice_success_rate").alias("account_counter_notice_success_rate")))
     figures = cohort_metrics(items, by=list(COMBINATION)).with_columns(
-        (pl.col("removed") + pl.col("rejected") + pl.col("restored")).alias("decided"))
+        decided_items().alias("decided"))
     takedown_low, takedown_high = wilson_interval(pl.col("removed"), pl.col("decided"))
     success_low, success_high = wilson_interval(pl.col("successful_counter_notices"), pl.col("submitted"))
     worse_takedown = (pl.col("takedown_rate_high") < pl.col("account_takedown_rate")).fill_null(False)

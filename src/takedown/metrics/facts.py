@@ -12,6 +12,7 @@ import datetime as dt
 import polars as pl
 
 from takedown.config import DEFAULT_SETTINGS, Settings
+from takedown.metrics.durations import hours_between
 from takedown.metrics.exchange_rates import with_value_usd
 from takedown.metrics.status import (
     COUNTER_NOTICE_SUCCESS_STATUSES,
@@ -21,7 +22,6 @@ from takedown.metrics.status import (
     status_of_last_event,
 )
 
-_MICROSECONDS_PER_HOUR = 3_600_000_000
 # What an item takes from its listing (joined on platform, listing_id): brand and value.
 LISTING_VALUE_COLUMNS = ("brand", "price", "currency", "units_sold")
 _ITEM_COLUMNS = ("item_id", "complaint_id", "listing_id", "platform", "seller_id", "enforcement_type", "ipr_type",
@@ -56,17 +56,9 @@ def attach_listing_values(items: pl.DataFrame, listings: pl.DataFrame) -> pl.Dat
     return items.join(values, on=["platform", "listing_id"], how="left", maintain_order="left")
 
 
-def _divide_exactly(series: pl.Series, divisor: int) -> pl.Series:
-    # Polars divides a column by a constant as a multiplication by the constant's reciprocal, which
-    # misses the correctly rounded quotient by one unit in the last place for about a quarter of
-    # values; numpy divides, so hours equal Python's `timedelta.total_seconds() / 3600` exactly.
-    return pl.Series(series.name, series.to_numpy() / divisor, nan_to_null=True)
-
-
 def _hours_since_submitted(column: str) -> pl.Expr:
-    microseconds = (pl.col(column) - pl.col("submitted_at")).dt.total_microseconds()
-    return microseconds.map_batches(lambda series: _divide_exactly(series, _MICROSECONDS_PER_HOUR),
-                                    return_dtype=pl.Float64)
+    # Exact quotients (durations.hours_between): delta / timedelta(hours=1) to the last digit.
+    return hours_between(pl.col("submitted_at"), pl.col(column))
 
 
 def complaint_item_facts(items: pl.DataFrame, events: pl.DataFrame, exchange_rates: pl.DataFrame,
@@ -101,7 +93,7 @@ def facts_from_milestones(items: pl.DataFrame, milestones: pl.DataFrame, exchang
 def facts_of_items_with_milestones(frame: pl.DataFrame, exchange_rates: pl.DataFrame,
                                    settings: Settings = DEFAULT_SETTINGS) -> pl.DataFrame:
     """complaint_item_facts from items known at T that carry their status.MILESTONE_COLUMNS beside their
-    own (null when an item has no event), as inputs.load_items_with_milestones returns them."""
+    own (null when an item has no event): the items joined to inputs.load_item_milestones (a snapshot's load)."""
     value_usd = with_value_usd(frame.select("submitted_at", "price", "currency", "units_sold"),
                                exchange_rates, priced_at="submitted_at").get_column("value_usd")
     hours_to_decision = _hours_since_submitted("first_decision_at")

@@ -252,10 +252,10 @@ def first_submitted_at(con: duckdb.DuckDBPyConnection) -> dt.datetime | None:
 def count_items(con: duckdb.DuckDBPyConnection, as_of: dt.datetime, since: dt.datetime | None = None,
                 until: dt.datetime | None = None) -> int:
     """How many complaint items were submitted by `as_of` in [since, until) (None: no bound), filters aside."""
-    bounds = _item_parameters(as_of, since, until, Filters())
-    return con.sql("select count(*) from complaint_items where submitted_at <= $as_of and submitted_at >= $since "
-                   "and submitted_at < $until",
-                   params={name: bounds[name] for name in ("as_of", "since", "until")}).fetchall()[0][0]
+    query = f"select count(*) from ({load_query('metrics/matching_items')})"  # the one item window
+    parameters = _item_parameters(as_of, since, until, Filters())
+    del parameters["brand"]  # applied by the queries that read the listings, not by matching_items
+    return con.sql(query, params=parameters).fetchall()[0][0]
 
 
 def _over_matching_items(query: str) -> str:

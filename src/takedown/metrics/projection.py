@@ -17,6 +17,7 @@ import polars as pl
 from takedown.config import DEFAULT_SETTINGS, Settings
 from takedown.metrics.kpis import cohort, cohort_metrics
 from takedown.metrics.periods import Period
+from takedown.metrics.registry import decided_items
 
 PROJECTION_COLUMNS = (
     "submitted", "removed", "rejected", "restored", "pending", "successful_counter_notices",
@@ -45,7 +46,7 @@ def good_faith_projection(facts: pl.DataFrame, window: Period, settings: Setting
     """
     keys = list(by)
     figures = cohort_metrics(cohort(facts, window), by=keys)
-    decided = pl.col("removed") + pl.col("rejected") + pl.col("restored")
+    decided = decided_items()
     settled = decided + pl.col("pending")
     minimum, maximum = settings.good_faith_min_takedown_rate, settings.good_faith_max_counter_notice_success_rate
     needed = ((pl.lit(minimum) * settled - _EPSILON).ceil().cast(pl.Int64) - pl.col("removed")).clip(lower_bound=0)

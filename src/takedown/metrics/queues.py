@@ -12,12 +12,11 @@ import datetime as dt
 import polars as pl
 
 from takedown.config import DEFAULT_SETTINGS, Settings
+from takedown.metrics.durations import days_between, hours_between
 from takedown.metrics.exchange_rates import with_value_usd
 from takedown.metrics.listing_text import ListingText, listing_text_from_frame, with_listing_keys, with_listing_text
 from takedown.metrics.repeat_offenders import SELLER, repeat_offender_sellers, seller_history
-
-_MICROSECONDS_PER_HOUR = 3_600_000_000
-_MICROSECONDS_PER_DAY = 24 * _MICROSECONDS_PER_HOUR
+from takedown.metrics.status import known_listings
 
 
 def counter_notices_awaiting_response(facts: pl.DataFrame, as_of: dt.datetime,
@@ -30,7 +29,7 @@ def counter_notices_awaiting_response(facts: pl.DataFrame, as_of: dt.datetime,
     as a missed response). The earliest deadline first.
     """
     deadline = pl.col("status_at") + dt.timedelta(hours=settings.response_window_hours)
-    hours_left = (deadline - pl.lit(as_of)).dt.total_microseconds() / _MICROSECONDS_PER_HOUR
+    hours_left = hours_between(pl.lit(as_of), deadline)
     return (facts.filter(pl.col("last_event") == "counter_notice")
             .with_columns(pl.col("status_at").alias("counter_noticed_at"),
                           deadline.alias("response_deadline"),
@@ -49,7 +48,7 @@ def unreported_listings(listings: pl.DataFrame, facts: pl.DataFrame, as_of: dt.d
     """
     listings, facts = with_listing_keys(listings, facts)
     reported = facts.filter(pl.col("enforcement_type") == "listing").select("listing_key")
-    return listings.filter(pl.col("detected_at") <= as_of).join(reported, on="listing_key", how="anti")
+    return known_listings(listings, as_of).join(reported, on="listing_key", how="anti")
 
 
 def high_risk_backlog(listings: pl.DataFrame, facts: pl.DataFrame, exchange_rates: pl.DataFrame,
@@ -90,7 +89,7 @@ def rank_backlog(candidates: pl.DataFrame, facts: pl.DataFrame, exchange_rates: 
                .join(history, on=SELLER, how="left", maintain_order="left")
                .join(offenders, on=SELLER, how="left", maintain_order="left"))
     backlog = with_value_usd(backlog, exchange_rates, priced_at="detected_at")
-    waiting = (pl.lit(as_of) - pl.col("detected_at")).dt.total_microseconds() / _MICROSECONDS_PER_DAY
+    waiting = days_between(pl.col("detected_at"), pl.lit(as_of))
     ranked = (backlog
               .with_columns(pl.col("seller_complaint_items", "seller_removed_listings").fill_null(0),
                             pl.col("repeat_offender").fill_null(False),

@@ -1,10 +1,15 @@
-"""The metric registry: one entry per metric of SPEC section 3, the single place a metric is defined.
+"""The metric registry: one entry per metric of SPEC section 3, the single place a metric is defined,
+and the map from each figure to the code that computes and shows it.
 
 Each entry holds the metric's row condition (a Polars expression over complaint item facts), how
-the rows are aggregated, its label, unit and display format, and its anchor in
-docs/metric_dictionary.md. The totals and breakdowns (kpis), the rows behind a figure (item_rows),
-the CLI tables and the JSON all read these entries, so a drill-down adds up to its figure by
-construction and a test keeps the dictionary and the registry in step.
+the rows are aggregated, its label, unit and display format, whether a lower figure is better
+(the dashboard's change arrows), its anchor in docs/metric_dictionary.md, and where it lives
+(`Where`: its function, SQL, test, dashboard page and report section). The totals and breakdowns
+(kpis), the rows behind a figure (item_rows), the CLI tables and the JSON all read these entries,
+so a drill-down adds up to its figure by construction. FIGURES maps the figures that are not one
+cohort metric (Good-Faith standing, repeat offenders, seller networks, the work queues) the same
+way. The dictionary's "Where" lines are generated from both (takedown.metrics.dictionary) and a
+test keeps the dictionary, the registry and the things they name in step.
 """
 
 from __future__ import annotations
@@ -18,6 +23,11 @@ import polars as pl
 DICTIONARY = "docs/metric_dictionary.md"
 # Statuses that leave an item waiting: no decision yet, or a counter-notice under way (SPEC 3).
 PENDING_STATUSES = ("submitted", "counter_noticed")
+# "Decided": the statuses the platform's decision leaves an item in, the takedown rate's divisor
+# (SPEC 3). The projection's and the effectiveness table's decided items are these too. Not to be
+# confused with an item's first decision (facts first_decision_at: its first removed-or-rejected
+# event), which handled_within_24h_rate divides by.
+DECIDED_STATUSES = ("removed", "rejected", "restored")
 
 # count: how many rows meet `condition` (weighted by `weight` when given);
 # sum: the sum of `weight` over the rows that meet `condition`;
@@ -53,6 +63,25 @@ _FORMATS: dict[str, Callable[[object], str]] = {
 
 
 @dataclass(frozen=True)
+class Where:
+    """Where a figure lives, each one hop from the dictionary (paths from the project's root).
+
+    `function`: the dotted name of the function that computes it; `sql`: the query (queries/<sql>.sql)
+    its rows come from; `test`: `tests/...py::test_name[param]`, a test that asserts its number;
+    `page`: the dashboard page that shows it (None: none); `report_section`: the id of the
+    report's section that shows it (None: not in the report); `column`: the facts column it
+    aggregates when that is named otherwise (None: none or the same name).
+    """
+
+    function: str
+    sql: str
+    test: str
+    page: str | None
+    report_section: str | None
+    column: str | None = None
+
+
+@dataclass(frozen=True)
 class Metric:
     """One metric of SPEC section 3.
 
@@ -70,6 +99,9 @@ class Metric:
     weight: str | None = None
     # A rate's divisor rows (None: every row of the cohort).
     denominator: pl.Expr | None = None
+    # Whether a fall is good news (drawn green by the dashboard's change arrows).
+    lower_is_better: bool = False
+    where: Where | None = None
     # The metric's heading in docs/metric_dictionary.md (GitHub's slug of `### name`): the name.
     anchor: str = ""
 
@@ -92,35 +124,74 @@ def _status(*names: str) -> pl.Expr:
     return pl.col("status").is_in(names)
 
 
+def decided_items() -> pl.Expr:
+    """The decided items of a row of cohort_metrics (removed + rejected + restored: DECIDED_STATUSES)."""
+    return pl.sum_horizontal(*DECIDED_STATUSES)
+
+
 _REMOVED = pl.col("status") == "removed"
-_DECIDED = pl.col("handled_in_time").is_not_null()
+# Items with a first decision by T (handled_in_time is null without one).
+_HAS_FIRST_DECISION = pl.col("handled_in_time").is_not_null()
+
+_COHORT_FUNCTION = "takedown.metrics.kpis.cohort_metrics"
+_OVERVIEW = "dashboard/app_pages/overview.py"
+_BREAKDOWNS = "dashboard/app_pages/breakdowns.py"
+# Every status and milestone of an item comes from the one status rule; an item's value from its listing.
+_STATUS_SQL = "metrics/item_milestones"
+_VALUE_SQL = "metrics/complaint_items"
+
+
+def _cohort(name: str, sql: str, page: str = _BREAKDOWNS, report_section: str | None = "headline",
+            column: str | None = None) -> Where:
+    # Each cohort metric's number is asserted against a hand count, one test case per metric.
+    return Where(_COHORT_FUNCTION, sql, f"tests/metrics/test_kpis.py::test_metric_equals_the_hand_count[{name}]",
+                 page, report_section, column)
+
 
 METRICS: tuple[Metric, ...] = (
-    Metric("submitted", "complaint items submitted", "items", "count", None),
-    Metric("removed", "removed", "items", "count", _REMOVED),
-    Metric("rejected", "rejected", "items", "count", pl.col("status") == "rejected"),
-    Metric("restored", "restored", "items", "count", pl.col("status") == "restored"),
-    Metric("withdrawn", "withdrawn", "items", "count", pl.col("status") == "withdrawn"),
-    Metric("pending", "pending", "items", "count", _status(*PENDING_STATUSES)),
+    Metric("submitted", "complaint items submitted", "items", "count", None,
+           where=_cohort("submitted", "metrics/matching_items", _OVERVIEW)),
+    Metric("removed", "removed", "items", "count", _REMOVED, where=_cohort("removed", _STATUS_SQL, _OVERVIEW)),
+    Metric("rejected", "rejected", "items", "count", pl.col("status") == "rejected", lower_is_better=True,
+           where=_cohort("rejected", _STATUS_SQL)),
+    Metric("restored", "restored", "items", "count", pl.col("status") == "restored", lower_is_better=True,
+           where=_cohort("restored", _STATUS_SQL)),
+    Metric("withdrawn", "withdrawn", "items", "count", pl.col("status") == "withdrawn", lower_is_better=True,
+           where=_cohort("withdrawn", _STATUS_SQL, report_section=None)),
+    Metric("pending", "pending", "items", "count", _status(*PENDING_STATUSES), lower_is_better=True,
+           where=_cohort("pending", _STATUS_SQL)),
     Metric("takedown_rate", "takedown rate", "fraction", "rate", _REMOVED,
-           denominator=_status("removed", "rejected", "restored")),
+           denominator=_status(*DECIDED_STATUSES),
+           where=_cohort("takedown_rate", _STATUS_SQL, _OVERVIEW)),
+    # The median of each item's hours from submission to its first removal (facts column hours_to_removal).
     Metric("median_hours_to_removal", "median time to removal", "hours", "median",
-           pl.col("hours_to_removal").is_not_null(), weight="hours_to_removal"),
+           pl.col("hours_to_removal").is_not_null(), weight="hours_to_removal", lower_is_better=True,
+           where=_cohort("median_hours_to_removal", _STATUS_SQL, _OVERVIEW, column="hours_to_removal")),
     Metric("handled_within_24h_rate", "handled within 24 h", "fraction", "rate",
-           pl.col("handled_in_time").fill_null(False), denominator=_DECIDED),
-    Metric("counter_notices", "counter-notices", "items", "count", pl.col("has_counter_notice")),
+           pl.col("handled_in_time").fill_null(False), denominator=_HAS_FIRST_DECISION,
+           where=_cohort("handled_within_24h_rate", _STATUS_SQL, _OVERVIEW, column="handled_in_time")),
+    Metric("counter_notices", "counter-notices", "items", "count", pl.col("has_counter_notice"),
+           lower_is_better=True, where=_cohort("counter_notices", _STATUS_SQL, column="has_counter_notice")),
     Metric("counter_notice_rate", "counter-notice rate", "fraction", "rate", pl.col("has_counter_notice"),
-           denominator=None),
+           denominator=None, lower_is_better=True,
+           where=_cohort("counter_notice_rate", _STATUS_SQL, report_section=None, column="has_counter_notice")),
     Metric("successful_counter_notices", "successful counter-notices", "items", "count",
-           pl.col("successful_counter_notice")),
+           pl.col("successful_counter_notice"), lower_is_better=True,
+           where=_cohort("successful_counter_notices", _STATUS_SQL, report_section=None,
+                         column="successful_counter_notice")),
     Metric("counter_notice_success_rate", "counter-notice success rate", "fraction", "rate",
-           pl.col("successful_counter_notice"), denominator=None),
+           pl.col("successful_counter_notice"), denominator=None, lower_is_better=True,
+           where=_cohort("counter_notice_success_rate", _STATUS_SQL, _OVERVIEW, column="successful_counter_notice")),
     # Counts counter-notice events, not items: each item weighs its number of missed responses.
     Metric("missed_counter_notice_responses", "missed counter-notice responses", "events", "count",
-           pl.col("missed_counter_notice_responses") > 0, weight="missed_counter_notice_responses"),
-    Metric("value_removed_usd", "value removed (USD)", "usd", "sum", _REMOVED, weight="value_usd"),
+           pl.col("missed_counter_notice_responses") > 0, weight="missed_counter_notice_responses",
+           lower_is_better=True, where=_cohort("missed_counter_notice_responses", _STATUS_SQL)),
+    # The sum of each removed item's value in USD (facts column value_usd: null when unknown).
+    Metric("value_removed_usd", "value removed (USD)", "usd", "sum", _REMOVED, weight="value_usd",
+           where=_cohort("value_removed_usd", _VALUE_SQL, _OVERVIEW, column="value_usd")),
     Metric("value_unknown_items", "removed items of unknown value", "items", "count",
-           _REMOVED & pl.col("value_usd").is_null()),
+           _REMOVED & pl.col("value_usd").is_null(), lower_is_better=True,
+           where=_cohort("value_unknown_items", _VALUE_SQL, report_section=None, column="value_usd")),
 )
 METRIC_BY_NAME: dict[str, Metric] = {metric.name: metric for metric in METRICS}
 # Every metric of a cohort, in SPEC order, then value_unknown_items (SPEC 4 totals).
@@ -142,3 +213,67 @@ def metric(name: str) -> Metric:
 def dictionary_link(name: str) -> str:
     """Where metric `name` is defined: docs/metric_dictionary.md#<anchor>."""
     return f"{DICTIONARY}#{metric(name).anchor}"
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A figure that is not one cohort metric: a standing, a ranking or a work queue (a frame).
+
+    `unit` says what one row or value is; `lower_is_better` is None when a change has no good side.
+    """
+
+    name: str
+    label: str
+    unit: str
+    where: Where
+    # The dictionary heading (GitHub slug) under which its "Where" line is written.
+    anchor: str
+    lower_is_better: bool | None = None
+
+
+_QUEUES = "work-queues"
+_ACTION_QUEUE = "dashboard/app_pages/action_queue.py"
+FIGURES: tuple[Figure, ...] = (
+    Figure("good_faith_standing", "Good-Faith standing", "one row per IPP account (and per reason): at_risk",
+           Where("takedown.metrics.good_faith.good_faith_standing", _STATUS_SQL,
+                 "tests/metrics/test_good_faith.py::"
+                 "test_a_takedown_rate_of_exactly_90_percent_is_in_good_standing_and_below_is_at_risk",
+                 "dashboard/app_pages/good_faith.py", "good-faith"),
+           "good-faith-standing"),
+    Figure("repeat_offenders", "repeat offenders", "sellers; share_of_removed a fraction",
+           Where("takedown.metrics.repeat_offenders.repeat_offender_figures", "metrics/repeat_window_items",
+                 "tests/metrics/test_repeat_offenders.py::"
+                 "test_three_removed_listings_make_a_repeat_offender_and_two_do_not",
+                 "dashboard/app_pages/repeat_offenders.py", "offenders"),
+           "repeat-offenders", lower_is_better=True),
+    Figure("seller_networks", "seller networks", "one row per network of sellers sharing identifiers",
+           Where("takedown.metrics.networks.seller_networks", "metrics/listings",
+                 "tests/metrics/test_networks.py::test_a_network_counts_its_listings_removals_and_relists_after_takedown",
+                 None, "offenders"),
+           "seller-networks-networksseller_networks", lower_is_better=True),
+    Figure("counter_notices_awaiting_response", "counter-notices awaiting the brand", "one row per item",
+           Where("takedown.metrics.queues.counter_notices_awaiting_response", _STATUS_SQL,
+                 "tests/metrics/test_queues.py::test_counter_notices_awaiting_response_with_deadline_and_hours_left",
+                 _ACTION_QUEUE, None),
+           _QUEUES),
+    Figure("high_risk_backlog", "high-risk backlog", "one row per listing not reported yet",
+           Where("takedown.metrics.queues.high_risk_backlog", "metrics/unreported_listings",
+                 "tests/metrics/test_queues.py::test_the_backlog_holds_unreported_listings_riskiest_first",
+                 _ACTION_QUEUE, None),
+           _QUEUES),
+    Figure("expiring_rights", "rights expiring", "one row per right",
+           Where("takedown.metrics.rights.expiring_rights", "metrics/ip_rights",
+                 "tests/metrics/test_rights.py::test_rights_expiring_within_90_days_inclusive_with_their_use",
+                 _ACTION_QUEUE, None),
+           _QUEUES),
+    Figure("complaint_items_on_weak_rights", "complaints on weak rights", "one row per item",
+           Where("takedown.metrics.rights.complaint_items_on_weak_rights", "metrics/ip_rights",
+                 "tests/metrics/test_rights.py::test_items_that_relied_on_an_expired_unverified_or_unknown_right",
+                 _ACTION_QUEUE, None),
+           _QUEUES),
+    Figure("repeat_offenders_queue", "repeat offenders queue", "one row per repeat offender",
+           Where("takedown.metrics.repeat_offenders.repeat_offenders_queue", "metrics/listing_sightings",
+                 "tests/metrics/test_repeat_offenders.py::test_the_queue_shows_history_and_storefront_candidates",
+                 "dashboard/app_pages/repeat_offenders.py", "offenders"),
+           _QUEUES),
+)

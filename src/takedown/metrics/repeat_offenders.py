@@ -13,6 +13,7 @@ import datetime as dt
 import polars as pl
 
 from takedown.config import DEFAULT_SETTINGS, Settings
+from takedown.metrics.status import known_listings
 
 SELLER = ("platform", "seller_id")
 
@@ -113,7 +114,7 @@ def seller_history(facts: pl.DataFrame) -> pl.DataFrame:
 
 def listing_sightings(listings: pl.DataFrame, as_of: dt.datetime) -> pl.DataFrame:
     """Per seller with listings detected by `as_of`: first_detected_at and last_detected_at."""
-    return (listings.filter(pl.col("detected_at") <= as_of)
+    return (known_listings(listings, as_of)
             .group_by(SELLER).agg(pl.col("detected_at").min().alias("first_detected_at"),
                                   pl.col("detected_at").max().alias("last_detected_at")))
 

@@ -13,7 +13,33 @@ import datetime as dt
 import polars as pl
 
 from takedown.config import DEFAULT_SETTINGS, Settings
+from takedown.metrics.durations import calendar_days
 from takedown.metrics.kpis import PENDING_STATUSES
+
+
+def right_verified(ipp_status: pl.Expr) -> pl.Expr:
+    """Whether a right is verified in IPP: its status is `verified` (no status: not verified)."""
+    return (ipp_status == "verified").fill_null(False)
+
+
+def right_expired(expires_on: pl.Expr, day: pl.Expr) -> pl.Expr:
+    """Whether a right had expired on `day`: valid through its expires_on day (none: never expires)."""
+    return (expires_on < day).fill_null(False)
+
+
+def right_valid(ipp_status: pl.Expr, expires_on: pl.Expr, day: pl.Expr) -> pl.Expr:
+    """Whether a right was valid on `day`: verified in IPP and not expired (the one rule of rights)."""
+    return right_verified(ipp_status) & ~right_expired(expires_on, day)
+
+
+def rights_summary(rights: pl.DataFrame, as_of: dt.datetime) -> dict[str, int]:
+    """How many `rights` there are, how many had expired by as_of's date, and how many are not verified
+    (the IP portfolio's tiles; the same rules as complaint_items_on_weak_rights)."""
+    today = pl.lit(as_of.date())
+    counts = rights.select(pl.len().alias("rights"),
+                           right_expired(pl.col("expires_on"), today).sum().alias("expired"),
+                           (~right_verified(pl.col("ipp_status"))).sum().alias("not_verified"))
+    return {name: int(value) for name, value in counts.row(0, named=True).items()}
 
 
 def _usage_per_right(facts: pl.DataFrame) -> pl.DataFrame:
@@ -37,7 +63,7 @@ def expiring_rights(rights: pl.DataFrame, facts: pl.DataFrame, as_of: dt.datetim
     horizon = today + dt.timedelta(days=settings.rights_expiry_warning_days)
     return (rights.filter(pl.col("expires_on").is_between(today, horizon, closed="both"))
             .join(_usage_per_right(facts), on="registration", how="left", maintain_order="left")
-            .with_columns((pl.col("expires_on") - pl.lit(today)).dt.total_days().cast(pl.Int64).alias("days_left"),
+            .with_columns(calendar_days(pl.lit(today), pl.col("expires_on")).alias("days_left"),
                           pl.col("complaint_items", "pending_items").fill_null(0))
             .select("registration", "ipr_type", "brand", "jurisdiction", "ipp_status", "expires_on", "days_left",
                     "complaint_items", "pending_items")
@@ -59,8 +85,8 @@ def complaint_items_on_weak_rights(facts: pl.DataFrame, rights: pl.DataFrame) ->
              .with_columns(registration))
     checked = named.join(register, on="ipr_registration", how="left", maintain_order="left")
     in_register = pl.col("_in_register").fill_null(False)
-    expired = (pl.col("expires_on") < pl.col("submitted_at").dt.date()).fill_null(False)
-    not_verified = in_register & (pl.col("ipp_status").fill_null("") != "verified")
+    expired = right_expired(pl.col("expires_on"), pl.col("submitted_at").dt.date())
+    not_verified = in_register & ~right_verified(pl.col("ipp_status"))
     problem = pl.concat_str(
         [pl.when(~in_register).then(pl.lit("not_in_register")),
          pl.when(expired).then(pl.lit("expired_when_filed")),

@@ -51,6 +51,11 @@ def known_items(items: pl.DataFrame, as_of: dt.datetime) -> pl.DataFrame:
     return items.filter(pl.col("submitted_at") <= as_of)
 
 
+def known_listings(listings: pl.DataFrame, as_of: dt.datetime) -> pl.DataFrame:
+    """The listings detected by `as_of` (SPEC 3: the store as known at T; staging/listings_known in SQL)."""
+    return listings.filter(pl.col("detected_at") <= as_of)
+
+
 def events_of_items(items: pl.DataFrame, events: pl.DataFrame) -> pl.DataFrame:
     """Events as exported (complaint_id, listing_id, event, occurred_at) keyed by their item's item_id.
 

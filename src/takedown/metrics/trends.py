@@ -20,6 +20,13 @@ HEADLINE_METRICS = (
 _MONTH_INDEX = "_month_index"
 
 
+def item_month(submitted_at: pl.Expr, timezone: str) -> pl.Expr:
+    """An item's calendar month (YYYY-MM) in `timezone`, the report time zone, from its naive UTC
+    `submitted_at`: the month whose cohort holds it (queries/dashboard/months_with_items.sql is the
+    same rule in SQL). monthly_trend places items by the months' bounds, which gives the same month."""
+    return submitted_at.dt.replace_time_zone("UTC").dt.convert_time_zone(timezone).dt.strftime("%Y-%m")
+
+
 def trend_window(last_month: str, months: int, timezone: str) -> Period:
     """The `months` calendar months (in `timezone`) ending with `last_month` (YYYY-MM)."""
     return calendar_months(*parse_month(last_month), months, timezone)

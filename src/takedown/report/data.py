@@ -25,6 +25,7 @@ from takedown.config import DEFAULT_SETTINGS, Settings
 from takedown.metrics.periods import Period, month_period, time_zone
 from takedown.metrics.inputs import load_listings_and_rights
 from takedown.metrics.snapshot import Snapshot, load_snapshot, plain
+from takedown.metrics.status import known_listings
 from takedown.metrics.summary import metrics_json
 from takedown.sql import load_query
 
@@ -110,5 +111,5 @@ def load_report_data(con: duckdb.DuckDBPyConnection, month: str, as_of: dt.datet
     snapshot = load_snapshot(con, as_of, settings=settings, listings=True)
     details = con.sql(load_query("report/decision_details"), params={"as_of": as_of}).pl().cast(DETAIL_SCHEMA)
     images = con.sql(load_query("report/listing_images")).pl().cast(IMAGE_SCHEMA)
-    listings = plain(load_listings_and_rights(con)[0]).filter(pl.col("detected_at") <= as_of)
+    listings = known_listings(plain(load_listings_and_rights(con)[0]), as_of)
     return ReportData(month, period, snapshot, metrics_json(snapshot, period), details, images, listings)
