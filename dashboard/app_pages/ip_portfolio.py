@@ -6,8 +6,6 @@ from takedown import dashboard_state as state
 
 
 def render(loaded: state.Loaded) -> None:
-    st.title("IP portfolio")
-    state.freshness_badge(loaded)
     rights = state.frame(loaded, "rights_portfolio")
     if rights.is_empty():
         st.info("No IP rights loaded: ingest an ip_rights export.")
@@ -24,4 +22,4 @@ def render(loaded: state.Loaded) -> None:
     })
 
 
-state.live(render)
+state.live("IP portfolio", render, with_month=False)

@@ -72,6 +72,8 @@ class Metric:
     denominator: pl.Expr | None = None
     # The metric's heading in docs/metric_dictionary.md (GitHub's slug of `### name`): the name.
     anchor: str = ""
+    # Whether a fall is good news for the brand (the dashboard draws such a change green).
+    lower_is_better: bool = False
 
     def __post_init__(self) -> None:
         if not self.anchor:
@@ -98,29 +100,30 @@ _DECIDED = pl.col("handled_in_time").is_not_null()
 METRICS: tuple[Metric, ...] = (
     Metric("submitted", "complaint items submitted", "items", "count", None),
     Metric("removed", "removed", "items", "count", _REMOVED),
-    Metric("rejected", "rejected", "items", "count", pl.col("status") == "rejected"),
-    Metric("restored", "restored", "items", "count", pl.col("status") == "restored"),
+    Metric("rejected", "rejected", "items", "count", pl.col("status") == "rejected", lower_is_better=True),
+    Metric("restored", "restored", "items", "count", pl.col("status") == "restored", lower_is_better=True),
     Metric("withdrawn", "withdrawn", "items", "count", pl.col("status") == "withdrawn"),
     Metric("pending", "pending", "items", "count", _status(*PENDING_STATUSES)),
     Metric("takedown_rate", "takedown rate", "fraction", "rate", _REMOVED,
            denominator=_status("removed", "rejected", "restored")),
     Metric("median_hours_to_removal", "median time to removal", "hours", "median",
-           pl.col("hours_to_removal").is_not_null(), weight="hours_to_removal"),
+           pl.col("hours_to_removal").is_not_null(), weight="hours_to_removal", lower_is_better=True),
     Metric("handled_within_24h_rate", "handled within 24 h", "fraction", "rate",
            pl.col("handled_in_time").fill_null(False), denominator=_DECIDED),
-    Metric("counter_notices", "counter-notices", "items", "count", pl.col("has_counter_notice")),
+    Metric("counter_notices", "counter-notices", "items", "count", pl.col("has_counter_notice"), lower_is_better=True),
     Metric("counter_notice_rate", "counter-notice rate", "fraction", "rate", pl.col("has_counter_notice"),
-           denominator=None),
+           denominator=None, lower_is_better=True),
     Metric("successful_counter_notices", "successful counter-notices", "items", "count",
-           pl.col("successful_counter_notice")),
+           pl.col("successful_counter_notice"), lower_is_better=True),
     Metric("counter_notice_success_rate", "counter-notice success rate", "fraction", "rate",
-           pl.col("successful_counter_notice"), denominator=None),
+           pl.col("successful_counter_notice"), denominator=None, lower_is_better=True),
     # Counts counter-notice events, not items: each item weighs its number of missed responses.
     Metric("missed_counter_notice_responses", "missed counter-notice responses", "events", "count",
-           pl.col("missed_counter_notice_responses") > 0, weight="missed_counter_notice_responses"),
+           pl.col("missed_counter_notice_responses") > 0, weight="missed_counter_notice_responses",
+           lower_is_better=True),
     Metric("value_removed_usd", "value removed (USD)", "usd", "sum", _REMOVED, weight="value_usd"),
     Metric("value_unknown_items", "removed items of unknown value", "items", "count",
-           _REMOVED & pl.col("value_usd").is_null()),
+           _REMOVED & pl.col("value_usd").is_null(), lower_is_better=True),
 )
 METRIC_BY_NAME: dict[str, Metric] = {metric.name: metric for metric in METRICS}
 # Every metric of a cohort, in SPEC order, then value_unknown_items (SPEC 4 totals).
