@@ -9,6 +9,11 @@ from takedown import dashboard_state as state
 from takedown.metrics.periods import month_period
 
 
+PROJECTION_HEADINGS = {"takedown_rate": "takedown now", "best_takedown_rate": "best", "worst_takedown_rate": "worst",
+                       "counter_notice_success_rate": "CN success now", "worst_counter_notice_success_rate": "CN worst",
+                       "counter_notice_headroom": "CN headroom", "can_stay_in_good_faith": "can stay"}
+
+
 def render(loaded: state.Loaded) -> None:
     snapshot, month = loaded.snapshot, loaded.month
     period = month_period(month, snapshot.timezone)
@@ -37,7 +42,9 @@ def render(loaded: state.Loaded) -> None:
                f"{settings.good_faith_min_takedown_rate:.0%} (\"out of reach\" when even the best case falls short). "
                "Headroom: successful counter-notices the window still takes (negative: already over).")
     projection = state.frame(loaded, "good_faith_projection", period)
-    state.table(projection, f"good-faith-projection-{month}", key="good-faith-projection")
+    # The report's short headings, so the nine columns fit a laptop's width without scrolling sideways.
+    state.table(projection, f"good-faith-projection-{month}", key="good-faith-projection", column_config={
+        name: state.relabel(projection, name, label) for name, label in PROJECTION_HEADINGS.items()})
 
     st.subheader("Per account and reason")
     state.table(state.frame(loaded, "good_faith_by_reason", period), f"good-faith-reasons-{month}",

@@ -56,11 +56,17 @@ def main() -> None:
                 page.goto(base + path)
                 # Every page shows its freshness badge once its data is in; charts draw a moment later.
                 page.get_by_text("Data as of").first.wait_for(timeout=180_000)
+                # The sidebar's link to the view is drawn last, once the page's body has run.
+                page.get_by_text("Link to this view").first.wait_for(timeout=180_000)
                 page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')"
-                                       " && !document.querySelector('[data-testid=\"stSpinner\"]')",
+                                       " && !document.querySelector('[data-testid=\"stSpinner\"]')"
+                                       # Widgets, tables and charts draw once their code has loaded.
+                                       " && !document.querySelector('[data-testid=\"stSkeleton\"]')"
+                                       " && [...document.querySelectorAll('[data-testid=\"stPlotlyChart\"]')]"
+                                       "    .every(chart => chart.querySelector('.main-svg'))",
                                        timeout=180_000)
                 time.sleep(3)
-                page.screenshot(path=str(args.out / f"{name}.png"))
+                page.screenshot(path=str(args.out / f"{name}.png"), timeout=180_000)
                 print(f"{name}.png")
             browser.close()
     finally:

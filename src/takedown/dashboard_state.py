@@ -597,6 +597,13 @@ def column_formats(frame_: pl.DataFrame) -> dict[str, object]:
     return config
 
 
+def relabel(frame_: pl.DataFrame, name: str, label: str) -> object:
+    """Column `name` of `frame_` headed `label`, formatted as column_formats formats it."""
+    config = column_formats(frame_.select(name))[name]
+    config["label"] = label  # type: ignore[index]
+    return config
+
+
 def shown_frame(frame_: pl.DataFrame) -> pl.DataFrame:
     """The rows a table shows (the first TABLE_ROWS_SHOWN), fractions x100 for their % format."""
     fractions = [name for name, dtype in frame_.schema.items() if _is_fraction(name, dtype)]
