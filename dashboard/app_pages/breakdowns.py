@@ -23,6 +23,8 @@ def render(loaded: state.Loaded) -> None:
     chosen = state.page_choice("tab", titles, titles[0])
     tabs = st.tabs(titles, default=chosen, key="tab", on_change=state.keep_choice, args=("tab",))
     for tab, by in zip(tabs, BREAKDOWNS, strict=True):
+        if tab.open is False:
+            continue  # only the open tab is computed and drawn; choosing another reruns the page
         with tab:
             frame = state.frame(loaded, "breakdown", period, by)
             if frame.is_empty():

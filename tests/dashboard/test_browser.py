@@ -53,7 +53,7 @@ def test_every_page_opens_from_a_link_without_an_error(browser_context, name):
     page = browser_context.new_page()
     wait_for_page(page, f"{browser_context.base_url}/{name}?month={MONTH}&as_of={AS_OF}&platform=alibaba")
     assert page.locator('[data-testid="stMain"] h1').first.inner_text().startswith(PAGES[name])
-    page.locator('[data-testid="stSidebar"]').get_by_text("Report time zone").wait_for(timeout=10000)
+    page.locator('[data-testid="stSidebar"]').get_by_text("Report time zone").wait_for(timeout=30000)
     assert errors_on(page) == []
     assert page.get_by_text("Page not found").count() == 0
     assert "platform=alibaba" in page.url and "month=" in page.url
