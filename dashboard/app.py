@@ -8,12 +8,15 @@ sign-in and sidebar.
 
 import streamlit as st
 
-from takedown import dashboard_state as state
-
 st.set_page_config(page_title="Takedown dashboard", page_icon=":material/shield:", layout="wide")
-state.require_sign_in()
+# A server's first run imports the library and opens the store (seconds at 1M items): a line at once
+# says so, instead of a blank page. It holds no figure, so it may show before sign-in.
+with st.spinner("Loading the dashboard ..."):
+    from takedown import dashboard_state as state
 
-problem = state.store_problem()
+state.require_sign_in()
+with st.spinner("Opening the store ..."):
+    problem = state.store_problem()
 if problem is not None:
     st.session_state["takedown_store_problem"] = problem
     pages = [st.Page("app_pages/first_run.py", title="Get started", icon=":material/rocket_launch:")]

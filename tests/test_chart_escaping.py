@@ -27,7 +27,17 @@ def _dashboard_trend() -> go.Figure:
 
 def _dashboard_funnel() -> go.Figure:
     return charts.funnel_figure(pl.DataFrame({"stage": ["detected", HOSTILE, "removed", "restored"],
-                                              "count": [10, 5, 3, 1]}))
+                                              "count": [10, 5, 3, 1], "share_of_detected": [1.0, 0.5, 0.3, 0.1]}))
+
+
+def _dashboard_good_faith() -> go.Figure:
+    verdicts = pl.DataFrame({"account": [HOSTILE, "acct-a"], "at_risk": [True, False], "takedown_rate": [0.5, 0.95]})
+    return charts.good_faith_figure(verdicts, "takedown_rate", 0.9)
+
+
+def _dashboard_seller_history() -> go.Figure:
+    history = pl.DataFrame({"month": MONTHS, "status": [HOSTILE, "removed"], "items": [2, 3]})
+    return charts.seller_history_figure(history)
 
 
 def _dashboard_bar() -> go.Figure:
@@ -54,6 +64,7 @@ def _report_platforms() -> go.Figure:
 # Every public chart function of both modules, with a hostile label where the data puts one.
 BUILDERS: dict[Callable[..., go.Figure], Callable[[], go.Figure]] = {
     charts.trend_figure: _dashboard_trend, charts.funnel_figure: _dashboard_funnel, charts.bar_figure: _dashboard_bar,
+    charts.good_faith_figure: _dashboard_good_faith, charts.seller_history_figure: _dashboard_seller_history,
     report_charts.good_faith_chart: _report_good_faith, report_charts.trend_chart: _report_trend,
     report_charts.platforms_chart: _report_platforms,
 }
@@ -88,9 +99,11 @@ def test_a_hostile_label_is_shown_as_text(build):
 
 
 def test_the_funnel_shows_no_share_of_zero_detected_listings():
-    figure = charts.funnel_figure(pl.DataFrame({"stage": ["detected", "reported", "removed", "restored"],
-                                                "count": [0, 4, 2, 0]}))
-    assert list(figure.data[0].customdata) == ["–"] * 4
-    assert "Infinity" not in figure.to_json() and "%{customdata}" in figure.data[0].texttemplate
-    shares = charts.funnel_figure(pl.DataFrame({"stage": ["detected", "reported"], "count": [8, 2]})).data[0].customdata
-    assert list(shares) == ["100%", "25%"]
+    stages = ["detected", "reported", "removed", "restored"]
+    figure = charts.funnel_figure(pl.DataFrame({"stage": stages, "count": [0, 4, 2, 0],
+                                                "share_of_detected": [None] * 4}, schema_overrides={"share_of_detected": pl.Float64}))
+    assert list(figure.data[0].text) == ["0", "4", "2", "0"]
+    assert "Infinity" not in figure.to_json() and "NaN" not in figure.to_json()
+    shares = charts.funnel_figure(pl.DataFrame({"stage": ["detected", "reported"], "count": [8_000, 2_000],
+                                                "share_of_detected": [1.0, 0.25]})).data[0].text
+    assert list(shares) == ["8,000 (100.0%)", "2,000 (25.0%)"]

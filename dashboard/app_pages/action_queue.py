@@ -7,8 +7,6 @@ from takedown import dashboard_state as state
 
 
 def render(loaded: state.Loaded) -> None:
-    st.title("Action queue")
-    state.freshness_badge(loaded)
     st.caption("The whole store as of the view's as-of (filters apply; the month does not).")
 
     awaiting = state.frame(loaded, "action_queue", "counter_notices_awaiting_response")
@@ -38,4 +36,4 @@ def render(loaded: state.Loaded) -> None:
                 key="queue-weak-rights")
 
 
-state.live(render)
+state.live("Action queue", render, with_month=False)

@@ -5,6 +5,7 @@ import streamlit as st
 
 from takedown import charts
 from takedown import dashboard_state as state
+from takedown import dashboard_data
 from takedown.dashboard_data import HEADLINE_KPIS
 from takedown.escape import terminal_text
 from takedown.metrics.periods import month_period
@@ -12,20 +13,30 @@ from takedown.metrics.registry import metric
 
 BREAKDOWNS = {"platform": "Platforms", "reason": "Reasons", "ipr_type": "IPR types", "account": "IPP accounts",
               "brand": "Brands"}
+BREAKDOWN_NOUNS = {"platform": "platform", "reason": "reason", "ipr_type": "IPR type", "account": "IPP account",
+                   "brand": "brand"}
 
 
 def render(loaded: state.Loaded) -> None:
     month = loaded.month
     period = month_period(month, loaded.snapshot.timezone)
-    st.title(f"Platforms and complaint types · {month}")
-    state.freshness_badge(loaded)
-    for tab, by in zip(st.tabs(list(BREAKDOWNS.values())), BREAKDOWNS, strict=True):
+    titles = list(BREAKDOWNS.values())
+    chosen = state.page_choice("tab", titles, titles[0])
+    tabs = st.tabs(titles, default=chosen, key="tab", on_change=state.keep_choice, args=("tab",))
+    for tab, by in zip(tabs, BREAKDOWNS, strict=True):
+        if tab.open is False:
+            continue  # only the open tab is computed and drawn; choosing another reruns the page
         with tab:
             frame = state.frame(loaded, "breakdown", period, by)
             if frame.is_empty():
                 st.info("No complaint items in this month.")
                 continue
-            st.plotly_chart(charts.bar_figure(frame, by, "takedown_rate"), width="stretch", key=f"chart-{by}")
+            left, right = st.columns(2)
+            left.plotly_chart(charts.bar_figure(frame, by, "takedown_rate"), width="stretch", key=f"chart-{by}")
+            right.plotly_chart(charts.bar_figure(dashboard_data.slowest_first(frame, by), by,
+                                                 "median_hours_to_removal",
+                                                 title=f"Which {BREAKDOWN_NOUNS[by]} is slowest: median time to removal"),
+                               width="stretch", key=f"speed-{by}")
             state.table(frame, f"{by}-{month}", key=f"breakdown-{by}")
             keys = frame.get_column(by).to_list()
             left, right = st.columns(2)
@@ -38,4 +49,4 @@ def render(loaded: state.Loaded) -> None:
             state.table(rows, f"{by}-{name}-{month}", key=f"breakdown-{by}-rows")
 
 
-state.live(render)
+state.live("Platforms and complaint types", render)

@@ -6,8 +6,6 @@ from takedown import dashboard_state as state
 
 
 def render(loaded: state.Loaded) -> None:
-    st.title("Data quality")
-    state.freshness_badge(loaded)
     quality = state.store_quality(loaded.version)
     counts = dict(zip(quality["summary"].get_column("name"), quality["summary"].get_column("row_count"), strict=True))
     columns = st.columns(4)
@@ -29,4 +27,4 @@ def render(loaded: state.Loaded) -> None:
     state.table(quality["orphan_outcome_events"], "orphan-outcome-events", key="quality-orphan-events")
 
 
-state.live(render)
+state.live("Data quality", render, with_month=False)

@@ -7,8 +7,6 @@ from takedown.metrics.rights import rights_summary
 
 
 def render(loaded: state.Loaded) -> None:
-    st.title("IP portfolio")
-    state.freshness_badge(loaded)
     rights = state.frame(loaded, "rights_portfolio")
     if rights.is_empty():
         st.info("No IP rights loaded: ingest an ip_rights export.")
@@ -24,4 +22,4 @@ def render(loaded: state.Loaded) -> None:
     })
 
 
-state.live(render)
+state.live("IP portfolio", render, with_month=False)

@@ -5,7 +5,6 @@ import streamlit as st
 
 from takedown import charts, dashboard_data
 from takedown import dashboard_state as state
-from takedown.escape import shown_cells
 from takedown.metrics.periods import month_period
 from takedown.metrics.registry import metric
 
@@ -17,8 +16,6 @@ SECOND_ROW = ("submitted", "value_removed_usd", "counter_notice_success_rate")
 def render(loaded: state.Loaded) -> None:
     month, snapshot = loaded.month, loaded.snapshot
     period = month_period(month, snapshot.timezone)
-    st.title(f"Overview · {month}")
-    state.freshness_badge(loaded)
     kpis = state.frame(loaded, "headline_kpis", month)
     # Short labels and values four abreast, the long ones three abreast, so no tile truncates on a laptop.
     tiles = dict(zip(FIRST_ROW + SECOND_ROW, [*st.columns(4), *st.columns(3)], strict=True))
@@ -29,18 +26,20 @@ def render(loaded: state.Loaded) -> None:
         if row["name"] == "handled_within_24h_rate":
             low, high = dashboard_data.ALIBABA_HANDLED_WITHIN_24H
             help_text += f" Alibaba publishes {low:.0%}-{high:.0%} handled within 24 h."
+        unchanged = dashboard_data.is_no_change(row["unit"], row["change"])
         column.metric(entry.label, entry.format(row["value"]),
                       delta=dashboard_data.format_change(row["unit"], row["change"]),
-                      delta_color="inverse" if entry.lower_is_better else "normal",
-                      help=help_text, border=True)
+                      delta_color="off" if unchanged else "inverse" if entry.lower_is_better else "normal",
+                      delta_arrow="off" if unchanged else "auto", help=help_text, border=True)
     low, high = dashboard_data.ALIBABA_HANDLED_WITHIN_24H
     st.caption(f"Handled within 24 h: Alibaba publishes {low:.0%}-{high:.0%}. Arrows: the change from "
                f"{dashboard_data.previous_month(month)}.")
 
-    labels = {row["label"]: row["name"] for row in kpis.iter_rows(named=True)}
-    chosen = st.pills("Show the rows behind a KPI", list(labels), key="overview-drill")
-    if chosen:
-        name = labels[chosen]
+    names = kpis.get_column("name").to_list()
+    name = st.pills("Show the rows behind a KPI", names, format_func=lambda name: metric(name).label,
+                    default=state.page_choice("kpi", names), key="kpi", on_change=state.keep_choice, args=("kpi",))
+    if name:
+        chosen = metric(name).label
         rows = state.frame(loaded, "kpi_rows", period, name)
         behind = dashboard_data.ROWS_OF_KPI.get(name, name)
         st.caption(f"{rows.height:,} rows behind {chosen}" +
@@ -50,10 +49,11 @@ def render(loaded: state.Loaded) -> None:
     left, right = st.columns([3, 2])
     with left:
         trend = state.frame(loaded, "trend", month, 12)
-        shown = st.selectbox("Trend of", ["takedown_rate", "submitted", "removed", "median_hours_to_removal",
-                                          "handled_within_24h_rate", "value_removed_usd",
-                                          "counter_notice_success_rate"],
-                             format_func=lambda name: metric(name).label, key="overview-trend")
+        trends = ["takedown_rate", "submitted", "removed", "median_hours_to_removal", "handled_within_24h_rate",
+                  "value_removed_usd", "counter_notice_success_rate"]
+        shown = st.selectbox("Trend of", trends, index=trends.index(state.page_choice("trend", trends, trends[0])),
+                             format_func=lambda name: metric(name).label, key="trend",
+                             on_change=state.keep_choice, args=("trend",))
         st.plotly_chart(charts.trend_figure(trend, shown), width="stretch")
     with right:
         detected = state.listings_detected(loaded.version, period, snapshot.as_of,
@@ -66,11 +66,8 @@ def render(loaded: state.Loaded) -> None:
     st.caption(f"Over {window.start:%Y-%m-%d} to {window.end:%Y-%m-%d} (UTC); at risk below "
                f"{snapshot.settings.good_faith_min_takedown_rate:.0%} takedown rate or above "
                f"{snapshot.settings.good_faith_max_counter_notice_success_rate:.0%} successful counter-notices.")
-    st.dataframe(shown_cells(verdicts), hide_index=True, width="stretch", column_config={
-        "takedown_rate": st.column_config.NumberColumn("takedown rate", format="percent"),
-        "counter_notice_success_rate": st.column_config.NumberColumn("counter-notice success", format="percent"),
-        "reasons_at_risk": st.column_config.NumberColumn("reasons at risk"),
-    })
+    state.table(verdicts, f"good-faith-{month}", key="overview-verdicts",
+                column_config={"at_risk": None})
 
 
-state.live(render)
+state.live("Overview", render)

@@ -1,17 +1,15 @@
 """Repeat offenders: ranked sellers, storefront-enforcement candidates, and one seller's listings,
 complaints and outcomes over time. Layout only."""
 
-import plotly.express as px
 import streamlit as st
 
+from takedown import charts
 from takedown import dashboard_state as state
-from takedown.escape import escape_figure, terminal_text
+from takedown.escape import terminal_text
 from takedown.metrics.registry import format_percent
 
 
 def render(loaded: state.Loaded) -> None:
-    st.title("Repeat offenders")
-    state.freshness_badge(loaded)
     figures = state.frame(loaded, "repeat_offender_figures").row(0, named=True)
     st.caption(f"A seller with at least {figures['threshold']} removed listings in the last "
                f"{figures['window_days']} days, as of the view's as-of.")
@@ -35,9 +33,7 @@ def render(loaded: state.Loaded) -> None:
                                     key="repeat-seller")
     history = state.frame(loaded, "seller_outcomes_by_month", platform, seller)
     if not history.is_empty():
-        chart = px.bar(history.to_pandas(), x="month", y="items", color="status", title="complaint items by month")
-        chart.update_xaxes(type="category")
-        st.plotly_chart(escape_figure(chart), width="stretch")
+        st.plotly_chart(charts.seller_history_figure(history), width="stretch", key="repeat-seller-history")
     st.caption("Listings")
     listings = state.seller_listings(loaded.version, platform, seller, loaded.snapshot.as_of,
                                      tuple(sorted(loaded.snapshot.filters.active.items())))
@@ -48,4 +44,4 @@ def render(loaded: state.Loaded) -> None:
                 key="repeat-seller-complaints")
 
 
-state.live(render)
+state.live("Repeat offenders", render, with_month=False)

@@ -50,15 +50,23 @@ def main() -> None:
                 time.sleep(0.5)
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            page = browser.new_page(viewport={"width": 1280, "height": 860})
+            # 1440 px: a common laptop width, the one the pages are laid out for; tall enough for the charts.
+            page = browser.new_page(viewport={"width": 1440, "height": 1900})
             for path, name in PAGES.items():
                 page.goto(base + path)
                 # Every page shows its freshness badge once its data is in; charts draw a moment later.
                 page.get_by_text("Data as of").first.wait_for(timeout=180_000)
-                page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')",
+                # The sidebar's link to the view is drawn last, once the page's body has run.
+                page.get_by_text("Link to this view").first.wait_for(timeout=180_000)
+                page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')"
+                                       " && !document.querySelector('[data-testid=\"stSpinner\"]')"
+                                       # Widgets, tables and charts draw once their code has loaded.
+                                       " && !document.querySelector('[data-testid=\"stSkeleton\"]')"
+                                       " && [...document.querySelectorAll('[data-testid=\"stPlotlyChart\"]')]"
+                                       "    .every(chart => chart.querySelector('.main-svg'))",
                                        timeout=180_000)
                 time.sleep(3)
-                page.screenshot(path=str(args.out / f"{name}.png"))
+                page.screenshot(path=str(args.out / f"{name}.png"), timeout=180_000)
                 print(f"{name}.png")
             browser.close()
     finally:

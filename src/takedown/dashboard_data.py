@@ -16,7 +16,8 @@ from takedown.metrics.durations import calendar_days
 from takedown.metrics.filters import Filters
 from takedown.metrics.kpis import cohort_metrics
 from takedown.metrics.periods import Period, month_label, month_of, month_period, parse_month, shift_month
-from takedown.metrics.registry import metric
+from takedown.metrics.projection import good_faith_projection as project_good_faith
+from takedown.metrics.registry import format_count, metric
 from takedown.metrics.snapshot import Snapshot, plain
 from takedown.metrics.trends import item_month
 from takedown.sql import load_query
@@ -63,16 +64,30 @@ def headline_kpis(snapshot: Snapshot, month: str) -> pl.DataFrame:
 
 
 def format_change(unit: str, change: float | None) -> str | None:
-    """A KPI's change from the previous month as shown beside it (rates in percentage points)."""
+    """A KPI's change from the previous month as shown beside it (rates in percentage points).
+
+    A change that rounds to nothing shows unsigned ("0.0 h", never "-0.0 h" or "+0.0 h"): see is_no_change.
+    """
     if change is None:
         return None
+    if is_no_change(unit, change):
+        change = 0.0
+    sign = "+" if change > 0 else "-" if change < 0 else ""
     if unit == "fraction":
-        return f"{change * 100:+.1f} pp"
+        return f"{sign}{abs(change) * 100:.1f} pp"
     if unit == "hours":
-        return f"{change:+.1f} h"
+        return f"{sign}{abs(change):,.1f} h"
     if unit == "usd":
-        return f"{'+' if change >= 0 else '-'}${abs(change):,.0f}"
-    return f"{change:+,.0f}"
+        return f"{sign}${abs(change):,.0f}"
+    return f"{sign}{abs(change):,.0f}"
+
+
+def is_no_change(unit: str, change: float | None) -> bool:
+    """Whether `change` rounds to zero at the precision format_change shows (then no arrow and no colour)."""
+    if change is None:
+        return False
+    digits = {"fraction": 3, "hours": 1}.get(unit, 0)
+    return round(change, digits) == 0
 
 
 def kpi_rows(snapshot: Snapshot, period: Period, name: str) -> pl.DataFrame:
@@ -86,13 +101,15 @@ def trend(snapshot: Snapshot, month: str, months: int = 12) -> pl.DataFrame:
 
 
 def funnel(snapshot: Snapshot, period: Period, detected: int) -> pl.DataFrame:
-    """stage, count: `detected` listings (listings_detected), then the period's complaint items
-    reported, removed and restored (the snapshot's totals)."""
+    """stage, count, share_of_detected: `detected` listings (listings_detected), then the period's complaint
+    items reported, removed and restored (the snapshot's totals); the share is null when nothing was detected."""
     totals = snapshot.totals(period)
+    counts = [detected, *(int(totals.get_column(name)[0]) for name in ("submitted", "removed", "restored"))]
     return pl.DataFrame({
         "stage": ["detected", "reported", "removed", "restored"],
-        "count": [detected, *(int(totals.get_column(name)[0]) for name in ("submitted", "removed", "restored"))],
-    }, schema={"stage": pl.String, "count": pl.Int64})
+        "count": counts,
+        "share_of_detected": [count / detected if detected else None for count in counts],
+    }, schema={"stage": pl.String, "count": pl.Int64, "share_of_detected": pl.Float64})
 
 
 def listings_detected(con: duckdb.DuckDBPyConnection, period: Period, as_of: dt.datetime,
@@ -105,7 +122,7 @@ def listings_detected(con: duckdb.DuckDBPyConnection, period: Period, as_of: dt.
 
 
 def account_verdicts(snapshot: Snapshot, period: Period) -> pl.DataFrame:
-    """One row per IPP account over its Good-Faith window: account, verdict, the two rates, reasons at risk.
+    """One row per IPP account over its Good-Faith window: account, verdict, the two rates, reasons at risk, at_risk.
 
     At-risk accounts first. The verdict is "at risk" when the account breaches a line overall or
     for any reason (Snapshot.good_faith), else "in good standing".
@@ -115,13 +132,28 @@ def account_verdicts(snapshot: Snapshot, period: Period) -> pl.DataFrame:
             .with_columns(pl.when(pl.col("at_risk")).then(pl.lit("at risk")).otherwise(pl.lit("in good standing"))
                           .alias("verdict"))
             .sort(["at_risk", "account"], descending=[True, False])
-            .select("account", "verdict", "takedown_rate", "counter_notice_success_rate", "reasons_at_risk"))
+            .select("account", "verdict", "takedown_rate", "counter_notice_success_rate", "reasons_at_risk", "at_risk"))
 
 
 def good_faith_by_reason(snapshot: Snapshot, period: Period) -> pl.DataFrame:
     """One row per (account, reason) over the Good-Faith window, at-risk first."""
     return snapshot.good_faith_by_reason(period).sort(["at_risk", "account", "reason"],
                                                       descending=[True, False, False])
+
+
+def good_faith_projection(snapshot: Snapshot, period: Period) -> pl.DataFrame:
+    """Where each account's Good-Faith window can still end (metrics.projection), the columns of the report's
+    projection table: pending items, the takedown rate now, best and worst; removals needed as the report
+    shows them ("out of reach" when even the best case falls short); the counter-notice success rate now
+    and worst, its headroom. Accounts that cannot stay in good standing first."""
+    window = snapshot.good_faith_window(period)
+    projection = project_good_faith(plain(snapshot.facts), window, snapshot.settings)
+    needed = (pl.when(pl.col("removals_needed").is_null()).then(pl.lit("out of reach"))
+              .otherwise(pl.col("removals_needed").map_elements(format_count, return_dtype=pl.String)))
+    return (projection.sort(["can_stay_in_good_faith", "account"])
+            .select("account", "pending", "takedown_rate", "best_takedown_rate", "worst_takedown_rate",
+                    needed.alias("removals_needed"), "counter_notice_success_rate",
+                    "worst_counter_notice_success_rate", "counter_notice_headroom", "can_stay_in_good_faith"))
 
 
 # Why an item pulls an account's Good-Faith rates down: the registry metric that counts it.
@@ -199,6 +231,12 @@ def seller_outcomes_by_month(snapshot: Snapshot, platform: str, seller_id: str) 
             .agg(pl.len().alias("items")).sort("month", "status"))
 
 
+def slowest_first(breakdown_: pl.DataFrame, by: str) -> pl.DataFrame:
+    """`by`, median_hours_to_removal of a breakdown (the Snapshot's), the slowest first (no removal: last)."""
+    return (breakdown_.select(by, "median_hours_to_removal")
+            .sort("median_hours_to_removal", descending=True, nulls_last=True))
+
+
 def rights_portfolio(snapshot: Snapshot) -> pl.DataFrame:
     """One row per right: its register entry, days to expiry, and the metrics of every item filed on it
     (as of the snapshot, all periods; registry metrics via cohort_metrics). Soonest expiry first."""
@@ -218,13 +256,15 @@ def rights_portfolio(snapshot: Snapshot) -> pl.DataFrame:
 # --- the store itself (read-only connection) ---
 
 def filter_choices(con: duckdb.DuckDBPyConnection, timezone: str = "UTC") -> dict[str, list[str]]:
-    """The values the filters can take: platform, account, brand (sorted), and month (YYYY-MM in
-    `timezone`, the report time zone, newest first)."""
+    """The values the filters can take: platform, account, brand, reason, ipr_type (sorted), and month
+    (YYYY-MM in `timezone`, the report time zone, newest first)."""
     choices = {}
     for name, sql in (
         ("platform", "select distinct platform from complaint_items where platform is not null order by 1"),
         ("account", "select distinct account from complaint_items where account is not null order by 1"),
         ("brand", "select distinct brand from listings where brand is not null order by 1"),
+        ("reason", "select distinct reason from complaint_items where reason is not null order by 1"),
+        ("ipr_type", "select distinct ipr_type from complaint_items where ipr_type is not null order by 1"),
     ):
         choices[name] = [row[0] for row in con.sql(sql).fetchall()]
     months = con.sql(load_query("dashboard/months_with_items"), params={"timezone": timezone}).fetchall()
@@ -239,6 +279,26 @@ def default_month(months_with_items: list[str], as_of: dt.datetime, timezone: st
     if months_with_items and months_with_items[0] < last_complete:
         return months_with_items[0]
     return last_complete
+
+
+# How old the newest file may be before the freshness badge turns amber, then red (hours; settings
+# $TAKEDOWN_FRESHNESS_AMBER_HOURS and $TAKEDOWN_FRESHNESS_RED_HOURS, read by dashboard_state).
+FRESHNESS_AMBER_HOURS = 24.0  # a daily export missed once
+FRESHNESS_RED_HOURS = 72.0  # three days: the figures no longer describe this week
+
+
+def freshness_colour(last_ingest_at: dt.datetime | None, now: dt.datetime, amber_hours: float = FRESHNESS_AMBER_HOURS,
+                     red_hours: float = FRESHNESS_RED_HOURS) -> str:
+    """The freshness badge's colour: green, orange (amber) past `amber_hours` since the last ingest, red
+    past `red_hours` or when nothing was ever loaded. Both instants naive UTC."""
+    if last_ingest_at is None:
+        return "red"
+    age_hours = (now - last_ingest_at).total_seconds() / 3600
+    if age_hours > red_hours:
+        return "red"
+    if age_hours > amber_hours:
+        return "orange"
+    return "green"
 
 
 def last_ingest(con: duckdb.DuckDBPyConnection) -> dt.datetime | None:

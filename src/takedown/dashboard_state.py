@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import os
 import re
 import threading
-from collections.abc import Callable, Mapping
+import urllib.parse
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,7 +27,7 @@ from takedown.config import DEFAULT_SETTINGS, resolve_db_path
 from takedown.escape import markdown_text, shown_cells, terminal_text
 from takedown.export import table_bytes
 from takedown.metrics.filters import FILTER_COLUMNS, SHOWN_KNOWN_VALUES, Filters, UnknownValue, unknown_filter_values
-from takedown.metrics.registry import METRIC_BY_NAME
+from takedown.metrics.registry import METRIC_BY_NAME, format_hours, format_percent
 from takedown.metrics.periods import Period, checked_as_of, checked_month, iso_utc, time_zone, utc_now
 from takedown.metrics.snapshot import Snapshot, load_snapshot, round_as_of
 from takedown.store import Reader, StoreError, store_version
@@ -34,11 +36,26 @@ from takedown.store import Reader, StoreError, store_version
 REFRESH_ENV = "TAKEDOWN_DASHBOARD_REFRESH_SECONDS"
 # Half a minute: news shows quickly, and an unchanged store costs only a cache look-up.
 DEFAULT_REFRESH_SECONDS = 30.0
+# How old the newest loaded file may be before the freshness badge turns amber / red (hours).
+FRESHNESS_AMBER_ENV = "TAKEDOWN_FRESHNESS_AMBER_HOURS"
+FRESHNESS_RED_ENV = "TAKEDOWN_FRESHNESS_RED_HOURS"
+# How long a live view keeps the as-of it first read a store version at (seconds): an hour, so a
+# store left alone is re-read hourly (ages and deadlines move on) instead of every minute.
+LIVE_AS_OF_SECONDS = 3600
+# Rows a table shows on the page (its downloads hold every row): past this, sending the rows to
+# the browser costs more than anyone reads.
+TABLE_ROWS_SHOWN = 5_000
 # The report time zones offered in the sidebar (any IANA name works in the URL).
 TIMEZONES = ("UTC", "Asia/Shanghai", "Asia/Singapore", "Europe/London", "Europe/Berlin", "America/New_York")
 ANY = "(all)"
 _VIEW_KEY = "takedown_view_params"
 _CURRENT_KEY = "takedown_current_view"
+_SERVED_KEY = "takedown_served_data"
+FILTER_LABELS = {"platform": "Platform", "account": "IPP account", "brand": "Brand", "reason": "Reason",
+                 "ipr_type": "IPR type"}
+# URL parameters of a page's own choices (a KPI's rows, the trend shown, a tab, an account): kept in
+# the URL beside the view's, so a shared link opens the same drill-down.
+PAGE_PARAMS = ("kpi", "trend", "tab", "account_shown")
 
 
 @dataclass(frozen=True)
@@ -115,6 +132,20 @@ def refresh_seconds() -> float:
         return max(0.5, float(os.environ.get(REFRESH_ENV, DEFAULT_REFRESH_SECONDS)))
     except ValueError:
         return DEFAULT_REFRESH_SECONDS
+
+
+def _hours_setting(name: str, default: float) -> float:
+    try:
+        return max(0.0, float(os.environ.get(name, default)))
+    except ValueError:
+        return default
+
+
+def freshness_hours() -> tuple[float, float]:
+    """Hours since the last ingest past which the badge turns amber, then red
+    ($TAKEDOWN_FRESHNESS_AMBER_HOURS, default 24; $TAKEDOWN_FRESHNESS_RED_HOURS, default 72)."""
+    return (_hours_setting(FRESHNESS_AMBER_ENV, dashboard_data.FRESHNESS_AMBER_HOURS),
+            _hours_setting(FRESHNESS_RED_ENV, dashboard_data.FRESHNESS_RED_HOURS))
 
 
 def db_path() -> Path:
@@ -203,13 +234,42 @@ class Loaded:
     version: str
 
 
-def load(view: View) -> Loaded:
-    """The snapshot of `view` from the current store (cached on store version, rounded as-of, tz and filters)."""
+@st.cache_data(show_spinner=False, max_entries=8, ttl=LIVE_AS_OF_SECONDS)
+def live_as_of(version: str) -> dt.datetime:
+    """The as-of a live view reads store `version` at: the minute it was first read (for an hour at most).
+
+    Every session and page then shares one snapshot per version, and an unchanged store is not
+    recomputed every minute (a cold snapshot of 1M items takes seconds).
+    """
+    return round_as_of(utc_now())
+
+
+DataKey = tuple[str, dt.datetime, str, tuple[tuple[str, str], ...]]
+
+
+def _fresh_key(view: View) -> DataKey:
+    # The data `view` reads now: the store's version, the as-of, the time zone and the filters.
     version = current_version()
-    as_of = view.as_of if view.as_of is not None else round_as_of(utc_now())
-    snapshot = _snapshot(version, as_of, view.timezone, tuple(sorted(view.filters.active.items())))
-    month = view.month or dashboard_data.default_month(filter_choices(version, view.timezone)["month"], as_of,
-                                                       view.timezone)
+    as_of = view.as_of if view.as_of is not None else live_as_of(version)
+    return version, as_of, view.timezone, tuple(sorted(view.filters.active.items()))
+
+
+def _served_key(view: View) -> DataKey:
+    # The data this session shows for `view`: kept until the live refresh has the next one ready.
+    identity = (view.as_of, view.timezone, tuple(sorted(view.filters.active.items())))
+    served = st.session_state.get(_SERVED_KEY)
+    if served is not None and served[0] == identity:
+        return served[1]
+    key = _fresh_key(view)
+    st.session_state[_SERVED_KEY] = (identity, key)
+    return key
+
+
+def load(view: View) -> Loaded:
+    """The snapshot of `view` (cached on store version, as-of, tz and filters) as this session shows it."""
+    version, as_of, timezone, filters = _served_key(view)
+    snapshot = _snapshot(version, as_of, timezone, filters)
+    month = view.month or dashboard_data.default_month(filter_choices(version, view.timezone)["month"], as_of, view.timezone)
     return Loaded(view, month, snapshot, version)
 
 
@@ -258,11 +318,16 @@ def current_view() -> View:
 
 
 def set_view(view: View) -> None:
-    """Make `view` the URL's parameters and this session's view."""
+    """Make `view` the URL's parameters and this session's view (a page's own choices stay in the URL)."""
     params = view.query_params()
     st.session_state[_VIEW_KEY] = params
-    if dict(st.query_params) != params:
-        st.query_params.from_dict(params)
+    url = {**params, **_page_params()}
+    if dict(st.query_params) != url:
+        st.query_params.from_dict(url)
+
+
+def _page_params() -> dict[str, str]:
+    return {name: st.query_params[name] for name in PAGE_PARAMS if name in st.query_params}
 
 
 def _changed(name: str, key: str) -> None:
@@ -274,14 +339,14 @@ def _changed(name: str, key: str) -> None:
     else:
         params[name] = value
     st.session_state[_VIEW_KEY] = params
-    st.query_params.from_dict(params)
+    st.query_params.from_dict({**params, **_page_params()})
 
 
 def _unfreeze() -> None:
     params = dict(st.session_state.get(_VIEW_KEY) or {})
     params.pop("as_of", None)
     st.session_state[_VIEW_KEY] = params
-    st.query_params.from_dict(params)
+    st.query_params.from_dict({**params, **_page_params()})
 
 
 def choose_view() -> View:
@@ -314,16 +379,22 @@ def choose_view() -> View:
         zones = TIMEZONES if view.timezone in TIMEZONES else (view.timezone, *TIMEZONES)
         st.session_state["view-tz"] = view.timezone
         st.selectbox("Report time zone", zones, key="view-tz", on_change=_changed, args=("tz", "view-tz"))
-        for name in ("platform", "account", "brand"):
+        for name in ("platform", "account", "brand", "reason", "ipr_type"):
             key = f"view-{name}"
-            current = getattr(Filters(**kept).normalised(), name)
-            st.session_state[key] = current if current is not None else ANY
-            st.selectbox(name.capitalize(), [ANY, *choices[name]], key=key, on_change=_changed, args=(name, key),
+            current = getattr(Filters(**kept), name)
+            options = [ANY, *choices[name]]
+            if name == "reason" and current is not None:
+                # The URL's spelling may differ in case from the store's: show the store's.
+                normal = current.strip().lower()
+                current = next((reason for reason in choices[name] if reason.strip().lower() == normal), current)
+            elif current is not None:
+                current = getattr(Filters(**{name: current}).normalised(), name)
+            st.session_state[key] = current if current is not None and current in options else ANY
+            st.selectbox(FILTER_LABELS[name], options, key=key, on_change=_changed, args=(name, key),
                          format_func=terminal_text)
         if view.as_of is not None:
             st.caption(f"Frozen at {iso_utc(view.as_of)} by the link.")
             st.button("Show live data", on_click=_unfreeze)
-        st.caption("Copy the address bar to share exactly this view.")
         if not auth_configured():
             st.caption("No sign-in configured: served on this computer only (see the README).")
     st.session_state[_CURRENT_KEY] = view
@@ -384,35 +455,122 @@ def require_sign_in() -> None:
 # --- what every page shows ---
 
 def freshness_badge(loaded: Loaded) -> None:
-    """Data as of ..., last ingest ..., and whether the view is frozen."""
+    """Data as of ..., last ingest ..., and whether the view is frozen; green while the last ingest is
+    recent, amber past freshness_hours()[0] hours, red past [1] (or when nothing was ever loaded)."""
     ingested = last_ingest(loaded.version)
     frozen = " (frozen by the link's as_of)" if loaded.view.as_of is not None else ""
+    now = utc_now().replace(tzinfo=None)
+    age = "" if ingested is None else f" ({_age(now - ingested)} ago)"
     text = (f"Data as of {loaded.snapshot.as_of:%Y-%m-%d %H:%M} UTC{frozen} · last ingest "
-            f"{'never' if ingested is None else f'{ingested:%Y-%m-%d %H:%M} UTC'} · report time zone "
+            f"{'never' if ingested is None else f'{ingested:%Y-%m-%d %H:%M} UTC'}{age} · report time zone "
             f"{markdown_text(loaded.snapshot.timezone)}")
-    st.badge(text, icon=":material/schedule:", color="gray")
+    amber, red = freshness_hours()
+    colour = dashboard_data.freshness_colour(ingested, now, amber, red)
+    st.badge(text, icon=":material/schedule:", color=colour,
+             help=f"Amber {amber:,.0f} h after the last ingest, red after {red:,.0f} h "
+                  f"(${FRESHNESS_AMBER_ENV}, ${FRESHNESS_RED_ENV}).")
 
 
-def live(render: Callable[[Loaded], None]) -> None:
-    """Run a page's body now and again every refresh interval, with the store as published then.
+def _age(age: dt.timedelta) -> str:
+    hours = age.total_seconds() / 3600
+    if hours < 1:
+        return f"{max(0, int(hours * 60))} min"
+    return f"{hours:,.0f} h" if hours < 48 else f"{hours / 24:,.0f} days"
 
-    The body shows its title, then freshness_badge(loaded).
 
-    The body is a fragment: it picks up a new copy of the store without a reload. A store being
-    replaced at that instant shows a note and is read again at the next tick.
+def live(title: str, render: Callable[[Loaded], None], *, with_month: bool = True) -> None:
+    """A page: its title and a progress line at once, then its body with the data of this session's view.
+
+    The title carries the view's month when `with_month`; render(loaded) lays out the rest (the
+    freshness badge is drawn here, under the title). A watcher looks for a newly published store every
+    refresh interval: it reads only the store's version, prepares the new data in the background while
+    the page stays as it is, and reruns the page once it is ready. An unchanged store reruns nothing.
     """
     view: View = st.session_state.get(_CURRENT_KEY) or View()
-
-    @st.fragment(run_every=refresh_seconds())
-    def body() -> None:
-        try:
+    heading = st.empty()
+    heading.title(title)
+    try:
+        with st.spinner("Loading the store ...", show_time=True):
             loaded = load(view)
-        except (StoreError, FileNotFoundError) as error:
-            st.info(markdown_text(f"The store is being updated ({error}); the page refreshes in a moment."))
-            return
-        render(loaded)
+    except (StoreError, FileNotFoundError) as error:
+        st.info(markdown_text(f"The store is being updated ({error}); the page refreshes in a moment."))
+        _watch(view)
+        return
+    if with_month:
+        heading.title(f"{title} · {loaded.month}")
+    freshness_badge(loaded)
+    render(loaded)
+    share_link(loaded)
+    _watch(view)
 
-    body()
+
+# Snapshots being prepared in the background for a live refresh, by data key (one thread each).
+_preparing: dict[DataKey, threading.Thread] = {}
+_preparing_lock = threading.Lock()
+
+
+def _prepare(key: DataKey) -> bool:
+    """Start computing the snapshot of `key` off the page's thread; True once it is ready."""
+    with _preparing_lock:
+        thread = _preparing.get(key)
+        if thread is None:
+            from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
+
+            thread = threading.Thread(target=_snapshot, args=key, name="takedown-prepare", daemon=True)
+            add_script_run_ctx(thread, get_script_run_ctx())
+            _preparing[key] = thread
+            thread.start()
+        if thread.is_alive():
+            return False
+        del _preparing[key]
+        return True
+
+
+def _watch(view: View) -> None:
+    @st.fragment(run_every=refresh_seconds())
+    def watch() -> None:
+        # Runs every refresh interval and draws nothing: the page is rerun only for new data.
+        try:
+            fresh = _fresh_key(view)
+        except (StoreError, FileNotFoundError):
+            return
+        served = st.session_state.get(_SERVED_KEY)
+        if served is not None and served[1] == fresh:
+            return
+        if _prepare(fresh):
+            st.session_state[_SERVED_KEY] = ((view.as_of, view.timezone, fresh[3]), fresh)
+            st.rerun(scope="app")
+
+    watch()
+
+
+def page_choice(param: str, options: Sequence[object], default: object = None) -> object:
+    """The value of a page's own widget kept in the URL as `param` (one of PAGE_PARAMS): the URL's when it
+    names one of `options`, else `default`. Give it to the widget as its default, with key=param and
+    on_change=keep_choice, args=(param,): the URL then follows the widget, and a shared link restores it."""
+    named = {str(option): option for option in options}
+    return named.get(st.query_params.get(param, ""), default)
+
+
+def keep_choice(param: str) -> None:
+    """on_change of a widget of page_choice: its value into the URL (its default's absence: out of it)."""
+    value = st.session_state.get(param)
+    params = {**dict(st.session_state.get(_VIEW_KEY) or {}), **_page_params()}
+    if value is None:
+        params.pop(param, None)
+    else:
+        params[param] = str(value)
+    st.query_params.from_dict(params)
+
+
+def share_link(loaded: Loaded) -> None:
+    """In the sidebar: a link to exactly this view, frozen at the as-of of the figures shown (page choices kept)."""
+    params = {**loaded.view.query_params(), "as_of": iso_utc(loaded.snapshot.as_of), **_page_params()}
+    params.setdefault("month", loaded.month)
+    base = (st.context.url or "").split("?", 1)[0]
+    with st.sidebar:
+        st.caption("Link to this view (frozen at the data shown; add nothing, it opens as you see it):")
+        st.code(f"{base}?{urllib.parse.urlencode(params, safe=':')}", language=None, wrap_lines=True)
 
 
 def download_files(table: pl.DataFrame, name: str) -> dict[str, bytes]:
@@ -424,30 +582,87 @@ _MIME = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocume
 
 
 def download_buttons(table: pl.DataFrame, name: str, key: str) -> None:
-    """Download CSV / Download XLSX buttons for `table` (download_files)."""
-    files = download_files(table, name)
-    for column, (suffix, data) in zip(st.columns(2), files.items(), strict=True):
-        column.download_button(f"Download {suffix.upper()}", data, file_name=f"{name}.{suffix}",
-                               mime=_MIME[suffix], key=f"{key}-{suffix}")
+    """Download CSV / Download XLSX buttons for `table` (download_files). Nothing is built until a button
+    is pressed: the file is made then, off the page's thread, and the page does not rerun."""
+    build = functools.cache(lambda: download_files(table, name))
+    for column, suffix in zip(st.columns(2), ("csv", "xlsx"), strict=True):
+        column.download_button(f"Download {suffix.upper()}", functools.partial(_file_of, build, suffix),
+                               file_name=f"{name}.{suffix}", mime=_MIME[suffix], key=f"{key}-{suffix}",
+                               on_click="ignore")
 
 
-# Streamlit's number formats per registry unit.
-_COLUMN_FORMAT = {"fraction": "percent", "usd": "dollar", "hours": "%.1f h", "items": "localized",
-                  "events": "localized"}
+def _file_of(build: Callable[[], dict[str, bytes]], suffix: str) -> bytes:
+    return build()[suffix]
 
 
-def metric_columns(frame_: pl.DataFrame) -> dict[str, object]:
-    """Column configs labelling and formatting every metric column of `frame_` from the registry."""
-    return {name: st.column_config.NumberColumn(METRIC_BY_NAME[name].label,
-                                                format=_COLUMN_FORMAT[METRIC_BY_NAME[name].unit])
-            for name in frame_.columns if name in METRIC_BY_NAME}
+def _decimals(shown: str) -> int:
+    # The digits after the point of a figure as the registry formats it ("50.0%" -> 1).
+    number = shown.rstrip("%h ").split(".")
+    return len(number[1]) if len(number) == 2 else 0
+
+
+# Tables show a figure with the registry's decimals (metric.format): read off its formatters, so a
+# table and a tile never differ. Fractions are shown x100 with a % sign (Streamlit's "percent" has two).
+_PERCENT_DECIMALS = _decimals(format_percent(0.5))
+_HOURS_DECIMALS = _decimals(format_hours(1.0))
+_COLUMN_FORMAT = {"fraction": f"%.{_PERCENT_DECIMALS}f%%", "usd": "dollar", "hours": f"%.{_HOURS_DECIMALS}f h",
+                  "items": "localized", "events": "localized"}
+# Columns beside the registry's metrics that hold a fraction (the projection's best_/worst_ rates, shares).
+_FRACTION_SUFFIXES = ("_rate", "share_of_removed", "share_of_detected")
+
+
+def _is_fraction(name: str, dtype: pl.DataType) -> bool:
+    if name in METRIC_BY_NAME:
+        return METRIC_BY_NAME[name].unit == "fraction"
+    return dtype.is_float() and name.endswith(_FRACTION_SUFFIXES)
+
+
+def column_label(name: str) -> str:
+    """How a column is headed: the registry's label for a metric, else its name in words."""
+    return METRIC_BY_NAME[name].label if name in METRIC_BY_NAME else name.replace("_", " ")
+
+
+def column_formats(frame_: pl.DataFrame) -> dict[str, object]:
+    """Column configs heading every column in words and formatting its numbers as the registry does:
+    percentages and hours with the registry's decimals, dollars, counts with thousands separators."""
+    config: dict[str, object] = {}
+    for name, dtype in frame_.schema.items():
+        label = column_label(name)
+        if _is_fraction(name, dtype):
+            config[name] = st.column_config.NumberColumn(label, format=_COLUMN_FORMAT["fraction"])
+        elif name in METRIC_BY_NAME:
+            config[name] = st.column_config.NumberColumn(label, format=_COLUMN_FORMAT[METRIC_BY_NAME[name].unit])
+        elif dtype == pl.Date:
+            config[name] = st.column_config.DateColumn(label, format="YYYY-MM-DD")
+        elif dtype.is_integer():
+            config[name] = st.column_config.NumberColumn(label, format="localized")
+        else:
+            config[name] = st.column_config.Column(label)
+    return config
+
+
+def relabel(frame_: pl.DataFrame, name: str, label: str) -> object:
+    """Column `name` of `frame_` headed `label`, formatted as column_formats formats it."""
+    config = column_formats(frame_.select(name))[name]
+    config["label"] = label  # type: ignore[index]
+    return config
+
+
+def shown_frame(frame_: pl.DataFrame) -> pl.DataFrame:
+    """The rows a table shows (the first TABLE_ROWS_SHOWN), fractions x100 for their % format."""
+    fractions = [name for name, dtype in frame_.schema.items() if _is_fraction(name, dtype)]
+    return frame_.head(TABLE_ROWS_SHOWN).with_columns(pl.col(fractions) * 100)
 
 
 def table(frame_: pl.DataFrame, name: str, key: str, column_config: dict[str, object] | None = None) -> None:
-    """A table (st.dataframe never renders its cells as HTML or Markdown; controls and bidi characters are shown
-    as visible escapes) with its CSV and XLSX downloads (the raw text)."""
-    dates = {name: st.column_config.DateColumn(name, format="YYYY-MM-DD")
-             for name, dtype in frame_.schema.items() if dtype == pl.Date}
-    st.dataframe(shown_cells(frame_), hide_index=True, width="stretch",
-                 column_config={**dates, **metric_columns(frame_), **(column_config or {})})
+    """A table (st.dataframe never renders its cells as HTML or Markdown; controls and bidi characters are
+    shown as visible escapes) with its CSV and XLSX downloads (the raw text).
+
+    Columns are headed and formatted by column_formats (column_config overrides); a long table shows
+    its first TABLE_ROWS_SHOWN rows and says so, the downloads hold every row.
+    """
+    st.dataframe(shown_cells(shown_frame(frame_)), hide_index=True, width="stretch",
+                 column_config={**column_formats(frame_), **(column_config or {})})
+    if frame_.height > TABLE_ROWS_SHOWN:
+        st.caption(f"Showing the first {TABLE_ROWS_SHOWN:,} of {frame_.height:,} rows; the downloads hold them all.")
     download_buttons(frame_, name, key)

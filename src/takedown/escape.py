@@ -130,6 +130,10 @@ def escape_figure(figure):
     for annotation in layout.annotations:
         if annotation.text is not None:
             annotation.text = chart_text(annotation.text)
+        # An annotation placed on a category (a bar's name) must name it as the escaped axis does.
+        for position in ("x", "y"):
+            if isinstance(annotation[position], str):
+                annotation[position] = chart_text(annotation[position])
     figure.for_each_xaxis(_escape_axis)
     figure.for_each_yaxis(_escape_axis)
     return figure

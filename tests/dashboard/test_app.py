@@ -60,14 +60,15 @@ def test_the_overview_shows_the_change_from_the_previous_month(monkeypatch, caps
 
 def test_a_kpi_shows_the_rows_behind_it_as_plain_text(monkeypatch, dashboard_store):
     app = run_app(monkeypatch, dashboard_store, month=MONTH, as_of=AS_OF)
-    app.button_group(key="overview-drill").set_value("removed").run()
+    app.button_group(key="kpi").set_value("removed").run()
     assert not app.exception
     [rows] = [frame.value for frame in app.dataframe if "complaint_id" in frame.value.columns]
     assert list(rows["complaint_id"]) == ["K3"]
     # Seller text reaches the page only through st.dataframe, never as Markdown or HTML.
     assert rows["seller_name"].tolist() == ["<b>Shop</b> **one**"]
     assert not any("Shop" in block.value for block in app.markdown)
-    assert len(app.get("download_button")) == 2
+    keys = {button.key for button in app.get("download_button")}
+    assert {"overview-rows-removed-csv", "overview-rows-removed-xlsx"} <= keys
 
 
 def test_bad_query_parameters_warn_and_fall_back(monkeypatch, dashboard_store):
@@ -200,3 +201,91 @@ def test_only_addresses_on_the_allow_list_get_past_sign_in(monkeypatch, dashboar
     assert not app.exception
     assert bool(app.metric) is allowed
     assert any("allow-list" in error.value for error in app.error) is not allowed
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_no_download_is_built_before_its_button_is_pressed(monkeypatch, dashboard_store, page):
+    from takedown import dashboard_state
+
+    built = []
+    monkeypatch.setattr(dashboard_state, "download_files", lambda table, name: built.append(name) or {})
+    app = run_app(monkeypatch, dashboard_store, month=MONTH, as_of=AS_OF, kpi="removed")
+    app.switch_page(page).run()
+    assert not app.exception
+    assert app.get("download_button"), "the page offers downloads"
+    assert built == []
+
+
+def test_a_change_is_coloured_by_whether_lower_is_better(monkeypatch, dashboard_store):
+    from streamlit.proto.Metric_pb2 import Metric
+
+    app = run_app(monkeypatch, dashboard_store, month=MONTH, as_of=AS_OF)
+    tiles = {tile.label: tile for tile in app.metric}
+    shown = {label: (tile.delta, Metric.MetricColor.Name(tile.proto.color), Metric.MetricDirection.Name(
+        tile.proto.direction)) for label, tile in tiles.items()}
+    # September against August: removal got faster (good: green, down), 24 h handling fell (red, down),
+    # removals and the counter-notice success rate did not change (grey, no arrow, no sign).
+    assert shown["median time to removal"] == ("-5.0 h", "GREEN", "DOWN")
+    assert shown["handled within 24 h"] == ("-50.0 pp", "RED", "DOWN")
+    assert shown["removed"] == ("0", "GRAY", "NONE")
+    assert shown["counter-notice success rate"] == ("0.0 pp", "GRAY", "NONE")
+    assert shown["complaint items submitted"] == ("+1", "GREEN", "UP")
+
+
+@pytest.mark.parametrize("amber, red, colour", [(None, None, "green"), ("0", "100", "orange"), ("0", "0", "red")])
+def test_the_freshness_badge_turns_amber_then_red_with_age(monkeypatch, dashboard_store, amber, red, colour):
+    for name, value in (("TAKEDOWN_FRESHNESS_AMBER_HOURS", amber), ("TAKEDOWN_FRESHNESS_RED_HOURS", red)):
+        if value is None:
+            monkeypatch.delenv(name, raising=False)
+        else:
+            monkeypatch.setenv(name, value)
+    app = run_app(monkeypatch, dashboard_store, month=MONTH, as_of=AS_OF)
+    [badge] = [block.value for block in app.markdown if "Data as of" in block.value]
+    assert badge.startswith(f":{colour}-badge[")
+
+
+def test_the_link_to_this_view_freezes_it_and_keeps_the_drill_down(monkeypatch, dashboard_store):
+    app = run_app(monkeypatch, dashboard_store, month=MONTH, platform="alibaba", kpi="removed", trend="submitted")
+    assert not app.exception
+    assert app.query_params["kpi"] == "removed" and app.query_params["trend"] == "submitted"
+    assert app.button_group(key="kpi").value == "removed"
+    assert app.selectbox(key="trend").value == "submitted"
+    [link] = [block.value for block in app.sidebar.code]
+    params = dict(part.split("=", 1) for part in link.split("?", 1)[1].split("&"))
+    # A live view: the link adds the as-of of the figures shown, so it opens what the sender saw.
+    assert params["as_of"].endswith("Z") and params["month"] == MONTH and params["platform"] == "alibaba"
+    assert params["kpi"] == "removed" and params["trend"] == "submitted"
+    app.selectbox(key="trend").set_value("removed").run()
+    assert app.query_params["trend"] == "removed" and app.query_params["platform"] == "alibaba"
+    assert "trend=removed" in app.sidebar.code[0].value
+
+
+def test_reason_and_ipr_type_are_sidebar_filters_the_url_sets(monkeypatch, capsys, dashboard_store):
+    app = run_app(monkeypatch, dashboard_store, month=MONTH, as_of=AS_OF, reason="Design Copy", ipr_type="design")
+    assert not app.exception and not app.warning
+    assert app.selectbox(key="view-reason").value == "design copy"
+    assert app.selectbox(key="view-ipr_type").value == "design"
+    expected = metrics_json(capsys, dashboard_store, "--month", MONTH, "--as-of", AS_OF, "--reason", "design copy",
+                            "--ipr-type", "design")["totals"]
+    assert {tile.label: tile.value for tile in app.metric}["complaint items submitted"] == str(expected["submitted"])
+    app.selectbox(key="view-reason").set_value("counterfeit").run()
+    assert app.query_params["reason"] == "counterfeit"
+
+
+def test_the_good_faith_page_shows_the_projection_with_labelled_columns(monkeypatch, dashboard_store):
+    app = run_app(monkeypatch, dashboard_store, month=MONTH, as_of=AS_OF)
+    app.switch_page("app_pages/good_faith.py").run()
+    assert not app.exception
+    [projection] = [frame.value for frame in app.dataframe if "removals_needed" in frame.value.columns]
+    assert projection.iloc[0]["account"] == "acct-b" and projection.iloc[0]["removals_needed"] == "out of reach"
+    # Every column is headed in words, a percentage with the registry's one decimal, a count with separators.
+    for frame in app.dataframe:
+        columns = json.loads(frame.proto.columns)
+        assert set(frame.value.columns) <= set(columns)
+        assert all("_" not in config.get("label", "") for config in columns.values())
+    accounts = json.loads(app.dataframe[0].proto.columns)
+    assert accounts["takedown_rate"]["type_config"]["format"] == "%.1f%%"
+    assert accounts["reasons_at_risk"]["type_config"]["format"] == "localized"
+    assert accounts["at_risk"].get("hidden") is True
+    # Fractions go to the browser x100 for that format (the download keeps the fraction).
+    assert list(app.dataframe[0].value["takedown_rate"]) == [0.0, 100.0]

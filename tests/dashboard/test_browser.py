@@ -53,7 +53,7 @@ def test_every_page_opens_from_a_link_without_an_error(browser_context, name):
     page = browser_context.new_page()
     wait_for_page(page, f"{browser_context.base_url}/{name}?month={MONTH}&as_of={AS_OF}&platform=alibaba")
     assert page.locator('[data-testid="stMain"] h1').first.inner_text().startswith(PAGES[name])
-    page.locator('[data-testid="stSidebar"]').get_by_text("Report time zone").wait_for(timeout=10000)
+    page.locator('[data-testid="stSidebar"]').get_by_text("Report time zone").wait_for(timeout=30000)
     assert errors_on(page) == []
     assert page.get_by_text("Page not found").count() == 0
     assert "platform=alibaba" in page.url and "month=" in page.url
@@ -73,8 +73,36 @@ def test_clicking_a_kpi_shows_its_rows(page):
     page.get_by_role("radio", name="complaint items submitted").click()
     page.get_by_text("3 rows behind complaint items submitted").wait_for(timeout=10000)
     assert page.locator('[data-testid="stDataFrame"]').count() >= 1
-    page.get_by_text("Download XLSX").wait_for(timeout=10000)
+    page.get_by_text("Download XLSX").first.wait_for(timeout=10000)
     assert errors_on(page) == []
+
+
+def test_a_download_is_built_when_its_button_is_pressed(page):
+    wait_for_page(page, f"{page.base_url}/?month={MONTH}&as_of={AS_OF}&kpi=removed")
+    page.get_by_text("1 rows behind removed").wait_for(timeout=10000)
+    with page.expect_download(timeout=20000) as download:
+        page.get_by_role("button", name="Download CSV").first.click()
+    assert download.value.suggested_filename == f"{MONTH}-removed.csv"
+    text = Path(download.value.path()).read_text()
+    assert text.splitlines()[0].startswith("complaint_id,") and "K3" in text
+    assert errors_on(page) == []
+
+
+# Records whether any element of the page was marked stale (greyed out while the page reruns).
+_WATCH_STALE = """() => { window.staleSeen = 0;
+  new MutationObserver(records => { for (const record of records) {
+      if (record.target.getAttribute && record.target.getAttribute('data-stale') === 'true') window.staleSeen++; } })
+    .observe(document.querySelector('[data-testid="stMain"]'),
+             {attributes: true, attributeFilter: ['data-stale'], subtree: true}); }"""
+
+
+def test_the_live_refresh_reruns_nothing_while_the_store_is_unchanged(page):
+    wait_for_page(page, f"{page.base_url}/?month={MONTH}")
+    page.evaluate(_WATCH_STALE)
+    # Four refresh intervals: the watcher looks at the store's version each time and finds no news.
+    page.wait_for_timeout(int(REFRESH_SECONDS * 4000))
+    assert page.evaluate("window.staleSeen") == 0
+    assert metric_value(page, "takedown rate") == "50.0%"
 
 
 def test_an_ingest_while_the_page_is_open_changes_the_figure(page, tmp_path):

@@ -63,4 +63,4 @@ def test_tables_show_bidi_controls_visibly(monkeypatch, hostile_store):
 def test_the_sidebar_choosers_show_the_names_as_plain_text(monkeypatch, hostile_store):
     app = run_page(monkeypatch, hostile_store, "app_pages/overview.py", as_of=AS_OF)
     options = {box.label: box.options for box in app.selectbox}
-    assert LINK_ACCOUNT in options["Account"] and LINK_BRAND in options["Brand"]
+    assert LINK_ACCOUNT in options["IPP account"] and LINK_BRAND in options["Brand"]
