@@ -45,7 +45,15 @@ from pathlib import Path
 from takedown.ingest import FileResult
 from takedown.ingest.pipeline import ingest_file
 from takedown.ingest.validation import warm_up
-from takedown.store import StoreError, connect_reader, mark_changing, open_writer, publish_and_close, refill
+from takedown.store import (
+    StoreError,
+    connect_reader,
+    is_out_of_space,
+    mark_changing,
+    open_writer,
+    publish_and_close,
+    refill,
+)
 
 PROCESSED = "processed"
 FAILED = "failed"
@@ -228,6 +236,8 @@ def handle_batch(paths: list[Path], db_path: Path, timezone: str | None = None, 
             except StoreError:
                 raise
             except Exception as error:  # a crash on this file must not stop the watcher: file it with the reason
+                if is_out_of_space(error):
+                    raise  # not the file's fault: it stays in the inbox (open_writer names the cause)
                 loaded.append(_Loaded(path, crash=f"ingest crashed: {type(error).__name__}: {error}",
                                       detail=traceback.format_exc()))
                 break  # the session may be unusable after a crash: the others wait for the next poll

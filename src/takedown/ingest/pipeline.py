@@ -194,7 +194,10 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, kind: str | None, t
         _record_batch(con, batch_id, path, digest, file_kind.name, file_format, result, timezone, mapping)
         con.execute("commit")
     except BaseException:
-        con.execute("rollback")
+        try:
+            con.execute("rollback")
+        except duckdb.Error:
+            pass  # a commit that failed (a full disk) was rolled back by DuckDB itself: the first error counts
         raise
     if progress:
         progress("load", total_rows)
