@@ -44,11 +44,9 @@ from pathlib import Path
 import duckdb
 
 from takedown.config import WRITER_LOCK_TIMEOUT_SECONDS, WRITER_MEMORY_LIMIT
+from takedown.file_types import DESCRIPTIONS, read_head, sniff_format
 from takedown.sql import list_queries, load_query
 
-# Every DuckDB database file carries this magic at byte 8 (after an 8-byte checksum).
-DUCKDB_MAGIC = b"DUCK"
-DUCKDB_MAGIC_OFFSET = 8
 # The table every takedown store has: its presence tells a store from another DuckDB database.
 STORE_MARKER_TABLE = "ingest_batches"
 # Suffixes of the files kept beside a store: never a store themselves.
@@ -107,19 +105,6 @@ def published_record_path(db_path: Path) -> Path:
     return db_path.with_name(f"{working_path(db_path).name}.published")
 
 
-def _describe(head: bytes) -> str:
-    """What a file that is not a DuckDB database looks like, from its first bytes."""
-    if head.startswith(b"PAR1"):
-        return "a Parquet file"
-    if head.startswith(b"PK\x03\x04"):
-        return "a ZIP file or workbook"
-    if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith((b"{", b"[")):
-        return "a JSON file"
-    if head and b"\x00" not in head:
-        return "a text file"
-    return "not a DuckDB database"
-
-
 def check_store_path(db_path: Path) -> None:
     """Refuse a store path that names a folder, a side file, or an existing file that is not DuckDB.
 
@@ -133,15 +118,14 @@ def check_store_path(db_path: Path) -> None:
             raise StoreError(f"{db_path} is a folder, not a store; give a file path such as {db_path / 'takedown.duckdb'}")
         if not db_path.exists():
             return
-        with db_path.open("rb") as handle:
-            head = handle.read(64)
+        head = read_head(db_path)
     except OSError as error:
         raise StoreError(f"cannot read the store {db_path}: {error.strerror or error}") from error
     if len(head) == 0:
         raise StoreError(f"{db_path} is an empty file, not a takedown store; delete it or give another path")
-    magic = head[DUCKDB_MAGIC_OFFSET:DUCKDB_MAGIC_OFFSET + len(DUCKDB_MAGIC)]
-    if magic != DUCKDB_MAGIC:
-        raise StoreError(f"{db_path} is {_describe(head)}, not a takedown store; "
+    file_type = sniff_format(head)
+    if file_type != "duckdb":
+        raise StoreError(f"{db_path} is {DESCRIPTIONS[file_type]}, not a takedown store; "
                          f"give --db the path of a store, or a new path to create one")
 
 

@@ -24,6 +24,7 @@ from pathlib import Path
 import polars as pl
 
 from takedown import config
+from takedown.file_types import read_head, sniff_format
 from takedown.ingest.file_checks import SEPARATOR_HINT, check_regular_file, check_text_lines
 from takedown.ingest.reasons import Reason, UnreadableFile
 from takedown.ingest.xlsx_cells import BadCell, bad_cells
@@ -80,26 +81,20 @@ class RawTable:
         return self.frame.height + len(self.rejects)
 
 
+# A reader for each sniffed file type without a known suffix (takedown.file_types); the rest is read as CSV.
+SNIFFED_FORMATS = {"xlsx": "xlsx", "parquet": "parquet", "json": "jsonl"}
+
+
 def detect_format(path: Path, head: bytes) -> str:
     """The file format from the suffix, else from the first bytes."""
-    by_suffix = SUFFIX_FORMATS.get(path.suffix.lower())
-    if by_suffix:
-        return by_suffix
-    if head.startswith(b"PK\x03\x04"):
-        return "xlsx"
-    if head.startswith(b"PAR1"):
-        return "parquet"
-    if head.lstrip().startswith(b"{"):
-        return "jsonl"
-    return "csv"
+    return SUFFIX_FORMATS.get(path.suffix.lower()) or SNIFFED_FORMATS.get(sniff_format(head), "csv")
 
 
 def read_table(path: Path) -> RawTable:
     """Read any supported export file."""
     check_regular_file(path)
     try:
-        with path.open("rb") as handle:
-            head = handle.read(8)
+        head = read_head(path)
     except OSError as error:
         raise UnreadableFile(f"cannot open the file: {error.strerror or error}") from error
     file_format = detect_format(path, head)
