@@ -13,6 +13,8 @@ import re
 import stat
 from pathlib import Path
 
+import numpy as np
+
 from takedown import config
 from takedown.ingest.reasons import UnreadableFile
 
@@ -50,6 +52,7 @@ def check_regular_file(path: Path) -> None:
 
 # Text files are scanned for over-long lines this much at a time: the scan's memory, whatever the file.
 _SCAN_BLOCK_BYTES = 16 * 1024 * 1024
+_LF, _CR = ord("\n"), ord("\r")
 
 
 def check_text_lines(path: Path, header_width: bool) -> None:
@@ -62,24 +65,43 @@ def check_text_lines(path: Path, header_width: bool) -> None:
     max_line_bytes, max_columns = config.MAX_LINE_BYTES, config.MAX_COLUMNS
     line = 1  # the number of the line being measured
     length = 0  # its bytes so far
+
+    def too_long(number: int) -> UnreadableFile:
+        return UnreadableFile(f"line {number:,} is longer than {max_line_bytes:,} bytes (the most one line of "
+                              "an export may hold); is it a table with one row per line?")
+
     with path.open("rb") as handle:
         if header_width:
             _check_header_width(handle, max_line_bytes, max_columns)
             handle.seek(0)
         while block := handle.read(_SCAN_BLOCK_BYTES):
-            if b"\r" in block:
-                if block.endswith(b"\r"):
-                    block += handle.read(1)  # a CRLF split between two blocks is one line break
-                block = block.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
-            pieces = block.split(b"\n")
-            lengths = [length + len(pieces[0])] + [len(piece) for piece in pieces[1:]]
-            longest = max(lengths)
-            if longest > max_line_bytes:
-                at = line + next(i for i, n in enumerate(lengths) if n > max_line_bytes)
-                raise UnreadableFile(f"line {at:,} is longer than {max_line_bytes:,} bytes (the most one line of "
-                                     "an export may hold); is it a table with one row per line?")
-            line += len(pieces) - 1
-            length = lengths[-1]
+            if block.endswith(b"\r"):
+                block += handle.read(1)  # a CRLF split between two blocks stays one line break
+            # Every CR and LF ends a line here (CRLF makes an extra empty one, which is never the longest);
+            # numpy finds them without a Python object per line.
+            codes = np.frombuffer(block, dtype=np.uint8)
+            has_cr = b"\r" in block  # most exports end lines in LF alone: one comparison then
+            breaks = np.flatnonzero((codes == _LF) | (codes == _CR) if has_cr else codes == _LF)
+            if breaks.size == 0:
+                length += len(block)
+                if length > max_line_bytes:
+                    raise too_long(line)
+                continue
+            starts = np.concatenate(([0], breaks[:-1] + 1))
+            lengths = breaks - starts
+            lengths[0] += length
+            if int(lengths.max()) > max_line_bytes:
+                index = int(np.argmax(lengths > max_line_bytes))
+                raise too_long(line + _line_breaks(block[:int(starts[index])]))
+            line += _line_breaks(block) if has_cr else int(breaks.size)
+            length = len(block) - int(breaks[-1]) - 1
+            if length > max_line_bytes:
+                raise too_long(line)
+
+
+def _line_breaks(data: bytes) -> int:
+    """Lines ended in `data`: LF, CRLF and a lone CR each end one."""
+    return data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n")
 
 
 def _check_header_width(handle: io.BufferedReader, max_line_bytes: int, max_columns: int) -> None:

@@ -18,7 +18,9 @@ from pathlib import PurePosixPath
 _BLOCK_BYTES = 16 * 1024 * 1024
 # Cells, rows and their parts, with or without a namespace prefix (`<c>` or `<x:c>`).
 _CELL = re.compile(rb"<(?:[\w.-]+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:[\w.-]+:)?c>)", re.S)
-_MARKER = re.compile(rb"""\bt\s*=\s*["']e["']|<(?:[\w.-]+:)?f[\s>/]""")
+# What an error cell (t="e") or a formula (<f>) looks like, as plain bytes: searching for these is
+# ten times faster than a regular expression, and a false hit only costs the parse of those rows.
+_MARKERS = (b't="e"', b"t='e'", b"<f", b":f")
 _ROW_END = re.compile(rb"</(?:[\w.-]+:)?row>")
 _FORMULA = re.compile(rb"<(?:[\w.-]+:)?f\b[^>]*?(?:/>|>(.*?)</(?:[\w.-]+:)?f>)", re.S)
 _VALUE = re.compile(rb"<(?:[\w.-]+:)?v\b[^>]*?(?:/>|>(.*?)</(?:[\w.-]+:)?v>)", re.S)
@@ -97,7 +99,7 @@ def _scan(handle) -> tuple[tuple[int, int], list[BadCell]]:
             whole, pending = text[:ends[-1]], text[ends[-1]:]
         else:
             whole, pending = text, b""
-        if _MARKER.search(whole):
+        if any(marker in whole for marker in _MARKERS):
             found.extend(_bad_cells_in(whole, origin[1]))
         if not block:
             return origin, found
