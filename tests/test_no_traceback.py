@@ -34,6 +34,12 @@ def place(tmp_path_factory) -> Path:
     (root / "bad.toml").write_text('[columns]\n"Case No" = "complaint_idd"\n')
     (root / "list.toml").write_text('[platforms]\nshopee = "shopee.com"\n')
     (root / "tz.toml").write_text("timezone = 8\n")
+    # Files that are not files, and files that never end a line (issue 15).
+    os.mkfifo(root / "pipe.csv")
+    (root / "null.csv").symlink_to("/dev/null")
+    (root / "dangling.csv").symlink_to(root / "gone.csv")
+    (root / "array.json").write_text('[\n{"listing_id": "L1"},\n{"listing_id": "L2"}\n]\n')
+    (root / "wide.csv").write_text(",".join(f"n{i}" for i in range(20_000)) + "\nx\n")
     ingest_files([root / "listings.csv"], root / "store.duckdb")
     return root
 
@@ -43,6 +49,11 @@ CASES = [
     # --- ingest
     ("ingest {root}/missing.csv --db {root}/s1.duckdb", 1, "cannot open the file"),
     ("ingest {root}/folder --db {root}/s1.duckdb", 1, "refused, nothing loaded"),
+    ("ingest {root}/pipe.csv --db {root}/s1.duckdb", 1, "not an export file: it is a named pipe (FIFO)"),
+    ("ingest {root}/null.csv --db {root}/s1.duckdb", 1, "it is a character device (the link leads to /dev/null)"),
+    ("ingest {root}/dangling.csv --db {root}/s1.duckdb", 1, "gone.csv, which does not exist"),
+    ("ingest {root}/array.json --db {root}/s1.duckdb", 1, "a JSON array, not JSON Lines"),
+    ("ingest {root}/wide.csv --db {root}/s1.duckdb", 1, "the header has 20,000 columns, more than the 16,384"),
     ("ingest {root}/listings.csv --tz Mars/Olympus --db {root}/s1.duckdb", 2, "unknown time zone 'Mars/Olympus'"),
     ("ingest {root}/listings.csv --kind sellers --db {root}/s1.duckdb", 2, "invalid choice: 'sellers'"),
     ("ingest --db {root}/s1.duckdb", 2, "the following arguments are required: FILE"),

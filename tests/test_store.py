@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -15,8 +16,11 @@ import polars as pl
 import pytest
 
 from takedown.cli import main
+from takedown.inbox import FAILED, handle_batch
 from takedown.store import (
+    Reader,
     StoreError,
+    StoreFullError,
     connect_reader,
     open_writer,
     publish,
@@ -238,3 +242,84 @@ def test_a_new_copy_changes_the_version(tmp_path):
 def test_no_store_has_no_version(tmp_path):
     with pytest.raises(FileNotFoundError):
         store_version(tmp_path / "none.duckdb")
+
+
+def test_a_file_changed_in_place_changes_the_version_even_with_its_inode_size_and_time(tmp_path):
+    store = tmp_path / "takedown.duckdb"
+    store.write_bytes(b"A" * 20000)
+    before, status = store_version(store), store.stat()
+    with store.open("r+b") as handle:  # what `cp older.duckdb takedown.duckdb` does: same inode
+        handle.write(b"B" * 20000)
+    os.utime(store, ns=(status.st_atime_ns, status.st_mtime_ns))  # `cp -p` keeps the time too
+    after = store.stat()
+    assert (after.st_ino, after.st_size, after.st_mtime_ns) == (status.st_ino, status.st_size, status.st_mtime_ns)
+    assert store_version(store) != before  # the content stamp tells them apart
+
+
+def test_a_reader_sees_a_backup_restored_in_place(write_file, ingest, db_path, tmp_path):
+    ingest(write_file("first.csv", listings("L1")))
+    backup = tmp_path / "backup.duckdb"
+    shutil.copyfile(db_path, backup)
+    ingest(write_file("second.csv", listings("L2")))
+    reader = Reader(db_path)
+    try:
+        assert sorted(r[0] for r in reader.cursor().sql("select listing_id from listings").fetchall()) == ["L1", "L2"]
+        inode, version = db_path.stat().st_ino, store_version(db_path)
+        shutil.copyfile(backup, db_path)  # restored in place: the same inode, the older figures
+        assert db_path.stat().st_ino == inode
+        assert store_version(db_path) != version  # what the dashboard's caches key on
+        assert [r[0] for r in reader.cursor().sql("select listing_id from listings").fetchall()] == ["L1"]
+    finally:
+        reader.close()
+
+
+# --- a full disk: the cause named in one line, the store as it was --------------------------------
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 3 MB file system (tmpfs), unmounted afterwards; skipped where mounting is not allowed."""
+    folder = tmp_path / "small_disk"
+    folder.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(folder)], capture_output=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a small file system here: {mounted.stderr.decode().strip()}")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", "-l", str(folder)], check=True)
+
+
+def many_listings(count: int) -> str:
+    return HEADER + "".join(f"alibaba,F{i},https://a/{i}/{'x' * 60},S{i % 97},Acme,counterfeit,2026-03-01\n"
+                            for i in range(count))
+
+
+@pytest.mark.parametrize("rows", [9000, 30000])  # the write that fails: the commit's log, or the checkpoint
+def test_a_disk_that_fills_during_ingest_is_named_and_the_store_is_as_it_was(small_disk, write_file, capsys, rows):
+    store = small_disk / "takedown.duckdb"
+    assert main(["ingest", str(write_file("first.csv", listings("L1"))), "--db", str(store), "--json"]) == 0
+    too_big = write_file("big.csv", many_listings(rows))
+    capsys.readouterr()
+    assert main(["ingest", str(too_big), "--db", str(store), "--json"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1, err
+    assert err.startswith(f"takedown ingest: no space left on the device holding {small_disk}"), err
+    assert f"nothing of {too_big} was loaded" in err
+    assert "internal error" not in err and "Exception" not in err
+    assert stored_ids(store) == ["L1"]
+
+
+def test_watch_leaves_a_file_that_does_not_fit_in_the_inbox_and_says_why(small_disk, tmp_path):
+    store = small_disk / "takedown.duckdb"
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    small = inbox / "small.csv"
+    small.write_text(listings("L1"))
+    handle_batch([small], store)
+    big = inbox / "big.csv"
+    big.write_text(many_listings(30000))
+    with pytest.raises(StoreFullError, match=f"no space left on the device holding {small_disk}"):
+        handle_batch([big], store)
+    assert big.exists() and not (inbox / FAILED / "big.csv").exists()  # not the file's fault: it waits
+    assert stored_ids(store) == ["L1"]

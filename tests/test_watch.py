@@ -304,3 +304,29 @@ def test_a_store_that_cannot_be_published_leaves_the_whole_batch_in_the_inbox(tm
     with pytest.raises(StoreError):
         inbox_module.handle_batch(sorted(inbox.glob("*.csv")), db)
     assert sorted(p.name for p in inbox.iterdir() if p.is_file()) == ["a.csv", "b.csv"]
+
+
+def test_links_are_loaded_and_entries_that_are_not_files_are_failed_with_their_reason(tmp_path: Path):
+    """A link to a real export is loaded (never skipped without a word); a FIFO, a device and a link to
+    nothing are never opened (a FIFO would block the watcher for ever) and land in failed/ with why."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    target = tmp_path / "elsewhere" / "listings.csv"
+    target.parent.mkdir()
+    target.write_bytes(listings_csv("LINK-1", "LINK-2"))
+    (inbox / "linked.csv").symlink_to(target)
+    os.mkfifo(inbox / "pipe.csv")
+    (inbox / "device.csv").symlink_to("/dev/null")
+    (inbox / "dangling.csv").symlink_to(tmp_path / "gone.csv")
+    db = tmp_path / "store.duckdb"
+    handled = inbox_module.watch_folder(inbox, db, interval=0.05, max_files=4, timeout=120, settle_seconds=0)
+    outcomes = {h.name: h.outcome for h in handled}
+    assert outcomes == {"linked.csv": "processed", "pipe.csv": "failed", "device.csv": "failed",
+                        "dangling.csv": "failed"}
+    assert store_rows(db, "select listing_id from listings order by 1") == [("LINK-1",), ("LINK-2",)]
+    assert (inbox / PROCESSED / "linked.csv").is_symlink() and target.exists()  # the link moved, not its file
+    reasons = {name: (inbox / FAILED / f"{name}.reason.txt").read_text(encoding="utf-8")
+               for name in ("pipe.csv", "device.csv", "dangling.csv")}
+    assert "named pipe (FIFO)" in reasons["pipe.csv"]
+    assert "character device" in reasons["device.csv"]
+    assert "which does not exist" in reasons["dangling.csv"]

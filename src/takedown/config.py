@@ -85,6 +85,13 @@ DEFAULT_SETTINGS = Settings()
 
 # Ingest: a timestamp more than this far after the moment of ingest is rejected (SPEC 1).
 FUTURE_TOLERANCE_HOURS = 24
+# Ingest: the longest line a text export (CSV, JSON Lines) may have. A real row is a few KB (a
+# 40,000-character title in Chinese is 120 KB); 8 MB is generous, and refusing past it keeps one line
+# from taking gigabytes in the readers.
+MAX_LINE_BYTES = 8 * 1024 * 1024
+# Ingest: the most columns a file may have (Excel's own limit, 16,384): a header of millions of
+# names is refused before any reader builds a column for each.
+MAX_COLUMNS = 16_384
 # Show a progress bar on a terminal for files with at least this many rows.
 PROGRESS_MIN_ROWS = 100_000
 # DuckDB's memory cap for the writer: beyond it, it evicts cached pages of the store (and spills

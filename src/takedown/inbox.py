@@ -23,6 +23,10 @@ already loaded from the same path (the watcher stopped between loading and movin
 `processed/` without loading it again. If the store itself cannot be opened the file stays in the
 inbox and is tried again on the next poll. A file that vanishes, or may not be read or moved, is
 reported and left alone until it changes; the watcher goes on with the others.
+
+Links and other entries: a symbolic link is loaded like the file it leads to, and the link itself is
+moved to `processed/` (its target stays where it is). An entry that is not a regular file (a FIFO, a
+device, a link to nothing or to a folder) is never opened: it is filed in `failed/` with the reason.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import stat
 import threading
 import time
 import traceback
@@ -40,7 +45,15 @@ from pathlib import Path
 from takedown.ingest import FileResult
 from takedown.ingest.pipeline import ingest_file
 from takedown.ingest.validation import warm_up
-from takedown.store import StoreError, connect_reader, mark_changing, open_writer, publish_and_close, refill
+from takedown.store import (
+    StoreError,
+    connect_reader,
+    is_out_of_space,
+    mark_changing,
+    open_writer,
+    publish_and_close,
+    refill,
+)
 
 PROCESSED = "processed"
 FAILED = "failed"
@@ -75,6 +88,9 @@ def ready_files(folder: Path, seen: dict[Path, Signature], settle_seconds: float
                 now: float | None = None) -> list[Path]:
     """Complete files waiting in the folder, oldest first (temporary names and subfolders skipped).
 
+    A link is taken like the file it leads to (a link to a missing file, a FIFO or a device is taken
+    too, and filed in failed/ with the reason ingest refuses it), so nothing in the inbox waits unsaid.
+
     A file is complete once its size and modification time are the same as at the previous poll
     (`seen`, updated in place to what this poll saw) and it has not changed for `settle_seconds`:
     a producer that writes under the final name is still caught while it keeps writing.
@@ -84,16 +100,21 @@ def ready_files(folder: Path, seen: dict[Path, Signature], settle_seconds: float
     waiting = []
     for entry in os.scandir(folder):
         path = Path(entry.path)
-        if not entry.is_file(follow_symlinks=False) or is_temporary(path):
-            continue
+        if entry.is_dir(follow_symlinks=False) or is_temporary(path):
+            continue  # processed/, failed/ and other folders are not files to load
         try:
-            stat = entry.stat()
-        except FileNotFoundError:
-            continue  # taken away since the listing
-        signature = (stat.st_size, stat.st_mtime_ns)
+            status = entry.stat()  # a link is judged by what it leads to
+        except OSError:
+            if not entry.is_symlink():
+                continue  # taken away since the listing
+            try:
+                status = entry.stat(follow_symlinks=False)  # a link to nothing: ingest says so, in failed/
+            except FileNotFoundError:
+                continue
+        signature = (status.st_size, status.st_mtime_ns)
         current[path] = signature
-        if seen.get(path) == signature and moment - stat.st_mtime >= settle_seconds:
-            waiting.append((stat.st_mtime, path.name, path))
+        if seen.get(path) == signature and moment - status.st_mtime >= settle_seconds:
+            waiting.append((status.st_mtime, path.name, path))
     seen.clear()
     seen.update(current)
     return [path for _, _, path in sorted(waiting)]
@@ -116,6 +137,14 @@ def _digest(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             sha.update(block)
     return sha.hexdigest()
+
+
+def _is_regular_file(path: Path) -> bool:
+    """Whether the path leads (through any links) to a regular file; a FIFO would block a reader for ever."""
+    try:
+        return stat.S_ISREG(path.stat().st_mode)
+    except OSError:
+        return False
 
 
 def already_loaded(db_path: Path, path: Path, digest: str) -> str | None:
@@ -179,6 +208,9 @@ def handle_batch(paths: list[Path], db_path: Path, timezone: str | None = None, 
     troubles: list[tuple[Path, OSError]] = []
     to_load: list[Path] = []
     for path in paths:
+        if not _is_regular_file(path):
+            to_load.append(path)  # never opened: ingest refuses it by its type, and it is filed in failed/
+            continue
         try:
             digest = _digest(path)
             batch = already_loaded(db_path, path, digest)
@@ -204,6 +236,8 @@ def handle_batch(paths: list[Path], db_path: Path, timezone: str | None = None, 
             except StoreError:
                 raise
             except Exception as error:  # a crash on this file must not stop the watcher: file it with the reason
+                if is_out_of_space(error):
+                    raise  # not the file's fault: it stays in the inbox (open_writer names the cause)
                 loaded.append(_Loaded(path, crash=f"ingest crashed: {type(error).__name__}: {error}",
                                       detail=traceback.format_exc()))
                 break  # the session may be unusable after a crash: the others wait for the next poll
@@ -275,7 +309,7 @@ def watch_folder(folder: Path, db_path: Path, interval: float = POLL_SECONDS, ma
             if should_stop and should_stop():
                 return handled
             ready = [path for path in ready_files(folder, seen, settle_seconds)
-                     if path.exists() and troubled.get(path) != seen.get(path)]
+                     if os.path.lexists(path) and troubled.get(path) != seen.get(path)]
             if max_files is not None:
                 ready = ready[:max_files - len(handled)]
             if ready:

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import errno
 import fcntl
+import hashlib
 import json
 import os
 import shutil
@@ -43,11 +44,9 @@ from pathlib import Path
 import duckdb
 
 from takedown.config import WRITER_LOCK_TIMEOUT_SECONDS, WRITER_MEMORY_LIMIT
+from takedown.file_types import DESCRIPTIONS, read_head, sniff_format
 from takedown.sql import list_queries, load_query
 
-# Every DuckDB database file carries this magic at byte 8 (after an 8-byte checksum).
-DUCKDB_MAGIC = b"DUCK"
-DUCKDB_MAGIC_OFFSET = 8
 # The table every takedown store has: its presence tells a store from another DuckDB database.
 STORE_MARKER_TABLE = "ingest_batches"
 # Suffixes of the files kept beside a store: never a store themselves.
@@ -56,6 +55,39 @@ SIDE_FILE_SUFFIXES = (".work", ".lock", ".published", ".wal", ".tmp")
 
 class StoreError(RuntimeError):
     """The store cannot be opened (missing, locked, unwritable, or not a takedown store)."""
+
+
+class StoreFullError(StoreError):
+    """The device holding the store ran out of space; the published store is as it was."""
+
+
+# The errors of a full device (or a full quota), as OSError numbers and as DuckDB words them.
+_NO_SPACE_ERRNOS = (errno.ENOSPC, errno.EDQUOT)
+_NO_SPACE_WORDS = tuple(os.strerror(number) for number in _NO_SPACE_ERRNOS)
+
+
+def is_out_of_space(error: BaseException | None) -> bool:
+    """Whether an error (or any error it was raised from) is a full device or quota.
+
+    DuckDB reports a failed write inside its own exception types (a failed commit, a failed
+    checkpoint), with the system's words for the cause: those words are what is looked for.
+    """
+    seen = set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        if isinstance(error, OSError) and error.errno in _NO_SPACE_ERRNOS:
+            return True
+        if isinstance(error, duckdb.Error) and any(words in str(error) for words in _NO_SPACE_WORDS):
+            return True
+        error = error.__cause__ or error.__context__
+    return False
+
+
+def out_of_space(db_path: Path) -> StoreFullError:
+    """The one-line error for a full device under the store."""
+    folder = db_path.parent.resolve()
+    return StoreFullError(f"no space left on the device holding {folder}: the store {db_path} is as it was "
+                          "before the file being loaded; free some space there and run the command again")
 
 
 def working_path(db_path: Path) -> Path:
@@ -73,19 +105,6 @@ def published_record_path(db_path: Path) -> Path:
     return db_path.with_name(f"{working_path(db_path).name}.published")
 
 
-def _describe(head: bytes) -> str:
-    """What a file that is not a DuckDB database looks like, from its first bytes."""
-    if head.startswith(b"PAR1"):
-        return "a Parquet file"
-    if head.startswith(b"PK\x03\x04"):
-        return "a ZIP file or workbook"
-    if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith((b"{", b"[")):
-        return "a JSON file"
-    if head and b"\x00" not in head:
-        return "a text file"
-    return "not a DuckDB database"
-
-
 def check_store_path(db_path: Path) -> None:
     """Refuse a store path that names a folder, a side file, or an existing file that is not DuckDB.
 
@@ -99,15 +118,14 @@ def check_store_path(db_path: Path) -> None:
             raise StoreError(f"{db_path} is a folder, not a store; give a file path such as {db_path / 'takedown.duckdb'}")
         if not db_path.exists():
             return
-        with db_path.open("rb") as handle:
-            head = handle.read(64)
+        head = read_head(db_path)
     except OSError as error:
         raise StoreError(f"cannot read the store {db_path}: {error.strerror or error}") from error
     if len(head) == 0:
         raise StoreError(f"{db_path} is an empty file, not a takedown store; delete it or give another path")
-    magic = head[DUCKDB_MAGIC_OFFSET:DUCKDB_MAGIC_OFFSET + len(DUCKDB_MAGIC)]
-    if magic != DUCKDB_MAGIC:
-        raise StoreError(f"{db_path} is {_describe(head)}, not a takedown store; "
+    file_type = sniff_format(head)
+    if file_type != "duckdb":
+        raise StoreError(f"{db_path} is {DESCRIPTIONS[file_type]}, not a takedown store; "
                          f"give --db the path of a store, or a new path to create one")
 
 
@@ -256,25 +274,36 @@ def open_writer(db_path: Path, timeout: float = WRITER_LOCK_TIMEOUT_SECONDS) -> 
     _make_folder(db_path.parent)
     with _writer_lock(db_path, timeout):
         try:
-            bring_in_step(db_path)
-        except OSError as error:
-            raise StoreError(f"cannot prepare the working copy of {db_path}: {error.strerror or error}") from error
-        con = _connect_writer(working_path(db_path))
-        try:
-            _check_is_store(con, db_path, empty_is_fine=True)
-            _configure(con)
-            # Loads never rely on the physical order of rows (every query orders by line), and
-            # DuckDB needs much less memory to insert when it may reorder.
-            con.execute("set preserve_insertion_order = false")
-            # The store's pages are on disk: DuckDB need not keep a growing store cached, and ingest's
-            # own frames need the memory more (see WRITER_MEMORY_LIMIT).
-            con.execute(f"set memory_limit = '{WRITER_MEMORY_LIMIT}'")
-            if not _schema_is_current(con):
-                mark_changing(db_path)
-                create_schema(con)
-            yield con
-        finally:
-            con.close()
+            yield from _writer_session(db_path)
+        except (duckdb.Error, OSError, StoreError) as error:
+            # A full disk fails the write DuckDB (or a copy) is doing: a commit, a checkpoint, a publish.
+            # The published store is untouched; the cause is named instead of DuckDB's symptom.
+            if is_out_of_space(error) and not isinstance(error, StoreFullError):
+                raise out_of_space(db_path) from error
+            raise
+
+
+def _writer_session(db_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    try:
+        bring_in_step(db_path)
+    except OSError as error:
+        raise StoreError(f"cannot prepare the working copy of {db_path}: {error.strerror or error}") from error
+    con = _connect_writer(working_path(db_path))
+    try:
+        _check_is_store(con, db_path, empty_is_fine=True)
+        _configure(con)
+        # Loads never rely on the physical order of rows (every query orders by line), and
+        # DuckDB needs much less memory to insert when it may reorder.
+        con.execute("set preserve_insertion_order = false")
+        # The store's pages are on disk: DuckDB need not keep a growing store cached, and ingest's
+        # own frames need the memory more (see WRITER_MEMORY_LIMIT).
+        con.execute(f"set memory_limit = '{WRITER_MEMORY_LIMIT}'")
+        if not _schema_is_current(con):
+            mark_changing(db_path)
+            create_schema(con)
+        yield con
+    finally:
+        con.close()
 
 
 def _catalog(con: duckdb.DuckDBPyConnection) -> set[tuple[str, str]]:
@@ -356,7 +385,10 @@ def refill_soon(db_path: Path) -> None:
     except FileNotFoundError:
         return
     if size < REFILL_IN_BACKGROUND_BYTES:
-        refill(db_path, flush=False)  # the command waits for this copy: the kernel writes it out later
+        try:
+            refill(db_path, flush=False)  # the command waits for this copy: the kernel writes it out later
+        except (StoreError, OSError):
+            pass  # the store is published already; the next writer makes the copy itself (as after a kill)
         return
     # A new session: the copy survives the command's exit and a Ctrl-C in its terminal. A kill of
     # it is harmless (the next writer copies the store itself).
@@ -401,21 +433,37 @@ def connect_reader(db_path: Path) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def store_version(db_path: str | os.PathLike[str]) -> str:
-    """A key that changes whenever a new copy of the store is published (`<inode>-<mtime_ns>-<size>`).
+# A DuckDB file opens with its main header and two database headers of 4 KB each; a checkpoint (every
+# publish makes one) writes the next iteration number, block count and meta block into one of them.
+CONTENT_STAMP_BYTES = 3 * 4096
 
-    Publishing replaces the store file atomically, so its inode, modification time and size change
-    together. Streamlit caches key on this and on a rounded as-of (metrics.snapshot.round_as_of), so
-    a page recomputes only when there is news. FileNotFoundError when there is no store.
+
+def _content_stamp(path: Path) -> str:
+    """A hash of the file's headers: differs between two checkpoints of a store, whatever the inode or times."""
+    with path.open("rb") as handle:
+        return hashlib.blake2b(handle.read(CONTENT_STAMP_BYTES), digest_size=8).hexdigest()
+
+
+def store_version(db_path: str | os.PathLike[str]) -> str:
+    """A key that changes whenever the store file changes (`<inode>-<mtime_ns>-<size>-<content stamp>`).
+
+    Publishing replaces the store file atomically (a new inode). A store restored in place (`cp
+    older.duckdb takedown.duckdb` keeps the inode, `cp -p` even the modification time, and stores of
+    the same block count have the same size) still changes its headers' content stamp. Streamlit
+    caches key on this and on a rounded as-of (metrics.snapshot.round_as_of), and the Reader
+    reconnects on it, so a page recomputes only when there is news. FileNotFoundError when there is
+    no store.
     """
-    identity = _file_identity(Path(db_path))
+    path = Path(db_path)
+    identity = _file_identity(path)
     if identity is None:
         raise FileNotFoundError(f"no store at {db_path}")
-    return f"{identity['inode']}-{identity['mtime_ns']}-{identity['size']}"
+    return f"{identity['inode']}-{identity['mtime_ns']}-{identity['size']}-{_content_stamp(path)}"
 
 
 class Reader:
-    """A read-only view of the published store that reconnects when a new copy is published.
+    """A read-only view of the published store that reconnects when the store file changes: a new
+    copy published, or a backup copied over it in place (see `store_version`).
 
     Give each thread its own cursor: `reader.cursor()`.
     """
@@ -423,20 +471,20 @@ class Reader:
     def __init__(self, db_path: Path) -> None:
         self.db_path = Path(db_path)
         self._con: duckdb.DuckDBPyConnection | None = None
-        self._inode: int | None = None
+        self._version: str | None = None
 
     def connection(self) -> duckdb.DuckDBPyConnection:
-        """The current connection, reopened if the published file was replaced."""
+        """The current connection, reopened if the store file changed since it was opened."""
         try:
-            inode = self.db_path.stat().st_ino
-        except FileNotFoundError:
-            inode = None
-        if self._con is None or inode != self._inode:
+            version = store_version(self.db_path)
+        except OSError:
+            version = None  # no store (connect_reader says so), or unreadable (it says why)
+        if self._con is None or version != self._version:
             if self._con is not None:
                 self._con.close()
                 self._con = None
             self._con = connect_reader(self.db_path)
-            self._inode = inode
+            self._version = version
         return self._con
 
     def cursor(self) -> duckdb.DuckDBPyConnection:

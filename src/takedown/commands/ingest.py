@@ -37,7 +37,7 @@ class FileTracker:
         self.paths = paths
         self.forward = forward
         self.finished = 0  # files loaded and published
-        self.committed = False  # the current file's rows are committed but not yet published
+        self.committed = False  # the current file's rows are committed to the working copy, not published
 
     def __call__(self, stage: str, rows: int) -> None:
         if stage == "done":
@@ -50,14 +50,18 @@ class FileTracker:
 
     def interrupted(self) -> str:
         """What Ctrl-C left behind, in one sentence."""
+        return f"interrupted: {self.left_behind()}"
+
+    def left_behind(self) -> str:
+        """What a stop part way (Ctrl-C, a full disk) left in the store."""
         if self.finished >= len(self.paths):
-            return "interrupted: every file was loaded"
+            return "every file was loaded"
         current = self.paths[self.finished]
         before = "files before it were" if self.finished else "no file before it"
         if self.committed:
-            return (f"interrupted: {current} was loaded but not yet published (the next ingest publishes it); "
-                    f"{before}")
-        return f"interrupted: nothing of {current} was loaded; {before}"
+            # Committed to the working copy only: the next writer starts again from the published store.
+            return f"nothing of {current} was published (load it again); {before}"
+        return f"nothing of {current} was loaded; {before}"
 
 
 def run(args: argparse.Namespace) -> int:
@@ -70,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
     # Setting up Great Expectations is the longest wait of a small ingest: start it before anything else.
     warm_up()
     from takedown.ingest import UsageError, ingest_files
-    from takedown.store import StoreError
+    from takedown.store import StoreError, StoreFullError
 
     reporter = None
     if not args.json:  # the terminal display (rich) is not needed for JSON: not imported for it
@@ -87,6 +91,8 @@ def run(args: argparse.Namespace) -> int:
         return fail("ingest", tracker.interrupted(), EXIT_INTERRUPTED)
     except UsageError as error:
         return fail("ingest", str(error), EXIT_USAGE)
+    except StoreFullError as error:
+        return fail("ingest", f"{error} ({tracker.left_behind()})", EXIT_FAILED)
     except StoreError as error:
         return fail("ingest", str(error), EXIT_FAILED)
     except OSError as error:

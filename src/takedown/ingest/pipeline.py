@@ -24,6 +24,7 @@ from takedown.contract import KIND_BY_NAME
 from takedown.ingest.load import insert_missing_events, kind_rows, upsert
 from takedown.ingest.mapping import Mapping, load_mapping
 from takedown.ingest.normalize import prepare, typed_rows
+from takedown.ingest.file_checks import check_regular_file
 from takedown.ingest.readers import LINE, RawTable, UnreadableFile, read_table
 from takedown.ingest.reasons import Reason
 from takedown.ingest.validation import validate, warm_up
@@ -143,6 +144,11 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, kind: str | None, ti
                 progress: ProgressCallback | None = None, now: dt.datetime | None = None) -> FileResult:
     """Ingest one file in one transaction; a file that cannot be read is recorded and nothing loads."""
     moment = now or dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    try:
+        # Before anything opens it: a FIFO would block the digest for ever, /dev/zero never end.
+        check_regular_file(path)
+    except UnreadableFile as error:
+        return _refuse(con, path, kind, timezone, mapping, dt.datetime.now(dt.UTC), "", error)
     with ThreadPoolExecutor(max_workers=1) as pool:
         # hashlib releases the GIL: the file's digest is computed while it is read and checked.
         digest_future = pool.submit(_file_digest, path)
@@ -158,11 +164,7 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, kind: str | None, t
             progress("read", raw.rows)
         prepared = prepare(raw, kind, timezone, mapping, moment)
     except UnreadableFile as error:
-        digest = digest_future.result()
-        batch_id = _batch_id(started, digest)
-        refused = FileResult(str(path), kind, 0, 0, 0, 0, 0, batch_id, str(error))
-        _record_batch(con, batch_id, path, digest, None, None, refused, timezone, mapping)
-        return refused
+        return _refuse(con, path, kind, timezone, mapping, started, digest_future.result(), error)
     valid, reasons = validate(prepared)
     if progress:
         progress("validate", raw.rows)
@@ -192,11 +194,23 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, kind: str | None, t
         _record_batch(con, batch_id, path, digest, file_kind.name, file_format, result, timezone, mapping)
         con.execute("commit")
     except BaseException:
-        con.execute("rollback")
+        try:
+            con.execute("rollback")
+        except duckdb.Error:
+            pass  # a commit that failed (a full disk) was rolled back by DuckDB itself: the first error counts
         raise
     if progress:
         progress("load", total_rows)
     return result
+
+
+def _refuse(con: duckdb.DuckDBPyConnection, path: Path, kind: str | None, timezone: str, mapping: Mapping,
+            started: dt.datetime, digest: str, error: UnreadableFile) -> FileResult:
+    """Record a file refused as a whole: nothing of it loads, the batch says why."""
+    batch_id = _batch_id(started, digest)
+    refused = FileResult(str(path), kind, 0, 0, 0, 0, 0, batch_id, str(error))
+    _record_batch(con, batch_id, path, digest, None, None, refused, timezone, mapping)
+    return refused
 
 
 def _record_batch(con: duckdb.DuckDBPyConnection, batch_id: str, path: Path, digest: str, kind: str | None,
@@ -230,7 +244,7 @@ def _quarantine_frame(raw: RawTable, valid: pl.Series, reasons: dict[int, list[R
     for reject in raw.rejects:
         lines.append(reject.line)
         raws.append(json.dumps(reject.raw, ensure_ascii=False))
-        reason_lists.append(json.dumps([reject.reason.as_dict()], ensure_ascii=False))
+        reason_lists.append(json.dumps([r.as_dict() for r in reject.reasons], ensure_ascii=False))
     count = len(lines)
     return pl.DataFrame({
         "batch_id": [batch_id] * count, "file": [str(path)] * count, "line": lines, "kind": [kind] * count,

@@ -15,13 +15,19 @@ import csv
 import io
 import json
 import re
+import zipfile
+import zlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
 import polars as pl
 
-from takedown.ingest.reasons import Reason
+from takedown import config
+from takedown.file_types import read_head, sniff_format
+from takedown.ingest.file_checks import SEPARATOR_HINT, check_regular_file, check_text_lines
+from takedown.ingest.reasons import Reason, UnreadableFile
+from takedown.ingest.xlsx_cells import BadCell, bad_cells
 
 # The row's line number. A header holding a NUL refuses the file (see _column_names), so no user
 # column can take this name: a user's own `_line` column is data like any other.
@@ -31,20 +37,17 @@ NUL = "\x00"
 _LINE_BREAK = re.compile(rb"\r\n|\r|\n")
 # A file of nothing but blanks (bytes.strip's set) is empty.
 _ONLY_BLANKS = re.compile(rb"[ \t\n\r\x0b\x0c]*")
-# Excel writes "sep=;" as the first line of a CSV to name its separator.
-_SEPARATOR_HINT = re.compile(r"sep=([,;\t|])", re.IGNORECASE)
 # A column with no header name is called column_<position>; dropped when it holds no value at all.
 BLANK_HEADER = "column_"
+# A value may hold as much as one line may, even a quoted one running over many lines (the csv
+# module's own default, 128 K characters, would refuse a long but real description).
+csv.field_size_limit(config.MAX_LINE_BYTES)
 SUFFIX_FORMATS = {
     ".csv": "csv", ".tsv": "csv", ".txt": "csv",
     ".xlsx": "xlsx", ".xlsm": "xlsx",
     ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl",
     ".parquet": "parquet", ".pq": "parquet",
 }
-
-
-class UnreadableFile(Exception):
-    """The file cannot be read as a table at all; the message says why."""
 
 
 @dataclass
@@ -54,6 +57,11 @@ class StructuralReject:
     line: int
     raw: dict[str, str | None]
     reason: Reason
+    also: tuple[Reason, ...] = ()  # the row's other broken rules, when it broke more than one
+
+    @property
+    def reasons(self) -> list[Reason]:
+        return [self.reason, *self.also]
 
 
 @dataclass
@@ -73,28 +81,25 @@ class RawTable:
         return self.frame.height + len(self.rejects)
 
 
+# A reader for each sniffed file type without a known suffix (takedown.file_types); the rest is read as CSV.
+SNIFFED_FORMATS = {"xlsx": "xlsx", "parquet": "parquet", "json": "jsonl"}
+
+
 def detect_format(path: Path, head: bytes) -> str:
     """The file format from the suffix, else from the first bytes."""
-    by_suffix = SUFFIX_FORMATS.get(path.suffix.lower())
-    if by_suffix:
-        return by_suffix
-    if head.startswith(b"PK\x03\x04"):
-        return "xlsx"
-    if head.startswith(b"PAR1"):
-        return "parquet"
-    if head.lstrip().startswith(b"{"):
-        return "jsonl"
-    return "csv"
+    return SUFFIX_FORMATS.get(path.suffix.lower()) or SNIFFED_FORMATS.get(sniff_format(head), "csv")
 
 
 def read_table(path: Path) -> RawTable:
     """Read any supported export file."""
+    check_regular_file(path)
     try:
-        with path.open("rb") as handle:
-            head = handle.read(8)
+        head = read_head(path)
     except OSError as error:
         raise UnreadableFile(f"cannot open the file: {error.strerror or error}") from error
     file_format = detect_format(path, head)
+    if file_format in ("csv", "jsonl"):
+        check_text_lines(path, header_width=file_format == "csv")
     reader = {"csv": read_csv, "xlsx": read_xlsx, "jsonl": read_jsonl, "parquet": read_parquet}[file_format]
     table = reader(path)
     if not table.frame.columns or table.frame.columns == [LINE]:
@@ -186,7 +191,7 @@ def read_csv(path: Path) -> RawTable:
         utf8 = text.encode("utf-8")
     first_break = _LINE_BREAK.search(utf8)
     first_line = (utf8[:first_break.start()] if first_break else utf8).decode("utf-8").strip()
-    hint = _SEPARATOR_HINT.fullmatch(first_line)
+    hint = SEPARATOR_HINT.fullmatch(first_line)
     skipped = 0
     if hint:
         # Excel's "sep=;" line names the separator; the header is the next line.
@@ -303,6 +308,10 @@ def _read_csv_exact(text: str, separator: str) -> RawTable:
                 columns[i].append(value)
             lines.append(start)
     except csv.Error as error:
+        if "field larger than field limit" in str(error):
+            raise UnreadableFile(f"a value that starts by line {previous_end + 1:,} runs past "
+                                 f"{config.MAX_LINE_BYTES:,} characters (the most one value may hold): "
+                                 "is a quote left open?") from error
         raise UnreadableFile(f"not a CSV table at line {reader.line_num}: {error}") from error
     frame = _frame_from_columns(header, columns, lines)
     return RawTable(frame=frame, file_format="csv", rejects=rejects)
@@ -351,14 +360,51 @@ def read_xlsx(path: Path) -> RawTable:
         raise UnreadableFile(f"not a readable XLSX workbook: {error}") from error
     if frame.height == 0:
         raise UnreadableFile("the file has no header row")
+    try:
+        (first_row, _), cells = bad_cells(str(path))
+    except (OSError, zipfile.BadZipFile, zlib.error) as error:
+        raise UnreadableFile(f"not a readable XLSX workbook: {error}") from error
     header = ["" if value is None else str(value) for value in frame.row(0)]
     frame = frame.slice(1)
     frame.columns = _column_names(header)
-    frame = frame.with_row_index(LINE, offset=2).with_columns(pl.col(LINE).cast(pl.Int64))
-    values = [c for c in frame.columns if c != LINE]
+    # The reader starts at the sheet's first used cell: the header's Excel row is that cell's row.
+    frame = frame.with_row_index(LINE, offset=first_row + 1).with_columns(pl.col(LINE).cast(pl.Int64))
+    table = RawTable(frame=frame, file_format="xlsx")
+    _reject_bad_cells(table, cells)
+    values = [c for c in table.frame.columns if c != LINE]
     if values:
-        frame = frame.filter(~pl.all_horizontal(pl.col(values).is_null()))  # blank rows are not rows
-    return RawTable(frame=frame, file_format="xlsx")
+        table.frame = table.frame.filter(~pl.all_horizontal(pl.col(values).is_null()))  # blank rows are not rows
+    return table
+
+
+_BAD_CELL_MESSAGES = {
+    "spreadsheet_error": "the cell holds the spreadsheet error {shown}, not a value",
+    "formula_without_value": "the cell holds the formula {shown} without a calculated value (open the workbook "
+                             "in Excel or LibreOffice and save it, so every formula has its result)",
+}
+
+
+def _reject_bad_cells(table: RawTable, cells: list[BadCell]) -> None:
+    """Quarantine each row holding an Excel error or an uncalculated formula (the reader shows them as
+    empty cells), with the cell's content in its raw values and one reason per such cell."""
+    names = [c for c in table.frame.columns if c != LINE]
+    by_line: dict[int, list[BadCell]] = {}
+    for cell in cells:
+        if 0 <= cell.column < len(names):
+            by_line.setdefault(cell.row, []).append(cell)
+    if not by_line:
+        return
+    hit = pl.col(LINE).is_in(list(by_line))
+    for row in table.frame.filter(hit).iter_rows(named=True):
+        line = row.pop(LINE)
+        reasons = []
+        for cell in by_line[line]:
+            column = names[cell.column]
+            row[column] = cell.shown
+            reasons.append(Reason(column, cell.rule, "xlsx_cells",
+                                  f"{column}: " + _BAD_CELL_MESSAGES[cell.rule].format(shown=cell.shown)))
+        table.rejects.append(StructuralReject(line, row, reasons[0], tuple(reasons[1:])))
+    table.frame = table.frame.filter(~hit)
 
 
 # -------------------------------------------------------------------------------- JSON Lines
@@ -401,6 +447,11 @@ def _as_text(value: object) -> str | None:
 def read_jsonl(path: Path) -> RawTable:
     """One JSON object per line; a line that is not one is a structural reject."""
     text, encoding = decode_text(path.read_bytes())
+    if text.lstrip(" \t\r\n").startswith("["):
+        # Read line by line, an array's lines are `[`, `]` and objects followed by commas: half of it
+        # would load. Read whole, it would be one value of unbounded size. Either way, not this format.
+        raise UnreadableFile("a JSON array, not JSON Lines (one object per line): convert it first, "
+                             "e.g. `jq -c '.[]' FILE.json > FILE.jsonl`")
     records: list[dict[str, str | None]] = []
     lines: list[int] = []
     rejects: list[StructuralReject] = []
@@ -414,6 +465,10 @@ def read_jsonl(path: Path) -> RawTable:
         except json.JSONDecodeError as error:
             rejects.append(StructuralReject(number, {"_line_text": line}, Reason(
                 "*", "json_syntax", "jsonl_structure", f"not valid JSON: {error.msg} at column {error.colno}")))
+            continue
+        except RecursionError:
+            rejects.append(StructuralReject(number, {"_line_text": line}, Reason(
+                "*", "json_syntax", "jsonl_structure", "the JSON value is nested too deeply to read")))
             continue
         except _DuplicateKey as duplicate:
             rejects.append(StructuralReject(number, {"_line_text": line}, Reason(
@@ -431,6 +486,9 @@ def read_jsonl(path: Path) -> RawTable:
             continue
         record = {str(key): _as_text(item) for key, item in value.items()}
         header.update(dict.fromkeys(record))
+        if len(header) > config.MAX_COLUMNS:
+            raise UnreadableFile(f"the objects up to line {number:,} name more than {config.MAX_COLUMNS:,} "
+                                 "different keys, more columns than a file may have")
         records.append(record)
         lines.append(number)
     if not records and rejects:
@@ -446,6 +504,12 @@ def read_jsonl(path: Path) -> RawTable:
 
 def read_parquet(path: Path) -> RawTable:
     """A Parquet file; typed columns are turned into text the normaliser parses like any other."""
+    try:
+        width = len(pl.read_parquet_schema(path))
+    except Exception as error:
+        raise UnreadableFile(f"not a readable Parquet file: {error}") from error
+    if width > config.MAX_COLUMNS:
+        raise UnreadableFile(f"the file has {width:,} columns, more than the {config.MAX_COLUMNS:,} a file may have")
     try:
         frame = pl.read_parquet(path)
     except pl.exceptions.DuplicateError as error:

@@ -1,4 +1,4 @@
-"""Why a row was quarantined."""
+"""Why a row was quarantined, or a whole file refused."""
 
 from __future__ import annotations
 
@@ -16,3 +16,7 @@ class Reason:
 
     def as_dict(self) -> dict[str, str]:
         return asdict(self)
+
+
+class UnreadableFile(Exception):
+    """The file cannot be read as a table at all; the message says why."""
