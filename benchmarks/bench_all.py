@@ -12,7 +12,7 @@ generated once with DuckDB SQL and cached under benchmarks/out/):
   metrics    - a month's totals and by-platform figures from hand-written DuckDB SQL (the floor), from
                takedown.metrics and from plain pandas (their figures must agree), in-process and end
                to end, plus the whole `takedown metrics --month --json`
-  dashboard  - each page's data (the takedown.dashboard_data calls it makes): cold, in a fresh process
+  dashboard  - each page's data (the takedown.dashboard_lib.data calls it makes): cold, in a fresh process
                with the snapshot load, and warm, the page again on the loaded snapshot
   report     - `takedown report --month --out DIR`, HTML, workbook and PDF (Chromium)
   live       - a 1,000-row complaints file on a copy of the store: `takedown ingest FILE` start to

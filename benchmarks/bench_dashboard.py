@@ -1,6 +1,6 @@
 """Benchmark: each dashboard page's data at 1M and 10M complaint items, cold and warm.
 
-The pages only lay out what `takedown.dashboard_data` computes from a Snapshot; this times exactly
+The pages only lay out what `takedown.dashboard_lib.data` computes from a Snapshot; this times exactly
 those calls, without Streamlit:
 - cold: the page opened on a store nobody has opened yet: the snapshot loaded, then the page's widgets;
 - warm: the snapshot already loaded (Streamlit's cache_resource), the page's widgets computed again
@@ -27,7 +27,7 @@ PAGES = ("overview", "good_faith", "action_queue", "breakdowns", "repeat_offende
 
 def page_widgets(page: str, snapshot, month: str, con):
     """The dashboard_data calls a page makes on first render (the same as dashboard/app_pages/<page>.py)."""
-    from takedown import dashboard_data as data
+    from takedown.dashboard_lib import data
     from takedown.metrics.periods import month_period
 
     period = month_period(month, snapshot.timezone)
@@ -66,7 +66,7 @@ def measure(store: str, as_of_text: str | None = None, month: str | None = None)
     Without `as_of_text` the pages see the store as of now, and without `month` the month a page
     shows by default; the benchmark driver fixes both so that runs on other days compare."""
     from takedown import quality
-    from takedown.dashboard_data import default_month, filter_choices
+    from takedown.dashboard_lib.data import default_month, filter_choices
     from takedown.metrics.periods import parse_instant, utc_now
     from takedown.metrics.snapshot import load_snapshot, round_as_of
     from takedown.store import Reader

@@ -12,7 +12,7 @@ st.set_page_config(page_title="Takedown dashboard", page_icon=":material/shield:
 # A server's first run imports the library and opens the store (seconds at 1M items): a line at once
 # says so, instead of a blank page. It holds no figure, so it may show before sign-in.
 with st.spinner("Loading the dashboard ..."):
-    from takedown import dashboard_state as state
+    from takedown.dashboard_lib import state
 
 state.require_sign_in()
 with st.spinner("Opening the store ..."):

@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 import polars as pl
 import pytest
 
-from takedown import charts
+from takedown.dashboard_lib import charts
 from takedown.config import DEFAULT_SETTINGS
 from takedown.escape import chart_text
 from takedown.report import charts as report_charts

@@ -176,7 +176,7 @@ def test_a_download_longer_than_a_sheet_continues_on_the_next_sheets(monkeypatch
 
 def test_a_dashboard_download_named_after_a_seller_id_with_a_slash_is_built():
     # The Repeat offenders page names a seller's downloads after its id: `seller-shop/42-listings` crashed it.
-    from takedown.dashboard_state import download_files
+    from takedown.dashboard_lib.state import download_files
 
     files = download_files(pl.DataFrame({"title": ["file:///etc/passwd"]}), "seller-shop/42-listings")
     book = _book(files["xlsx"])

@@ -16,7 +16,7 @@ import polars as pl
 import pytest
 
 from takedown.cli import main
-from takedown.inbox import FAILED, handle_batch
+from takedown.ingest.inbox import FAILED, handle_batch
 from takedown.store import (
     Reader,
     StoreError,

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from takedown import inbox as inbox_module
+from takedown.ingest import inbox as inbox_module
 from takedown.demo.files import write_atomically
-from takedown.inbox import (
+from takedown.ingest.inbox import (
     FAILED,
     PROCESSED,
     handle_file,

@@ -3,7 +3,7 @@ the high-risk unreported backlog, rights expiring or expired, and complaints on 
 
 import streamlit as st
 
-from takedown import dashboard_state as state
+from takedown.dashboard_lib import state
 
 
 def render(loaded: state.Loaded) -> None:

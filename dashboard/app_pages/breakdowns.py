@@ -3,10 +3,10 @@ with the rows behind any cell. Layout only: the Snapshot's breakdowns."""
 
 import streamlit as st
 
-from takedown import charts
-from takedown import dashboard_state as state
-from takedown import dashboard_data
-from takedown.dashboard_data import HEADLINE_KPIS
+from takedown.dashboard_lib import charts
+from takedown.dashboard_lib import state
+from takedown.dashboard_lib import data as dashboard_data
+from takedown.dashboard_lib.data import HEADLINE_KPIS
 from takedown.escape import terminal_text
 from takedown.metrics.periods import month_period
 from takedown.metrics.registry import metric

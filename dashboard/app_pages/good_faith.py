@@ -4,8 +4,8 @@ and the items that pulled each account's rates down. Layout only."""
 
 import streamlit as st
 
-from takedown import charts
-from takedown import dashboard_state as state
+from takedown.dashboard_lib import charts
+from takedown.dashboard_lib import state
 from takedown.escape import terminal_text
 from takedown.metrics.periods import month_period
 

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from takedown import dashboard_state as state
+from takedown.dashboard_lib import state
 from takedown.metrics.rights import rights_summary
 
 

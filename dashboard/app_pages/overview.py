@@ -3,8 +3,9 @@ a verdict per IPP account, and the rows behind any KPI. Layout only: figures com
 
 import streamlit as st
 
-from takedown import charts, dashboard_data
-from takedown import dashboard_state as state
+from takedown.dashboard_lib import charts
+from takedown.dashboard_lib import data as dashboard_data
+from takedown.dashboard_lib import state
 from takedown.metrics.periods import month_period
 from takedown.metrics.registry import metric
 

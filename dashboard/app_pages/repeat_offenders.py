@@ -3,8 +3,8 @@ complaints and outcomes over time. Layout only."""
 
 import streamlit as st
 
-from takedown import charts
-from takedown import dashboard_state as state
+from takedown.dashboard_lib import charts
+from takedown.dashboard_lib import state
 from takedown.escape import terminal_text
 from takedown.metrics.registry import format_percent
 

@@ -1,30 +1,30 @@
 -- metrics/filter_values: the values the store holds for each filter named in $filters (a list of
 -- filter names): one row per (filter, value), value never null. platform, account, reason and
--- ipr_type are complaint_items' columns as ingest stored them (normalised); brand is the listings'
+-- ipr_type are the items' columns (staging/stg_complaint_items) as ingest stored them (normalised); brand is the listings'
 -- (a brand filter keeps the items whose listing has that brand). A filter not in $filters reads
 -- nothing. Filters' check of a value (metrics/filters.unknown_filter_values) compares against these.
 select 'platform' as filter, platform as value
-from complaint_items
+from stg_complaint_items
 where list_contains($filters, 'platform') and platform is not null
 group by platform
 union all
 select 'account', account
-from complaint_items
+from stg_complaint_items
 where list_contains($filters, 'account') and account is not null
 group by account
 union all
 select 'reason', reason
-from complaint_items
+from stg_complaint_items
 where list_contains($filters, 'reason') and reason is not null
 group by reason
 union all
 select 'ipr_type', ipr_type
-from complaint_items
+from stg_complaint_items
 where list_contains($filters, 'ipr_type') and ipr_type is not null
 group by ipr_type
 union all
 select 'brand', brand
-from listings
+from stg_listings
 where list_contains($filters, 'brand') and brand is not null
 group by brand
 order by filter, value

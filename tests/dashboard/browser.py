@@ -3,68 +3,20 @@
 from __future__ import annotations
 
 import contextlib
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
-from takedown.config import CHROMIUM, CHROMIUM_ARGS
+from takedown.browser import chromium, serve_dashboard  # noqa: F401 - chromium is the tests'
 
 # Short, so the live test sees a new store within seconds.
 REFRESH_SECONDS = 1.0
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @contextlib.contextmanager
 def serve(db: Path) -> Iterator[str]:
     """`takedown dashboard --db db` on a free port until the block ends; yields its base URL."""
-    port = free_port()
-    command = [sys.executable, "-m", "takedown.cli", "dashboard", "--db", str(db), "--port", str(port),
-               "--refresh", str(REFRESH_SECONDS)]
-    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                              env=dict(os.environ, PYTHONUNBUFFERED="1"))
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"the dashboard did not start: {server.stderr.read().decode()}") from None
-                time.sleep(0.1)
+    with serve_dashboard(db, ["--refresh", str(REFRESH_SECONDS)]) as url:
         yield url
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-
-
-@contextlib.contextmanager
-def chromium() -> Iterator[object]:
-    """A headless Chromium browser (Playwright never downloads its own here)."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 def metric_value(page, label: str) -> str:

@@ -12,7 +12,7 @@ from dashboard_fixtures import APP, AS_OF, MONTH
 from streamlit.testing.v1 import AppTest
 
 from takedown.cli import main
-from takedown.dashboard_data import HEADLINE_KPIS
+from takedown.dashboard_lib.data import HEADLINE_KPIS
 from takedown.escape import WORD_JOINER, markdown_text
 from takedown.metrics.registry import metric
 
@@ -154,7 +154,7 @@ def test_downloads_escape_cells_a_spreadsheet_would_run(dashboard_store):
 
     import polars as pl
 
-    from takedown import dashboard_state
+    from takedown.dashboard_lib import state as dashboard_state
 
     rows = pl.DataFrame({"title": ['=HYPERLINK("http://x")', "@SUM(A1)", "plain"], "units": [1, 2, 3]})
     files = dashboard_state.download_files(rows, "removed")
@@ -205,7 +205,7 @@ def test_only_addresses_on_the_allow_list_get_past_sign_in(monkeypatch, dashboar
 
 @pytest.mark.parametrize("page", PAGES)
 def test_no_download_is_built_before_its_button_is_pressed(monkeypatch, dashboard_store, page):
-    from takedown import dashboard_state
+    from takedown.dashboard_lib import state as dashboard_state
 
     built = []
     monkeypatch.setattr(dashboard_state, "download_files", lambda table, name: built.append(name) or {})

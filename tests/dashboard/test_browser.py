@@ -9,9 +9,11 @@ import time
 from pathlib import Path
 
 import pytest
-from browser import CHROMIUM, REFRESH_SECONDS, chromium, errors_on, metric_value, serve, wait_for_page
+from browser import REFRESH_SECONDS, chromium, errors_on, metric_value, serve, wait_for_page
 from dashboard_fixtures import AS_OF, LATER_OUTCOMES, MONTH
 from program_stores import write_csv
+
+from takedown.config import CHROMIUM
 
 from takedown.ingest import ingest_files
 

@@ -73,7 +73,7 @@ def test_hostile_names_in_the_charts_and_choosers_are_text(hostile):
     assert LINK_ACCOUNT in ticks
     # The sidebar's choosers list the names as text.
     sidebar = page.locator('[data-testid="stSidebar"]')
-    for label in ("Account", "Brand"):
+    for label in ("IPP account", "Brand"):
         sidebar.get_by_text(label, exact=True).locator("xpath=ancestor::*[@data-testid='stSelectbox']").click()
         options = page.locator('[role="option"]')
         options.first.wait_for(timeout=10000)

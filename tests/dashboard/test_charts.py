@@ -1,10 +1,10 @@
-"""The dashboard's figures (takedown.charts): what a person reads off them."""
+"""The dashboard's figures (takedown.dashboard_lib.charts): what a person reads off them."""
 
 from __future__ import annotations
 
 import polars as pl
 
-from takedown import charts
+from takedown.dashboard_lib import charts
 
 
 def test_a_sellers_months_are_in_calendar_order_whatever_status_comes_first():

@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from dashboard_fixtures import AS_OF, MONTH
 
-from takedown import dashboard_data
+from takedown.dashboard_lib import data as dashboard_data
 from takedown.metrics.filters import Filters
 from takedown.metrics.periods import month_period, parse_instant
 from takedown.metrics.projection import good_faith_projection

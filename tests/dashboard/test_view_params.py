@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from takedown.dashboard_state import View, parse_view
+from takedown.dashboard_lib.state import View, parse_view
 from takedown.metrics.filters import FILTER_COLUMNS
 from takedown.metrics.periods import AS_OF_CLOCK_SKEW, EARLIEST, LATEST, good_faith_window, month_period
 

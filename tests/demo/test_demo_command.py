@@ -169,30 +169,19 @@ def test_stopping_the_dashboard_stops_its_whole_process_group(monkeypatch):
 def test_sigterm_to_the_serving_demo_leaves_nothing_serving(tmp_path: Path):
     import os
     import signal
-    import socket
     import subprocess
     import sys
-    import time
-    import urllib.request
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    from takedown.browser import free_port, wait_until_serving
+
+    port = free_port()
     command = [sys.executable, "-m", "takedown.cli", *demo_args(tmp_path, "--port", str(port))]
     command[command.index("1500")] = "1"  # the smallest program: this test is about stopping
     demo = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     servers: list[int] = []
     try:
-        deadline = time.monotonic() + 240  # building and ingesting, then Streamlit's start, on a busy machine
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                assert demo.poll() is None, f"the demo stopped before serving: {demo.stderr.read()}"
-                assert time.monotonic() < deadline, "the dashboard did not start"
-                time.sleep(0.2)
+        # Building and ingesting, then Streamlit's start, on a busy machine.
+        wait_until_serving(f"http://127.0.0.1:{port}", demo, timeout=240)
         servers += children_of(demo.pid)
         assert servers, "the dashboard runs in a child of the demo"
         demo.send_signal(signal.SIGTERM)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from takedown import dashboard_data
+from takedown.dashboard_lib import data as dashboard_data
 from takedown.metrics.dictionary import heading_slug, render, where_lines
 from takedown.metrics.registry import FIGURES, METRIC_NAMES, METRICS, dictionary_link, format_percent, metric
 from takedown.report import sections

@@ -9,7 +9,7 @@ import polars as pl
 import pytest
 from metric_frames import event, facts, item
 
-from takedown.dashboard_data import filter_choices
+from takedown.dashboard_lib.data import filter_choices
 from takedown.metrics.periods import month_period
 from takedown.metrics.trends import item_month, monthly_trend
 from takedown.sql import list_queries, load_query

@@ -21,9 +21,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from takedown.display import print_rejects
-    from takedown.quality import quarantined_rows
+    from takedown.quality import export_rejects, flatten_reasons, quarantined_rows
     from takedown.export import cut_cells_note, out_problem, xlsx_rows_problem
-    from takedown.rejects import export_rejects, flatten_reasons
     from takedown.store import StoreError, connect_reader
 
     if args.out is not None and (problem := out_problem("--out", args.out)):

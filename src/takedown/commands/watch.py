@@ -5,13 +5,13 @@ it or crashed, to DIR/failed/ with `<name>.reason.txt`.
 
 Producers must write each file under a temporary name in DIR (starting with a dot, or ending in
 .part or .tmp) and rename it to its final name when complete; the watcher ignores temporary names,
-so it never reads half a file. The full contract is in takedown.inbox.
+so it never reads half a file. The full contract is in takedown.ingest.inbox.
 
 A producer that writes under the final name is caught by a safety net: a file is read only once its
 size and modification time are the same at two polls in a row.
 
 Files ready at the same poll are loaded in one writer session and published once (see
-takedown.inbox); Great Expectations is set up once, when the watcher starts, and stays warm.
+takedown.ingest.inbox); Great Expectations is set up once, when the watcher starts, and stays warm.
 
 Exit status: 0 when every file handled was processed, 1 when any went to failed/ or could not be
 handled (or the store could not be opened), 2 for a usage error.
@@ -85,7 +85,7 @@ def _store_problem(db_path: Path) -> str | None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from takedown.inbox import Handled, watch_folder
+    from takedown.ingest.inbox import Handled, watch_folder
     from takedown.ingest.mapping import load_mapping
     from takedown.ingest.pipeline import UsageError, check_timezone
     from takedown.store import StoreError

@@ -3,7 +3,7 @@
 `takedown demo` writes 18 months of a brand-protection program on Alibaba's marketplaces -- three
 brands, four IPP accounts, all seven platforms -- as the files its tools would export, then ingests
 them through the real ingest path. `takedown demo --live` keeps writing new files into an inbox that
-`takedown watch` loads (takedown.demo.live, takedown.inbox).
+`takedown watch` loads (takedown.demo.live, takedown.ingest.inbox).
 
 Sources of the calibration
 --------------------------

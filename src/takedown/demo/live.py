@@ -7,7 +7,7 @@ detections (listings CSV), new complaints (semicolon CSV) and the outcome events
 (JSON Lines), including the decisions and counter-notices of items that were still pending when
 the history ended. Nothing is ever dated after the wall clock.
 
-Files are written under a temporary name and renamed into place (see takedown.inbox), so
+Files are written under a temporary name and renamed into place (see takedown.ingest.inbox), so
 `takedown watch` never reads half a file.
 """
 

@@ -12,7 +12,8 @@ import threading
 from concurrent.futures import Future
 from pathlib import Path
 
-from takedown.config import CHROMIUM, CHROMIUM_ARGS
+from takedown.browser import launch_chromium
+from takedown.config import CHROMIUM
 
 # Debian's Chromium: Playwright's own browser download is not used.
 # The printable width of A4 (210 mm) less the margins, in CSS pixels: charts are laid out for it.
@@ -60,7 +61,7 @@ class PdfPrinter:
             from playwright.sync_api import sync_playwright
 
             with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                browser = launch_chromium(playwright)
                 try:
                     page = browser.new_page(viewport=PRINT_VIEWPORT)
                     job = self._jobs.get()

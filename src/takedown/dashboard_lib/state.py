@@ -22,7 +22,8 @@ import duckdb
 import polars as pl
 import streamlit as st
 
-from takedown import dashboard_data, sign_in
+from takedown import sign_in
+from takedown.dashboard_lib import data as dashboard_data
 from takedown.config import DEFAULT_SETTINGS, resolve_db_path
 from takedown.escape import markdown_text, shown_cells, terminal_text
 from takedown.export import table_bytes
@@ -208,12 +209,12 @@ def last_ingest(version: str) -> dt.datetime | None:
 @st.cache_data(show_spinner=False, max_entries=8)
 def store_quality(version: str) -> dict[str, pl.DataFrame]:
     """The Data quality page's frames of the store of `version`: summary, batches, by_rule, reasons, orphans."""
-    from takedown import quality, rejects
+    from takedown import quality
 
     con = cursor()
     orphans = quality.orphans(con)
     return {"summary": quality.store_summary(con), "batches": quality.ingest_batches(con),
-            "by_rule": quality.quarantine_by_rule(con), "reasons": rejects.flatten_reasons(quality.quarantined_rows(con)),
+            "by_rule": quality.quarantine_by_rule(con), "reasons": quality.flatten_reasons(quality.quarantined_rows(con)),
             "orphan_complaint_items": orphans["complaint_items"], "orphan_outcome_events": orphans["outcome_events"]}
 
 

@@ -1,6 +1,6 @@
 """Take the README's dashboard screenshots: serve a store, open every page in Debian's Chromium, save PNGs.
 
-    uv run python docs/screenshots/take_screenshots.py --db /tmp/big.duckdb   # e.g. a 1M-item demo store
+    uv run python benchmarks/take_screenshots.py --db /tmp/big.duckdb   # e.g. a 1M-item demo store
 
 Each page is shown as a link opens it (the default month: the last complete one), after the page has
 finished running. Writes docs/screenshots/<page>.png.
@@ -9,27 +9,17 @@ finished running. Writes docs/screenshots/<page>.png.
 from __future__ import annotations
 
 import argparse
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from takedown.config import CHROMIUM, CHROMIUM_ARGS
+from takedown.browser import launch_chromium, serve_dashboard
 
-HERE = Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 # url path -> file name
 PAGES = {"": "overview", "good_faith": "good_faith", "action_queue": "action_queue", "breakdowns": "breakdowns",
          "repeat_offenders": "repeat_offenders", "ip_portfolio": "ip_portfolio", "data_quality": "data_quality"}
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def main() -> None:
@@ -37,19 +27,10 @@ def main() -> None:
     parser.add_argument("--db", required=True, help="the store to show")
     parser.add_argument("--out", type=Path, default=HERE)
     args = parser.parse_args()
-    port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "takedown.cli", "dashboard", "--db", args.db, "--port", str(port)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}/"
-    try:
-        for _ in range(120):
-            try:
-                urllib.request.urlopen(base + "_stcore/health", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.5)
+    with serve_dashboard(args.db, timeout=60) as url:
+        base = url + "/"
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            browser = launch_chromium(playwright)
             # 1440 px: a common laptop width, the one the pages are laid out for; tall enough for the charts.
             page = browser.new_page(viewport={"width": 1440, "height": 1900})
             for path, name in PAGES.items():
@@ -69,9 +50,6 @@ def main() -> None:
                 page.screenshot(path=str(args.out / f"{name}.png"), timeout=180_000)
                 print(f"{name}.png")
             browser.close()
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 if __name__ == "__main__":

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from report_frames import T0, event, facts, hours, item
+from metric_frames import T0, event, facts, hours, item
 
 from takedown.metrics.periods import Period
 from takedown.metrics.projection import (
