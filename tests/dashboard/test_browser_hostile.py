@@ -78,7 +78,7 @@ def test_hostile_names_in_the_charts_and_choosers_are_text(hostile):
         options = page.locator('[role="option"]')
         options.first.wait_for(timeout=10000)
         texts = options.all_inner_texts()
-        assert LINK_ACCOUNT in texts if label == "Account" else LINK_BRAND in texts
+        assert LINK_ACCOUNT in texts if label == "IPP account" else LINK_BRAND in texts
         assert_inert(page, requests)
         page.keyboard.press("Escape")
     # One seller's page: the seller chooser shows the bidi control visibly.
