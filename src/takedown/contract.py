@@ -6,6 +6,7 @@ written once.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from functools import cache
@@ -252,16 +253,21 @@ ESCALATION_KINDS: dict[str, tuple[str, ...]] = {kind: () for kind in ESCALATION_
 # Every column an escalation id may be made from, in the order they are hashed.
 ESCALATION_KEY_COLUMNS = ("complaint_id", "listing_id", "platform", "seller_id", "account", "reason")
 ESCALATION_ID_PREFIX = "ESC-"
+# Joins an escalation's kind and key before hashing: a character no id, account or reason holds.
+ESCALATION_KEY_SEPARATOR = "\x1f"
 
 
 def escalation_id(kind: str, values: dict[str, str | None]) -> str:
     """The stable id of an escalation: `ESC-` and 12 hex digits of the SHA-256 of its kind and its key
     columns (ESCALATION_KEYS; blank and missing are the same), so next month's report gives the same
     escalation the same id, and an id typed by hand that is not its row's is caught."""
-    import hashlib
-
     parts = [kind, *((values.get(column) or "").strip() for column in ESCALATION_KEYS[kind])]
-    return ESCALATION_ID_PREFIX + hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:12].upper()
+    return escalation_id_of_text(ESCALATION_KEY_SEPARATOR.join(parts))
+
+
+def escalation_id_of_text(text: str) -> str:
+    """The escalation id of an escalation's kind and key already joined by ESCALATION_KEY_SEPARATOR."""
+    return ESCALATION_ID_PREFIX + hashlib.sha256(text.encode("utf-8")).hexdigest()[:12].upper()
 
 
 ESCALATIONS = Kind(
