@@ -260,3 +260,23 @@ def test_unknown_ids_and_bad_states_are_quarantined_with_their_reason(loop, tmp_
     listed = capsys.readouterr().out
     assert "bad.csv:2: escalation_id [escalation_id_unknown]" in listed
     assert "K99" in listed
+
+
+def test_a_bad_row_of_the_workbook_is_named_by_its_sheet_and_line(loop, tmp_path):
+    db = tmp_path / "takedown.duckdb"
+    shutil.copy(loop["db"], db)
+    bad = dict(ANSWERS)
+    bad[("pending_too_long", "K7")] = ("queue backlog", None, None, "maybe later")
+    fill_workbook(loop["folder"] / "filled.xlsx", tmp_path / "bad.xlsx", bad)
+    result = _ingest(db, tmp_path / "bad.xlsx", dt.datetime(2026, 10, 17))
+    assert (result.rejected, result.unchanged) == (1, 9)
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        [(line, reasons, raw)] = con.sql("select line, reasons, raw from quarantined_rows "
+                                         "where kind = 'escalations'").fetchall()
+    finally:
+        con.close()
+    [reason] = json.loads(reasons)
+    assert (line, reason["column"], reason["rule"]) == (3, "state", "allowed_values")
+    assert "maybe later" in reason["message"] and "(sheet 'Pending over 7 days')" in reason["message"]
+    assert json.loads(raw)["sheet"] == "Pending over 7 days"

@@ -9,6 +9,7 @@ when it differs from the latest). A row that fails is quarantined with its reaso
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 
@@ -77,6 +78,10 @@ def check_escalations(con: duckdb.DuckDBPyConnection, prepared: Prepared, raw: R
 
     def where(position: int) -> str:
         return f" (sheet {sheets[position]!r})" if sheets[position] else ""
+
+    # The contract's rules (a state not one of the four...) name the sheet too: lines restart per sheet.
+    for position, found in reasons.items():
+        reasons[position] = [dataclasses.replace(reason, message=reason.message + where(position)) for reason in found]
     kinds = _value(checks, "escalation_kind")
     ids = _value(checks, "escalation_id")
     months = _value(checks, "call_month")
