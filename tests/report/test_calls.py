@@ -280,3 +280,24 @@ def test_a_bad_row_of_the_workbook_is_named_by_its_sheet_and_line(loop, tmp_path
     assert (line, reason["column"], reason["rule"]) == (3, "state", "allowed_values")
     assert "maybe later" in reason["message"] and "(sheet 'Pending over 7 days')" in reason["message"]
     assert json.loads(raw)["sheet"] == "Pending over 7 days"
+
+
+def test_the_page_lists_every_answered_escalation_and_caps_the_unanswered(loop, monkeypatch):
+    from takedown.metrics.periods import parse_instant
+    from takedown.report import calls
+    from takedown.report.data import load_report_data
+    from takedown.report.html import render_html
+
+    monkeypatch.setattr(calls, "UNANSWERED_ROWS_SHOWN", 1)
+    con = duckdb.connect(str(loop["db"]), read_only=True)
+    try:
+        html = render_html(load_report_data(con, NEXT_MONTH, parse_instant(NEXT_AS_OF, "UTC"), "UTC"))
+    finally:
+        con.close()
+    section = html.split('id="since-last-call"', 1)[1].split("</section>", 1)[0]
+    # The four Good-Faith rows were left blank: one is listed, three are left to the workbook.
+    answered = {escalation_id(kind, {"complaint_id": subject, "listing_id": f"L{subject[1:]}"} if kind not in (
+        "storefront_action",) else {"platform": "taobao", "seller_id": subject}) for kind, subject in ANSWERS}
+    assert all(f'data-escalation="{value}"' in section for value in answered)
+    assert section.count("data-escalation=") == len(answered) + 1
+    assert "And 3 more escalations left unanswered" in section

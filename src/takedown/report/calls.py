@@ -52,6 +52,23 @@ def since_last_call(data: ReportData) -> pl.DataFrame:
     return data.once("since_last_call", lambda: calls.since_last_call(call_status(data), data.month))
 
 
+# The page lists every escalation the call answered (a response, an action, a follow-up date or a state
+# other than open: typed by people, so never many) and at most this many left unanswered: a store
+# that loaded 100,000 blank rows must not print 100,000 rows (the workbook carries them all).
+UNANSWERED_ROWS_SHOWN = 200
+
+
+def since_last_call_shown(data: ReportData) -> tuple[pl.DataFrame, int]:
+    """The rows of "Since the last call" the page lists, and how many unanswered ones it leaves to the
+    workbook (UNANSWERED_ROWS_SHOWN)."""
+    since = since_last_call(data)
+    answered = (pl.any_horizontal(pl.col("platform_response", "agreed_action", "follow_up_date").is_not_null())
+                | (pl.col("state") != "open"))
+    unanswered_rank = (~answered).cast(pl.Int64).cum_sum()
+    shown = since.filter(answered | (unanswered_rank <= UNANSWERED_ROWS_SHOWN))
+    return shown, since.height - shown.height
+
+
 def removed_share(data: ReportData) -> pl.DataFrame:
     """The share of escalated items that ended removed, per call and kind (metrics.escalations.removed_share),
     calls before the report's month only (this month's call has not happened yet)."""
