@@ -21,6 +21,7 @@ from pathlib import Path
 
 import polars as pl
 
+from takedown.contract import normalise_name
 from takedown.ingest.reasons import Reason
 
 # The row's line number. A header holding a NUL refuses the file (see _column_names), so no user
@@ -357,7 +358,7 @@ def read_xlsx(path: Path) -> RawTable:
         # The header row is read as data: fastexcel would rename a repeated name (`x`, `x_1`).
         workbook = fastexcel.read_excel(str(path))
         frame = workbook.load_sheet(0, header_row=None, dtypes="string").to_polars()
-        if frame.height and EVERY_SHEET_COLUMN in {str(value).strip().lower() for value in frame.row(0)}:
+        if frame.height and EVERY_SHEET_COLUMN in {normalise_name(str(value)) for value in frame.row(0)}:
             return _read_every_sheet(workbook)
     except UnreadableFile:
         raise
