@@ -28,6 +28,7 @@ else:
         st.Page("app_pages/action_queue.py", title="Action queue", icon=":material/pending_actions:"),
         st.Page("app_pages/breakdowns.py", title="Platforms and complaint types", icon=":material/storefront:"),
         st.Page("app_pages/repeat_offenders.py", title="Repeat offenders", icon=":material/person_alert:"),
+        st.Page("app_pages/escalations.py", title="Escalations", icon=":material/support_agent:"),
         st.Page("app_pages/ip_portfolio.py", title="IP portfolio", icon=":material/license:"),
         st.Page("app_pages/data_quality.py", title="Data quality", icon=":material/fact_check:"),
     ]

@@ -61,10 +61,17 @@ def _report_platforms() -> go.Figure:
                                          DEFAULT_SETTINGS)
 
 
+def _dashboard_escalation_outcomes() -> go.Figure:
+    shares = pl.DataFrame({"escalation_kind": [HOSTILE, "rejected_to_contest"], "call_month": MONTHS,
+                           "removed_share": [0.5, 0.25], "removed_items": [1, 1], "escalated_items": [2, 4]})
+    return charts.escalation_outcome_figure(shares)
+
+
 # Every public chart function of both modules, with a hostile label where the data puts one.
 BUILDERS: dict[Callable[..., go.Figure], Callable[[], go.Figure]] = {
     charts.trend_figure: _dashboard_trend, charts.funnel_figure: _dashboard_funnel, charts.bar_figure: _dashboard_bar,
     charts.good_faith_figure: _dashboard_good_faith, charts.seller_history_figure: _dashboard_seller_history,
+    charts.escalation_outcome_figure: _dashboard_escalation_outcomes,
     report_charts.good_faith_chart: _report_good_faith, report_charts.trend_chart: _report_trend,
     report_charts.platforms_chart: _report_platforms,
 }

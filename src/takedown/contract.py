@@ -6,6 +6,7 @@ written once.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from functools import cache
@@ -15,6 +16,8 @@ ColumnType = Literal["text", "url", "enum", "decimal", "integer", "number", "tim
                      "currency", "country"]
 
 KINDS = ("listings", "complaints", "outcomes", "ip_rights")
+# Not an export: the report's escalations workbook, filled in during the call and loaded back.
+RECORD_KINDS = ("escalations",)
 
 # --- enumerations: canonical value -> accepted aliases (matched after normalise_enum_value) ---
 
@@ -227,4 +230,68 @@ IP_RIGHTS = Kind(
     ),
 )
 
-KIND_BY_NAME: dict[str, Kind] = {kind.name: kind for kind in (LISTINGS, COMPLAINTS, OUTCOMES, IP_RIGHTS)}
+# --- the call's escalations (SPEC 4): the filled escalations.xlsx, loaded back -----------------------
+
+# What the call decided about an escalation. open: not yet answered (a blank state is open);
+# in_progress: the platform is on it (waiting on a review, a follow-up is booked); resolved: done;
+# dropped: the brand let it go. Only open and in_progress escalations are carried to the next call.
+ESCALATION_STATES: dict[str, tuple[str, ...]] = {
+    "open": (), "in_progress": ("in progress", "waiting", "pending"), "resolved": ("done", "closed"),
+    "dropped": (),
+}
+UNRESOLVED_STATES = ("open", "in_progress")
+# Each escalation kind (one per sheet of escalations.xlsx) and the columns its id is made from.
+ESCALATION_KEYS: dict[str, tuple[str, ...]] = {
+    "rejected_to_contest": ("complaint_id", "listing_id"),
+    "missed_response": ("complaint_id", "listing_id"),
+    "restored_after_removal": ("complaint_id", "listing_id"),
+    "pending_too_long": ("complaint_id", "listing_id"),
+    "storefront_action": ("platform", "seller_id"),
+    "good_faith_risk": ("account", "reason"),
+}
+ESCALATION_KINDS: dict[str, tuple[str, ...]] = {kind: () for kind in ESCALATION_KEYS}
+# Every column an escalation id may be made from, in the order they are hashed.
+ESCALATION_KEY_COLUMNS = ("complaint_id", "listing_id", "platform", "seller_id", "account", "reason")
+ESCALATION_ID_PREFIX = "ESC-"
+# Joins an escalation's kind and key before hashing: a character no id, account or reason holds.
+ESCALATION_KEY_SEPARATOR = "\x1f"
+
+
+def escalation_id(kind: str, values: dict[str, str | None]) -> str:
+    """The stable id of an escalation: `ESC-` and 12 hex digits of the SHA-256 of its kind and its key
+    columns (ESCALATION_KEYS; blank and missing are the same), so next month's report gives the same
+    escalation the same id, and an id typed by hand that is not its row's is caught."""
+    parts = [kind, *((values.get(column) or "").strip() for column in ESCALATION_KEYS[kind])]
+    return escalation_id_of_text(ESCALATION_KEY_SEPARATOR.join(parts))
+
+
+def escalation_id_of_text(text: str) -> str:
+    """The escalation id of an escalation's kind and key already joined by ESCALATION_KEY_SEPARATOR."""
+    return ESCALATION_ID_PREFIX + hashlib.sha256(text.encode("utf-8")).hexdigest()[:12].upper()
+
+
+ESCALATIONS = Kind(
+    name="escalations",
+    table="escalation_log",
+    key=("escalation_id",),
+    signature=("escalation_id", "escalation_kind", "state"),
+    columns=(
+        Column("escalation_id", required=True),
+        Column("escalation_kind", "enum", required=True, enum=ESCALATION_KINDS),
+        # The call whose workbook this is (YYYY-MM), and the call that first raised the escalation.
+        Column("call_month", required=True),
+        Column("first_call_month"),
+        Column("complaint_id"),
+        Column("listing_id"),
+        Column("platform", "enum", enum=PLATFORMS),
+        Column("seller_id"),
+        Column("account"),
+        Column("reason"),
+        Column("platform_response", untrusted=True),
+        Column("agreed_action", untrusted=True),
+        Column("follow_up_date", "date"),
+        Column("state", "enum", enum=ESCALATION_STATES),
+    ),
+)
+
+KIND_BY_NAME: dict[str, Kind] = {kind.name: kind for kind in (LISTINGS, COMPLAINTS, OUTCOMES, IP_RIGHTS, ESCALATIONS)}

@@ -16,14 +16,15 @@ from takedown.cli import (
     store_location_problem,
 )
 from takedown.config import PROGRESS_MIN_ROWS, resolve_db_path
-from takedown.contract import KINDS
+from takedown.contract import KINDS, RECORD_KINDS
 
 HELP = "load export files (CSV, XLSX, JSON Lines, Parquet) into the store"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("files", nargs="+", metavar="FILE")
-    parser.add_argument("--kind", choices=KINDS, help="the export kind (default: detected from the header)")
+    parser.add_argument("--kind", choices=(*KINDS, *RECORD_KINDS),
+                        help="the export kind (default: detected from the header)")
     parser.add_argument("--tz", help="time zone of timestamps without an offset (default UTC)")
     parser.add_argument("--mapping", type=Path, help="TOML file mapping a vendor's columns and values")
     parser.add_argument("--json", action="store_true", help="one JSON object per file instead of a table")

@@ -86,6 +86,8 @@ def detect_kind(names: set[str], requested: str | None) -> Kind:
         kind = KIND_BY_NAME[requested]
     else:
         matches = [kind for kind in KIND_BY_NAME.values() if set(kind.signature) <= names]
+        # A filled escalations workbook repeats an export's columns (complaint_id, account...) beside its own.
+        matches = [kind for kind in matches if kind.name == "escalations"] or matches
         if len(matches) != 1:
             found = ", ".join(sorted(names)) or "no columns"
             what = "matches several kinds" if matches else "matches no export kind"

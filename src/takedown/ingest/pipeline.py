@@ -21,6 +21,7 @@ import duckdb
 import polars as pl
 
 from takedown.contract import KIND_BY_NAME
+from takedown.ingest.escalations import check_escalations, escalation_rows, record_escalations
 from takedown.ingest.load import insert_missing_events, kind_rows, upsert
 from takedown.ingest.mapping import Mapping, load_mapping
 from takedown.ingest.normalize import prepare, typed_rows
@@ -166,6 +167,8 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, kind: str | None, t
     except UnreadableFile as error:
         return _refuse(con, path, kind, timezone, mapping, started, digest_future.result(), error)
     valid, reasons = validate(prepared)
+    if prepared.kind.name == "escalations":
+        valid = check_escalations(con, prepared, raw, valid, reasons)
     if progress:
         progress("validate", raw.rows)
     typed = typed_rows(prepared, raw, valid)
@@ -178,7 +181,10 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, kind: str | None, t
     del typed
     con.execute("begin transaction")
     try:
-        counts = upsert(con, file_kind.table, file_kind.key, rows, batch_id)
+        if file_kind.name == "escalations":
+            counts = record_escalations(con, escalation_rows(rows), batch_id, moment)
+        else:
+            counts = upsert(con, file_kind.table, file_kind.key, rows, batch_id)
         if status_events is not None:
             insert_missing_events(con, status_events, batch_id)
         if digest:

@@ -24,6 +24,7 @@ from pathlib import Path
 import polars as pl
 
 from takedown import config
+from takedown.contract import normalise_name
 from takedown.file_types import read_head, sniff_format
 from takedown.ingest.file_checks import SEPARATOR_HINT, check_regular_file, check_text_lines
 from takedown.ingest.reasons import Reason, UnreadableFile
@@ -348,22 +349,62 @@ def _column_names(header: list[str]) -> list[str]:
 # --------------------------------------------------------------------------------------- XLSX
 
 
+# A workbook whose first sheet has this column is the report's escalations workbook: every sheet is read.
+EVERY_SHEET_COLUMN = "escalation_id"
+# The column that names the sheet a row of such a workbook came from.
+SHEET_COLUMN = "sheet"
+
+
 def read_xlsx(path: Path) -> RawTable:
-    """The first sheet of a workbook; line = the row number shown in Excel (header on row 1)."""
+    """The first sheet of a workbook; line = the row number shown in Excel (header on row 1).
+
+    The report's escalations workbook (its first sheet has an escalation_id column) is read whole:
+    every sheet, one after the other, each row naming its sheet in a `sheet` column.
+    """
     import fastexcel
 
     try:
         # The header row is read as data: fastexcel would rename a repeated name (`x`, `x_1`).
-        sheet = fastexcel.read_excel(str(path)).load_sheet(0, header_row=None, dtypes="string")
-        frame = sheet.to_polars()
+        workbook = fastexcel.read_excel(str(path))
+        frame = workbook.load_sheet(0, header_row=None, dtypes="string").to_polars()
+        if frame.height and EVERY_SHEET_COLUMN in {normalise_name(str(value)) for value in frame.row(0)}:
+            return _read_every_sheet(workbook)
+    except UnreadableFile:
+        raise
     except Exception as error:  # fastexcel raises its own exception family for every bad workbook
         raise UnreadableFile(f"not a readable XLSX workbook: {error}") from error
+    return _sheet_table(frame, path)
+
+
+def _read_every_sheet(workbook: object) -> RawTable:
+    """Every sheet of `workbook` (header on row 1 of each) as one table; columns one sheet lacks are blank."""
+    frames = []
+    for name in workbook.sheet_names:  # type: ignore[attr-defined]
+        frame = workbook.load_sheet(name, header_row=None, dtypes="string").to_polars()  # type: ignore[attr-defined]
+        if frame.height == 0:
+            continue
+        table = _sheet_table(frame).frame
+        frames.append(table.with_columns(pl.lit(name, dtype=pl.Utf8).alias(SHEET_COLUMN)))
+    if not frames:
+        raise UnreadableFile("the file has no header row")
+    return RawTable(frame=pl.concat(frames, how="diagonal"), file_format="xlsx")
+
+
+def _sheet_table(frame: pl.DataFrame, path: Path | None = None) -> RawTable:
+    """One sheet read with its header as data: the header named, line = the row number Excel shows.
+
+    With `path` (the first sheet of an export), its error cells and formulas without a value are
+    found and their rows quarantined; the escalations workbook's sheets (written by the report,
+    every cell a value, header on row 1) are read without that scan.
+    """
     if frame.height == 0:
         raise UnreadableFile("the file has no header row")
-    try:
-        (first_row, _), cells = bad_cells(str(path))
-    except (OSError, zipfile.BadZipFile, zlib.error) as error:
-        raise UnreadableFile(f"not a readable XLSX workbook: {error}") from error
+    first_row, cells = 1, []
+    if path is not None:
+        try:
+            (first_row, _), cells = bad_cells(str(path))
+        except (OSError, zipfile.BadZipFile, zlib.error) as error:
+            raise UnreadableFile(f"not a readable XLSX workbook: {error}") from error
     header = ["" if value is None else str(value) for value in frame.row(0)]
     frame = frame.slice(1)
     frame.columns = _column_names(header)

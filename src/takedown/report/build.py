@@ -94,7 +94,8 @@ def _build(data: ReportData, staging: Path, pdf: bool, progress: Progress) -> Xl
         printer = stack.enter_context(PdfPrinter()) if pdf else None
         progress("computing the escalation agenda")
         sheets = escalations.escalation_sheets(data) if data.has_data else {
-            name: frame.clear() for name, frame in escalations.escalation_sheets(data).items()}
+            name: frame.clear() if name in escalations.SHEETS else frame
+            for name, frame in escalations.escalation_sheets(data).items()}
         progress(f"computing the sections, writing {HTML_NAME}")
         (staging / HTML_NAME).write_text(render_html(data, sheets), encoding="utf-8")
         if printer is not None:

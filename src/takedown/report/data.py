@@ -22,6 +22,7 @@ import duckdb
 import polars as pl
 
 from takedown.config import DEFAULT_SETTINGS, Settings
+from takedown.metrics.escalations import ESCALATION_SCHEMA, LOG_SCHEMA
 from takedown.metrics.periods import Period, month_period, time_zone
 from takedown.metrics.inputs import load_listings_and_rights
 from takedown.metrics.snapshot import Snapshot, load_snapshot, plain
@@ -54,6 +55,9 @@ class ReportData:
     listings: pl.DataFrame
     # Sections already computed, by name: the page and the workbook share them.
     computed: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    # The escalations earlier calls raised and what each call said of them (metrics.escalations).
+    escalations: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=ESCALATION_SCHEMA))
+    escalation_log: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=LOG_SCHEMA))
 
     def once(self, name: str, compute: Callable[[], Any]) -> Any:
         """`compute()`, computed the first time `name` is asked for and remembered after."""
@@ -112,4 +116,17 @@ def load_report_data(con: duckdb.DuckDBPyConnection, month: str, as_of: dt.datet
     details = con.sql(load_query("report/decision_details"), params={"as_of": as_of}).pl().cast(DETAIL_SCHEMA)
     images = con.sql(load_query("report/listing_images")).pl().cast(IMAGE_SCHEMA)
     listings = known_listings(plain(load_listings_and_rights(con)[0]), as_of)
-    return ReportData(month, period, snapshot, metrics_json(snapshot, period), details, images, listings)
+    escalations, log = load_escalation_record(con)
+    return ReportData(month, period, snapshot, metrics_json(snapshot, period), details, images, listings,
+                      escalations=escalations, escalation_log=log)
+
+
+def load_escalation_record(con: duckdb.DuckDBPyConnection) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The store's escalations and escalation log (empty for a store no filled workbook was loaded into,
+    or one made before the tables existed)."""
+    tables = {row[0] for row in con.sql(
+        "select table_name from information_schema.tables where table_schema = 'main'").fetchall()}
+    if not {"escalations", "escalation_log"} <= tables:
+        return pl.DataFrame(schema=ESCALATION_SCHEMA), pl.DataFrame(schema=LOG_SCHEMA)
+    return (con.sql(load_query("report/escalations")).pl().cast(ESCALATION_SCHEMA),  # type: ignore[arg-type]
+            con.sql(load_query("report/escalation_log")).pl().cast(LOG_SCHEMA))  # type: ignore[arg-type]

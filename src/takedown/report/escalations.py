@@ -20,7 +20,7 @@ from takedown.export import XlsxResult, write_sheets
 from takedown.metrics.periods import Period
 from takedown.metrics.rights import complaint_items_on_weak_rights
 from takedown.metrics.snapshot import plain
-from takedown.report import sections
+from takedown.report import calls, sections
 from takedown.report.data import ReportData
 
 # Items waiting longer than this are chased on the call.
@@ -233,8 +233,12 @@ SHOWN_COLUMNS = {
 
 
 def escalation_sheets(data: ReportData) -> dict[str, pl.DataFrame]:
-    """Every escalation sheet's rows, by sheet name: every row, ranked (`rank` first)."""
-    return {name: build(data) for name, build in SHEETS.items()}
+    """Every escalation sheet's rows, by sheet name: every row, ranked (`rank` first), each with its
+    escalation_id and the columns the call fills (report.calls.with_call_columns); then, when earlier
+    calls left escalations unresolved that no sheet lists again, report.calls.CARRIED_SHEET."""
+    sheets = {name: calls.with_call_columns(data, name, build(data)) for name, build in SHEETS.items()}
+    carried = calls.carried_sheet(data, sheets)
+    return {**sheets, calls.CARRIED_SHEET: carried} if carried.height else sheets
 
 
 def _day(instant: dt.datetime) -> str:
@@ -298,7 +302,8 @@ def agenda(data: ReportData, sheets: dict[str, pl.DataFrame] | None = None) -> l
     sheets = escalation_sheets(data) if sheets is None else sheets
     scopes = _scopes(data, sheets)
     shown = data.snapshot.settings.report_agenda_rows
-    return [AgendaSection(name, *scopes[name], SHOWN_COLUMNS[name], frame, shown) for name, frame in sheets.items()]
+    return [AgendaSection(name, *scopes[name], SHOWN_COLUMNS[name], frame, shown) for name, frame in sheets.items()
+            if name in SHEETS]
 
 
 def write_escalations(sheets: dict[str, pl.DataFrame], path: Path) -> XlsxResult:

@@ -23,7 +23,7 @@ import polars as pl
 from takedown.escape import escape_html
 from takedown.metrics.periods import iso_utc
 from takedown.metrics.registry import format_count, format_percent, format_usd, metric
-from takedown.report import changes, charts, escalations, sections
+from takedown.report import calls, changes, charts, escalations, sections
 from takedown.report.data import ReportData
 
 
@@ -101,6 +101,13 @@ def render_html(data: ReportData, sheets: dict[str, pl.DataFrame] | None = None)
         "timezone": data.snapshot.timezone, "period": data.period, "window": data.window, "settings": settings,
         "metrics": data.metrics, "has_data": data.has_data,
     }
+    since = calls.since_last_call(data)
+    since_shown, since_hidden = calls.since_last_call_shown(data)
+    since_chart = calls.removed_share_chart(data)
+    context.update(last_call=calls.last_call(data), since_total=since.height, since_hidden=since_hidden,
+                   since_last_call=since_shown.select(calls.SINCE_COLUMNS).to_dicts(),
+                   since_overdue=int(since.get_column("overdue").sum()), removed_share=calls.removed_share(data).to_dicts(),
+                   since_chart=None if since_chart is None else _figure_html(since_chart, True))
     if not data.has_data:
         return template.render(**context)
     previous, last_year = sections.compared_months(data.month)
@@ -111,7 +118,8 @@ def render_html(data: ReportData, sheets: dict[str, pl.DataFrame] | None = None)
     sheets = escalations.escalation_sheets(data) if sheets is None else sheets
     figures = [charts.good_faith_chart(accounts, settings), charts.trend_chart(trend, settings),
                charts.platforms_chart(platforms, settings)]
-    charts_html = [_figure_html(figure, index == 0) for index, figure in enumerate(figures)]
+    # plotly.js goes with the page's first chart: "Since the last call"'s when it has one.
+    charts_html = [_figure_html(figure, index == 0 and since_chart is None) for index, figure in enumerate(figures)]
     context.update(
         previous_month=previous, last_year_month=last_year,
         headline=sections.headline_figures(data).to_dicts(),
