@@ -188,3 +188,31 @@ def test_an_access_file_without_sign_in_shows_nothing(monkeypatch, scoped_store)
     app = AppTest.from_file(APP, default_timeout=30).run()
     assert not app.exception and not app.metric
     assert any("needs sign-in" in error.value.replace("\\", "") for error in app.error)
+
+
+def _snapshot_brands() -> None:
+    # A page that reads the loaded snapshot itself (as a new page might): it holds only the scope's rows.
+    import streamlit as st
+
+    from takedown import dashboard_state as state
+
+    state.require_sign_in()
+    loaded = state.load(state.View(filters=state.Filters(brand="Bolt")))
+    st.text(repr(sorted(set(loaded.snapshot.facts.get_column("brand").cast(str).drop_nulls()))))
+    st.text(repr(sorted(set(loaded.snapshot.facts.get_column("account").cast(str)))))
+
+
+@pytest.mark.parametrize("email, expected", [
+    ("acme@client.example", ["[]", "[]"]),  # a Bolt filter outside the scope: nothing, never Bolt
+    ("admin@agency.example", ["['Bolt']", "['acct-b', 'acct-c']"]),
+])
+def test_the_snapshot_every_page_reads_is_loaded_within_the_scope(monkeypatch, scoped_store, email, expected):
+    db, rules = scoped_store
+    monkeypatch.setenv("TAKEDOWN_DB", str(db))
+    monkeypatch.setenv(access.ACCESS_ENV, str(rules))
+    app = AppTest.from_function(_snapshot_brands, default_timeout=30)
+    app.secrets["auth"] = AUTH
+    app.user = {"is_logged_in": True, "email": email}
+    app.run()
+    assert not app.exception
+    assert [text.value for text in app.text] == expected
