@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
+import logging
 import os
 import re
 import threading
@@ -26,7 +27,7 @@ import duckdb
 import polars as pl
 import streamlit as st
 
-from takedown import access, dashboard_data, sign_in
+from takedown import access, audit, dashboard_data, sign_in
 from takedown.config import DEFAULT_SETTINGS, resolve_db_path
 from takedown.escape import markdown_text, shown_cells, terminal_text
 from takedown.export import table_bytes
@@ -55,6 +56,9 @@ ANY = "(all)"
 _VIEW_KEY = "takedown_view_params"
 _CURRENT_KEY = "takedown_current_view"
 _SERVED_KEY = "takedown_served_data"
+_SIGNED_IN_KEY = "takedown_audited_sign_in"
+_VIEWED_KEY = "takedown_audited_view"
+_log = logging.getLogger(__name__)
 FILTER_LABELS = {"platform": "Platform", "account": "IPP account", "brand": "Brand", "reason": "Reason",
                  "ipr_type": "IPR type"}
 # URL parameters of a page's own choices (a KPI's rows, the trend shown, a tab, an account): kept in
@@ -538,12 +542,46 @@ def require_sign_in() -> None:
         st.error("This address is not on the dashboard's allow-list: ask the program owner to add it.")
         st.button("Sign out", on_click=st.logout)
         st.stop()
+    if st.session_state.get(_SIGNED_IN_KEY) != user.get("email"):
+        st.session_state[_SIGNED_IN_KEY] = user.get("email")
+        scope = None if rules is None else access.scope_for(user.get("email"), rules)
+        _audit("sign_in", str(user.get("email")), role=None if scope is None else scope.role,
+               brands=None if scope is None else scope.brands, accounts=None if scope is None else scope.accounts,
+               known=rules is None or scope is not None)
     if rules is not None and access.scope_for(user.get("email"), rules) is None:
         st.title("Takedown dashboard")
         st.info("Your address is not given any brand in the dashboard's access file, so there is nothing to "
                 "show you: ask the program owner to add it.")
         st.button("Sign out", on_click=st.logout)
         st.stop()
+
+
+# --- the audit log ---
+
+def audit_log() -> Path:
+    """The audit log of the served store (audit.audit_path: `<store>.audit.jsonl`)."""
+    return audit.audit_path(db_path())
+
+
+def _audit(event: str, user: str | None, path: Path | None = None, **fields: object) -> bool:
+    # One event into the audit log; a log that cannot be written is reported, never a traceback.
+    path = path or audit_log()
+    try:
+        audit.record(path, event, user, **fields)
+    except OSError as error:
+        _log.error("takedown dashboard: the audit log %s cannot be written: %s", path, error)
+        return False
+    return True
+
+
+def audit_page_view(page: str, params: Mapping[str, str]) -> None:
+    """Log that this viewer sees `page` with the URL parameters `params` (once per page and parameters)."""
+    seen = (page, tuple(sorted(params.items())))
+    if st.session_state.get(_VIEWED_KEY) == seen:
+        return
+    st.session_state[_VIEWED_KEY] = seen
+    if not _audit("page_view", viewer_email(), page=page, filters=dict(params)):
+        st.warning(markdown_text(f"The audit log {audit_log()} cannot be written: tell the program owner."))
 
 
 # --- what every page shows ---
@@ -592,6 +630,7 @@ def live(title: str, render: Callable[[Loaded], None], *, with_month: bool = Tru
         return
     if with_month:
         heading.title(f"{title} · {loaded.month}")
+    audit_page_view(title, {**loaded.view.query_params(), **_page_params()})
     freshness_badge(loaded)
     render(loaded)
     share_link(loaded)
@@ -677,16 +716,23 @@ _MIME = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocume
 
 def download_buttons(table: pl.DataFrame, name: str, key: str) -> None:
     """Download CSV / Download XLSX buttons for `table` (download_files). Nothing is built until a button
-    is pressed: the file is made then, off the page's thread, and the page does not rerun."""
+    is pressed: the file is made then, off the page's thread, and the page does not rerun. Each file
+    built is logged in the audit log (audit_log) with the viewer, its name and its rows."""
     build = functools.cache(lambda: download_files(table, name))
+    who = (viewer_email(), audit_log(), table.height)
     for column, suffix in zip(st.columns(2), ("csv", "xlsx"), strict=True):
-        column.download_button(f"Download {suffix.upper()}", functools.partial(_file_of, build, suffix),
+        column.download_button(f"Download {suffix.upper()}", functools.partial(_file_of, build, suffix, name, who),
                                file_name=f"{name}.{suffix}", mime=_MIME[suffix], key=f"{key}-{suffix}",
                                on_click="ignore")
 
 
-def _file_of(build: Callable[[], dict[str, bytes]], suffix: str) -> bytes:
-    return build()[suffix]
+def _file_of(build: Callable[[], dict[str, bytes]], suffix: str, name: str,
+             who: tuple[str | None, Path, int]) -> bytes:
+    # A download's file, built when its button is pressed, and the download in the audit log.
+    data = build()[suffix]
+    user, path, rows = who
+    _audit("download", user, path, file=f"{name}.{suffix}", rows=rows)
+    return data
 
 
 def _decimals(shown: str) -> int:

@@ -64,11 +64,12 @@ def scoped_store(tmp_path_factory):
     return db, folder / "access.toml"
 
 
-def run_as(monkeypatch, scoped_store, email: str, page: str | None = None, **params: str) -> AppTest:
+def run_as(monkeypatch, scoped_store, email: str, page: str | None = None, *, script=None, **params: str) -> AppTest:
+    """The app (or `script`) run by the signed-in `email` with the URL's `params`, switched to `page`."""
     db, rules = scoped_store
     monkeypatch.setenv("TAKEDOWN_DB", str(db))
     monkeypatch.setenv(access.ACCESS_ENV, str(rules))
-    app = AppTest.from_file(APP, default_timeout=30)
+    app = AppTest.from_file(APP, default_timeout=30) if script is None else AppTest.from_function(script, default_timeout=30)
     app.secrets["auth"] = AUTH
     app.user = {"is_logged_in": True, "email": email}
     for name, value in {"month": MONTH, "as_of": AS_OF, **params}.items():
@@ -94,10 +95,11 @@ def element_text(app: AppTest) -> str:
 
 
 def shown(app: AppTest) -> tuple[list, list]:
-    """The figures of the main area: each tile (label, value, delta) and each table's rows."""
+    """The figures of the main area: each tile (label, value, delta), each table's rows, each chart's data."""
     tiles = [(tile.label, tile.value, tile.delta) for tile in app.main.metric]
     tables = [frame.value.to_csv() for frame in app.main.dataframe]
-    return tiles, tables
+    charts = [json.loads(chart.proto.spec)["data"] for chart in app.main.get("plotly_chart")]
+    return tiles, tables, charts
 
 
 @pytest.fixture
@@ -207,12 +209,5 @@ def _snapshot_brands() -> None:
     ("admin@agency.example", ["['Bolt']", "['acct-b', 'acct-c']"]),
 ])
 def test_the_snapshot_every_page_reads_is_loaded_within_the_scope(monkeypatch, scoped_store, email, expected):
-    db, rules = scoped_store
-    monkeypatch.setenv("TAKEDOWN_DB", str(db))
-    monkeypatch.setenv(access.ACCESS_ENV, str(rules))
-    app = AppTest.from_function(_snapshot_brands, default_timeout=30)
-    app.secrets["auth"] = AUTH
-    app.user = {"is_logged_in": True, "email": email}
-    app.run()
-    assert not app.exception
+    app = run_as(monkeypatch, scoped_store, email, script=_snapshot_brands)
     assert [text.value for text in app.text] == expected
