@@ -25,12 +25,13 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def serve(db: Path) -> Iterator[str]:
-    """`takedown dashboard --db db` on a free port until the block ends; yields its base URL."""
-    port = free_port()
+def serve(db: Path, port: int | None = None, cwd: Path | None = None, options: tuple[str, ...] = ()) -> Iterator[str]:
+    """`takedown dashboard --db db [options]` on `port` (default a free one), run in `cwd` (where its
+    .streamlit/ is), until the block ends; yields its base URL."""
+    port = port or free_port()
     command = [sys.executable, "-m", "takedown.cli", "dashboard", "--db", str(db), "--port", str(port),
-               "--refresh", str(REFRESH_SECONDS)]
-    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+               "--refresh", str(REFRESH_SECONDS), *options]
+    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=cwd,
                               env=dict(os.environ, PYTHONUNBUFFERED="1"))
     url = f"http://127.0.0.1:{port}"
     try:
