@@ -1,5 +1,5 @@
 -- metrics/complaint_items: the items a snapshot holds: one row per item of matching_items
--- (metrics/matching_items, given by the loader) of the item's listing's $brand (null: any), with
+-- (metrics/matching_items, given by the loader) of the item's listing's $brand (null: any) among the scope's $brands (null: all), with
 -- its listing's brand and value columns (null when the item has no listing: a storefront
 -- complaint, or a listing not loaded yet). listing_key is its listing's row id
 -- (metrics/unreported_listings, metrics/listing_text), null without one.
@@ -28,7 +28,8 @@ renamed as (
         listing_values.listing_key
     from matching_items as source
     left join listing_values using (platform, listing_id)
-    where $brand is null or listing_values.brand = $brand
+    where ($brand is null or listing_values.brand = $brand)
+        and ($brands is null or list_contains($brands, listing_values.brand))
 )
 
 select * from renamed

@@ -66,11 +66,13 @@ def wait_until_serving(url: str, process: subprocess.Popen, timeout: float) -> N
 
 @contextlib.contextmanager
 def serve_dashboard(db: Path | str, extra_args: Sequence[str] = (), timeout: float = 30.0,
-                    env: dict[str, str] | None = None) -> Iterator[str]:
-    """`takedown dashboard --db db` on a free port until the block ends; yields its base URL."""
-    port = free_port()
+                    env: dict[str, str] | None = None, port: int | None = None,
+                    cwd: Path | None = None) -> Iterator[str]:
+    """`takedown dashboard --db db` on `port` (default a free one), started in `cwd` (where its
+    .streamlit/ is), until the block ends; yields its base URL."""
+    port = port or free_port()
     command = [sys.executable, "-m", "takedown.cli", "dashboard", "--db", str(db), "--port", str(port), *extra_args]
-    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, cwd=cwd,
                               env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})})
     url = f"http://127.0.0.1:{port}"
     try:

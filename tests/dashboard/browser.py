@@ -6,16 +6,18 @@ import contextlib
 from collections.abc import Iterator
 from pathlib import Path
 
-from takedown.browser import chromium, serve_dashboard  # noqa: F401 - chromium is the tests'
+from takedown.browser import chromium, free_port, serve_dashboard  # noqa: F401 - chromium and free_port are the tests'
+from takedown.config import CHROMIUM  # noqa: F401 - the tests'
 
 # Short, so the live test sees a new store within seconds.
 REFRESH_SECONDS = 1.0
 
 
 @contextlib.contextmanager
-def serve(db: Path) -> Iterator[str]:
-    """`takedown dashboard --db db` on a free port until the block ends; yields its base URL."""
-    with serve_dashboard(db, ["--refresh", str(REFRESH_SECONDS)]) as url:
+def serve(db: Path, port: int | None = None, cwd: Path | None = None, options: tuple[str, ...] = ()) -> Iterator[str]:
+    """`takedown dashboard --db db [options]` on `port` (default a free one), run in `cwd` (where its
+    .streamlit/ is), until the block ends; yields its base URL."""
+    with serve_dashboard(db, ["--refresh", str(REFRESH_SECONDS), *options], port=port, cwd=cwd) as url:
         yield url
 
 

@@ -1,9 +1,11 @@
-"""`takedown dashboard [--db PATH] [--port N] [--host H] [--refresh S]`: serve the Streamlit dashboard.
+"""`takedown dashboard [--db PATH] [--port N] [--host H] [--refresh S] [--access FILE]`: serve the Streamlit dashboard.
 
 Runs `streamlit run` on the entry file shipped inside the package (the checkout's dashboard/ when
 running from source). The store reaches the app through $TAKEDOWN_DB. Without sign-in configured
 ([auth] in the Streamlit secrets) it binds this computer only; a careless [auth] is refused before
-serving (takedown.sign_in, the check the app makes too).
+serving (takedown.sign_in, the check the app makes too). The access file (takedown.access: who sees
+which brands and accounts) is checked the same way, and refused without sign-in; it reaches the app
+through $TAKEDOWN_ACCESS.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import os
 import sys
 from pathlib import Path
 
-from takedown import sign_in
+from takedown import access, sign_in
 from takedown.cli import EXIT_USAGE, add_db_argument, fail, finite_number
 from takedown.config import PACKAGE_DIR, REPO_DIR, resolve_db_path
 
@@ -51,6 +53,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="address to bind (default 127.0.0.1; another needs [auth] sign-in, see the README)")
     parser.add_argument("--refresh", type=_seconds, metavar="S",
                         help="seconds between an open page's looks for a newly published store (default 30)")
+    parser.add_argument("--access", metavar="FILE",
+                        help="the access file: which brands and accounts each signed-in viewer sees "
+                             f"(default ${access.ACCESS_ENV}, else .streamlit/access.toml; README: Dashboard)")
     add_db_argument(parser)
 
 
@@ -86,8 +91,19 @@ def run(args: argparse.Namespace) -> int:
     if args.host not in LOCAL_HOSTS and not signed_in:
         return fail("dashboard", f"--host {args.host} would serve the figures to the network without sign-in; "
                     "add an [auth] section to .streamlit/secrets.toml first (README: Dashboard)", EXIT_USAGE)
+    path = access.access_path(getattr(args, "access", None))
+    if path is not None:
+        try:
+            access.read_access(path)
+        except access.AccessError as error:
+            return fail("dashboard", str(error), EXIT_USAGE)
+        if not signed_in:
+            return fail("dashboard", f"{path}: an access file needs sign-in to know who is viewing; add an [auth] "
+                        "section to .streamlit/secrets.toml (README: Dashboard)", EXIT_USAGE)
     db = resolve_db_path(args.db).resolve()
     env = dict(os.environ, TAKEDOWN_DB=str(db))
+    if path is not None:
+        env[access.ACCESS_ENV] = str(path.resolve())
     if args.refresh:
         env[REFRESH_ENV] = str(args.refresh)
     shown = f"[{args.host}]" if ":" in args.host else args.host

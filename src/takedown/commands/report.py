@@ -1,4 +1,7 @@
-"""`takedown report --month YYYY-MM [--as-of ISO] [--tz ZONE] [--out DIR] [--no-pdf] [--db PATH]`.
+"""`takedown report --month YYYY-MM [--as-of ISO] [--tz ZONE] [--brand B] [--account A] [--out DIR] [--no-pdf] [--db PATH]`.
+
+--brand and --account write one client's report: every section scoped, every figure equal to
+`takedown metrics` with the same flags; a brand or account the store does not hold is a usage error.
 
 The three files are published together (takedown.report.build): a failed or killed run leaves the
 previous report in --out as it was, and the message says so. On a terminal a progress line per
@@ -23,6 +26,8 @@ HELP = "write the monthly Good-Faith call report: report.html, report.pdf and es
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--month", metavar="YYYY-MM", required=True, help="the calendar month, in the report time zone")
     add_as_of_arguments(parser)
+    parser.add_argument("--brand", metavar="B", help="one client's report: only the items, listings and rights of brand B")
+    parser.add_argument("--account", metavar="A", help="one client's report: only the items of IPP account A")
     parser.add_argument("--out", metavar="DIR", default="report", help="the folder to write into (default: report/)")
     parser.add_argument("--no-pdf", action="store_true",
                         help="skip report.pdf (no browser needed): publish report.html and escalations.xlsx only")
@@ -49,6 +54,7 @@ class StepLines:
 def run(args: argparse.Namespace) -> int:
     import duckdb
 
+    from takedown.metrics.filters import Filters, UnknownFilterValue
     from takedown.report.build import ReportOutProblem, build_report, out_problem
     from takedown.report.pdf import PdfError
     from takedown.store import StoreError, connect_reader
@@ -57,7 +63,8 @@ def run(args: argparse.Namespace) -> int:
     args.start = args.end = None
     try:
         _, as_of = period_and_as_of(args)
-    except UsageError as error:
+        filters = Filters(account=args.account, brand=args.brand)
+    except (UsageError, ValueError) as error:
         return fail("report", str(error), EXIT_USAGE)
     out = Path(args.out)
     if problem := out_problem(out):
@@ -72,7 +79,11 @@ def run(args: argparse.Namespace) -> int:
     # reading, agenda, html, workbook, (pdf), publishing
     progress = StepLines(5 if args.no_pdf else 6)
     try:
-        files = build_report(con, args.month, as_of, args.tz, out, pdf=not args.no_pdf, progress=progress)
+        files = build_report(con, args.month, as_of, args.tz, out, pdf=not args.no_pdf, progress=progress,
+                             filters=filters)
+    except UnknownFilterValue as error:
+        described = "; and ".join(value.describe("--" + value.name) for value in error.unknown)
+        return fail("report", f"{described}; {unchanged}", EXIT_USAGE)
     except PdfError as error:
         return fail("report", f"cannot write the report: {error}; {unchanged} "
                               f"(--no-pdf writes report.html and escalations.xlsx without a browser)", EXIT_FAILED)

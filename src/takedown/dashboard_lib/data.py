@@ -13,7 +13,7 @@ import duckdb
 import polars as pl
 
 from takedown.metrics.durations import calendar_days
-from takedown.metrics.filters import Filters
+from takedown.metrics.filters import Filters, store_filter_values
 from takedown.metrics.kpis import cohort_metrics
 from takedown.metrics.periods import Period, month_label, month_of, month_period, parse_month, shift_month
 from takedown.metrics.projection import good_faith_projection as project_good_faith
@@ -117,7 +117,7 @@ def listings_detected(con: duckdb.DuckDBPyConnection, period: Period, as_of: dt.
     """Listings of the filters' platform and brand detected in `period` by `as_of` (a listing has no account)."""
     parameters = filters.parameters()
     return int(con.sql(load_query("dashboard/listings_detected"), params={
-        "platform": parameters["platform"], "brand": parameters["brand"], "start": period.start,
+        "platform": parameters["platform"], "brand": parameters["brand"], "brands": parameters["brands"], "start": period.start,
         "end": period.end, "as_of": as_of}).fetchall()[0][0])
 
 
@@ -212,7 +212,7 @@ def seller_listings(con: duckdb.DuckDBPyConnection, platform: str, seller_id: st
     """The seller's listings detected by `as_of` (of the filters' brand), newest first, with their text."""
     return con.sql(load_query("dashboard/seller_listings"), params={
         "platform": platform, "seller_id": seller_id, "as_of": as_of,
-        "brand": filters.parameters()["brand"]}).pl()
+        "brand": filters.parameters()["brand"], "brands": filters.parameters()["brands"]}).pl()
 
 
 def seller_complaints(snapshot: Snapshot, platform: str, seller_id: str) -> pl.DataFrame:
@@ -255,18 +255,13 @@ def rights_portfolio(snapshot: Snapshot) -> pl.DataFrame:
 
 # --- the store itself (read-only connection) ---
 
-def filter_choices(con: duckdb.DuckDBPyConnection, timezone: str = "UTC") -> dict[str, list[str]]:
-    """The values the filters can take: platform, account, brand, reason, ipr_type (sorted), and month
-    (YYYY-MM in `timezone`, the report time zone, newest first)."""
-    choices = {}
-    for name, sql in (
-        ("platform", "select distinct platform from complaint_items where platform is not null order by 1"),
-        ("account", "select distinct account from complaint_items where account is not null order by 1"),
-        ("brand", "select distinct brand from listings where brand is not null order by 1"),
-        ("reason", "select distinct reason from complaint_items where reason is not null order by 1"),
-        ("ipr_type", "select distinct ipr_type from complaint_items where ipr_type is not null order by 1"),
-    ):
-        choices[name] = [row[0] for row in con.sql(sql).fetchall()]
+def filter_choices(con: duckdb.DuckDBPyConnection, timezone: str = "UTC",
+                   scope: Filters = Filters()) -> dict[str, list[str]]:
+    """The values the filters can take: platform, account, brand, reason, ipr_type (sorted; within the
+    scope of `scope`, metrics/filter_values), and month (YYYY-MM in `timezone`, the report time zone,
+    newest first)."""
+    choices: dict[str, list[str]] = dict(store_filter_values(con, ("platform", "account", "brand", "reason", "ipr_type"),
+                                                             scope))
     months = con.sql(load_query("dashboard/months_with_items"), params={"timezone": timezone}).fetchall()
     choices["month"] = [row[0] for row in months]
     return choices

@@ -3,6 +3,10 @@ the freshness badge, live refresh and the table downloads. Pages call these and 
 
 A view lives in the URL's query parameters (month, tz, platform, account, brand, reason, ipr_type,
 as_of), so a link reproduces what its sender saw; a bad value gives a short warning and its default.
+
+The viewer's scope (takedown.access: the brands and accounts the signed-in address may see) is
+applied here, to every snapshot, cached frame, chooser and drill-down a page reads (`scoped`), so a
+page cannot show what the scope leaves out, and a URL parameter or widget only narrows it.
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
+import logging
 import os
 import re
 import threading
@@ -22,7 +27,7 @@ import duckdb
 import polars as pl
 import streamlit as st
 
-from takedown import sign_in
+from takedown import access, audit, sign_in
 from takedown.dashboard_lib import data as dashboard_data
 from takedown.config import DEFAULT_SETTINGS, resolve_db_path
 from takedown.escape import markdown_text, shown_cells, terminal_text
@@ -52,6 +57,9 @@ ANY = "(all)"
 _VIEW_KEY = "takedown_view_params"
 _CURRENT_KEY = "takedown_current_view"
 _SERVED_KEY = "takedown_served_data"
+_SIGNED_IN_KEY = "takedown_audited_sign_in"
+_VIEWED_KEY = "takedown_audited_view"
+_log = logging.getLogger(__name__)
 FILTER_LABELS = {"platform": "Platform", "account": "IPP account", "brand": "Brand", "reason": "Reason",
                  "ipr_type": "IPR type"}
 # URL parameters of a page's own choices (a KPI's rows, the trend shown, a tab, an account): kept in
@@ -188,16 +196,24 @@ def current_version() -> str:
     return store_version(db_path())
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
 def filter_choices(version: str, timezone: str = "UTC") -> dict[str, list[str]]:
-    """The filters' values in the store of `version`, months in `timezone` (cached per version and zone)."""
-    return dashboard_data.filter_choices(cursor(), timezone)
+    """The filters' values in the store of `version` within the viewer's scope, months in `timezone`."""
+    return _filter_choices(version, timezone, scoped(Filters()).key)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _filter_choices(version: str, timezone: str, scope: tuple[tuple[str, object], ...]) -> dict[str, list[str]]:
+    return dashboard_data.filter_choices(cursor(), timezone, Filters(**dict(scope)))
+
+
+def unknown_filters(version: str, filters: tuple[tuple[str, str], ...]) -> list[UnknownValue]:
+    """The view's filter values the store of `version` does not hold within the viewer's scope (cached)."""
+    return _unknown_filters(version, scoped(Filters(**dict(filters))).key) if filters else []
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def unknown_filters(version: str, filters: tuple[tuple[str, str], ...]) -> list[UnknownValue]:
-    """The view's filter values the store of `version` does not hold (cached per version and filters)."""
-    return unknown_filter_values(cursor(), Filters(**dict(filters))) if filters else []
+def _unknown_filters(version: str, filters: tuple[tuple[str, object], ...]) -> list[UnknownValue]:
+    return unknown_filter_values(cursor(), Filters(**dict(filters)))
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -206,9 +222,22 @@ def last_ingest(version: str) -> dt.datetime | None:
     return dashboard_data.last_ingest(cursor())
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
 def store_quality(version: str) -> dict[str, pl.DataFrame]:
-    """The Data quality page's frames of the store of `version`: summary, batches, by_rule, reasons, orphans."""
+    """The Data quality page's frames of the store of `version`: summary, batches, by_rule, reasons, orphans.
+
+    They are store-wide (a quarantined row may name any brand): with an access file, only an admin
+    sees them; anyone else is told so and the page stops there.
+    """
+    scope = viewer_scope()
+    if scope is not None and not scope.admin:
+        st.info("The data-quality figures are store-wide, across every brand: only an admin of the access "
+                "file sees them.")
+        st.stop()
+    return _store_quality(version)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _store_quality(version: str) -> dict[str, pl.DataFrame]:
     from takedown import quality
 
     con = cursor()
@@ -219,7 +248,7 @@ def store_quality(version: str) -> dict[str, pl.DataFrame]:
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _snapshot(version: str, as_of: dt.datetime, timezone: str, filters: tuple[tuple[str, str], ...]) -> Snapshot:
+def _snapshot(version: str, as_of: dt.datetime, timezone: str, filters: tuple[tuple[str, object], ...]) -> Snapshot:
     settings = dataclasses.replace(DEFAULT_SETTINGS, report_timezone=timezone)
     # choose_view has warned of (and dropped) any value the store does not hold: never raise here.
     return load_snapshot(cursor(), as_of, Filters(**dict(filters)), settings=settings, version=version, strict=False)
@@ -245,19 +274,20 @@ def live_as_of(version: str) -> dt.datetime:
     return round_as_of(utc_now())
 
 
-DataKey = tuple[str, dt.datetime, str, tuple[tuple[str, str], ...]]
+DataKey = tuple[str, dt.datetime, str, tuple[tuple[str, object], ...]]
 
 
 def _fresh_key(view: View) -> DataKey:
-    # The data `view` reads now: the store's version, the as-of, the time zone and the filters.
+    # The data `view` reads now: the store's version, the as-of, the time zone and the filters within
+    # the viewer's scope (the one place a snapshot's filters are made: every page reads through it).
     version = current_version()
     as_of = view.as_of if view.as_of is not None else live_as_of(version)
-    return version, as_of, view.timezone, tuple(sorted(view.filters.active.items()))
+    return version, as_of, view.timezone, scoped(view.filters).key
 
 
 def _served_key(view: View) -> DataKey:
     # The data this session shows for `view`: kept until the live refresh has the next one ready.
-    identity = (view.as_of, view.timezone, tuple(sorted(view.filters.active.items())))
+    identity = (view.as_of, view.timezone, scoped(view.filters).key)
     served = st.session_state.get(_SERVED_KEY)
     if served is not None and served[0] == identity:
         return served[1]
@@ -275,31 +305,39 @@ def load(view: View) -> Loaded:
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def derived(widget: str, version: str, as_of: dt.datetime, timezone: str, filters: tuple[tuple[str, str], ...],
+def derived(widget: str, version: str, as_of: dt.datetime, timezone: str, filters: tuple[tuple[str, object], ...],
             *args: object) -> pl.DataFrame:
     """dashboard_data.<widget>(snapshot, *args), cached on (store version, as-of, tz, filters, args)."""
     snapshot = _snapshot(version, as_of, timezone, filters)
     return getattr(dashboard_data, widget)(snapshot, *args)
 
 
+def listings_detected(version: str, period: Period, as_of: dt.datetime, filters: tuple[tuple[str, object], ...]) -> int:
+    """dashboard_data.listings_detected on the store of `version` within the viewer's scope (cached per view)."""
+    return _listings_detected(version, period, as_of, scoped(Filters(**dict(filters))).key)
+
+
 @st.cache_data(show_spinner=False, max_entries=64)
-def listings_detected(version: str, period: Period, as_of: dt.datetime, filters: tuple[tuple[str, str], ...]) -> int:
-    """dashboard_data.listings_detected on the store of `version` (cached per version and view)."""
+def _listings_detected(version: str, period: Period, as_of: dt.datetime, filters: tuple[tuple[str, object], ...]) -> int:
     return dashboard_data.listings_detected(cursor(), period, as_of, Filters(**dict(filters)))
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
 def seller_listings(version: str, platform: str, seller_id: str, as_of: dt.datetime,
-                    filters: tuple[tuple[str, str], ...]) -> pl.DataFrame:
-    """dashboard_data.seller_listings on the store of `version` (cached per version and view)."""
+                    filters: tuple[tuple[str, object], ...]) -> pl.DataFrame:
+    """dashboard_data.seller_listings on the store of `version`: only the brands of the viewer's scope (cached)."""
+    return _seller_listings(version, platform, seller_id, as_of, scoped(Filters(**dict(filters))).key)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _seller_listings(version: str, platform: str, seller_id: str, as_of: dt.datetime,
+                     filters: tuple[tuple[str, object], ...]) -> pl.DataFrame:
     return dashboard_data.seller_listings(cursor(), platform, seller_id, as_of, Filters(**dict(filters)))
 
 
 def frame(loaded: Loaded, widget: str, *args: object) -> pl.DataFrame:
-    """A widget's frame of the loaded view (see derived)."""
+    """A widget's frame of the loaded view (see derived), within the viewer's scope."""
     snapshot = loaded.snapshot
-    return derived(widget, loaded.version, snapshot.as_of, snapshot.timezone,
-                   tuple(sorted(snapshot.filters.active.items())), *args)
+    return derived(widget, loaded.version, snapshot.as_of, snapshot.timezone, scoped(snapshot.filters).key, *args)
 
 
 # --- the view across pages ---
@@ -364,8 +402,9 @@ def choose_view() -> View:
         held = ", ".join(repr(known) for known in value.known[:SHOWN_KNOWN_VALUES])
         more = f" and {len(value.known) - SHOWN_KNOWN_VALUES:,} more" if len(value.known) > SHOWN_KNOWN_VALUES else ""
         guess = f" Did you mean {value.suggestion!r}?" if value.suggestion is not None else ""
-        show_warnings([f"{value.name}: the store holds no {value.name} {value.value!r}; showing every "
-                       f"{value.name}.{guess} It holds: {held or 'none'}{more}."])
+        yours = "" if viewer_scope() is None or viewer_scope().everything else " that you may see"
+        show_warnings([f"{value.name}: the store holds no {value.name} {value.value!r}{yours}; showing every "
+                       f"{value.name}{yours}.{guess} It holds: {held or 'none'}{more}."])
     dropped = {value.name for value in unknown}
     kept = {name: value for name, value in view.filters.active.items() if name not in dropped}
     view = dataclasses.replace(view, filters=Filters(**kept))
@@ -415,6 +454,52 @@ def _sign_in() -> sign_in.SignIn | None:
     return sign_in.sign_in_settings(secrets)
 
 
+def _access() -> access.Access | None:
+    # The access file ($TAKEDOWN_ACCESS, else .streamlit/access.toml), re-read when it changes; None: none.
+    path = access.access_path()
+    if path is None:
+        return None
+    try:
+        stamp = path.stat().st_mtime_ns
+    except OSError as error:
+        raise access.AccessError(f"{path}: cannot be read ({error})") from error
+    return _read_access(str(path), stamp)
+
+
+@functools.lru_cache(maxsize=4)
+def _read_access(path: str, stamp: int) -> access.Access:
+    return access.read_access(Path(path))
+
+
+def viewer_email() -> str | None:
+    """The signed-in viewer's e-mail address (None: not signed in, or no sign-in configured)."""
+    try:
+        if _sign_in() is None:
+            return None
+    except sign_in.SignInError:
+        return None
+    user = st.user
+    return str(user.get("email")) if user.get("is_logged_in", False) and user.get("email") else None
+
+
+def viewer_scope() -> access.Scope | None:
+    """What this viewer may see (None: everything, when there is no access file).
+
+    With an access file, an address without an entry (or no address) gets an empty scope: nothing.
+    require_sign_in stops such a viewer first; this fails closed anyway.
+    """
+    rules = _access()
+    if rules is None:
+        return None
+    return access.scope_for(viewer_email(), rules) or access.Scope("none", (), ())
+
+
+def scoped(filters: Filters) -> Filters:
+    """`filters` within the viewer's scope (viewer_scope): what every snapshot, frame and chooser reads."""
+    scope = viewer_scope()
+    return filters.scoped(None, None) if scope is None else filters.scoped(scope.brands, scope.accounts)
+
+
 def auth_configured() -> bool:
     """Whether the Streamlit secrets hold an [auth] section (then require_sign_in guards every page)."""
     try:
@@ -427,16 +512,23 @@ def require_sign_in() -> None:
     """With [auth]: stop the page unless the user signed in with an address of [auth] allowed_emails.
 
     Settings Streamlit could not use (sign_in.sign_in_settings) stop every page with one line,
-    never a traceback and never the figures.
+    never a traceback and never the figures; so does an access file that is not valid, or one
+    without sign-in. With an access file, a signed-in address it does not name sees one sentence.
     """
     try:
         settings = _sign_in()
-    except sign_in.SignInError as error:
+        rules = _access()
+    except (sign_in.SignInError, access.AccessError) as error:
         st.title("Takedown dashboard")
         st.error(markdown_text(f"Sign-in is configured but cannot be used: {error}. "
-                               "Fix .streamlit/secrets.toml (README: Dashboard) and reload."))
+                               "Fix .streamlit/secrets.toml or the access file (README: Dashboard) and reload."))
         st.stop()
     if settings is None:
+        if rules is not None:
+            st.title("Takedown dashboard")
+            st.error(markdown_text(f"{rules.path}: an access file needs sign-in to know who is viewing; add an "
+                                   "[auth] section to .streamlit/secrets.toml (README: Dashboard)."))
+            st.stop()
         return
     user = st.user
     if not user.get("is_logged_in", False):
@@ -451,6 +543,46 @@ def require_sign_in() -> None:
         st.error("This address is not on the dashboard's allow-list: ask the program owner to add it.")
         st.button("Sign out", on_click=st.logout)
         st.stop()
+    if st.session_state.get(_SIGNED_IN_KEY) != user.get("email"):
+        st.session_state[_SIGNED_IN_KEY] = user.get("email")
+        scope = None if rules is None else access.scope_for(user.get("email"), rules)
+        _audit("sign_in", str(user.get("email")), role=None if scope is None else scope.role,
+               brands=None if scope is None else scope.brands, accounts=None if scope is None else scope.accounts,
+               known=rules is None or scope is not None)
+    if rules is not None and access.scope_for(user.get("email"), rules) is None:
+        st.title("Takedown dashboard")
+        st.info("Your address is not given any brand in the dashboard's access file, so there is nothing to "
+                "show you: ask the program owner to add it.")
+        st.button("Sign out", on_click=st.logout)
+        st.stop()
+
+
+# --- the audit log ---
+
+def audit_log() -> Path:
+    """The audit log of the served store (audit.audit_path: `<store>.audit.jsonl`)."""
+    return audit.audit_path(db_path())
+
+
+def _audit(event: str, user: str | None, path: Path | None = None, **fields: object) -> bool:
+    # One event into the audit log; a log that cannot be written is reported, never a traceback.
+    path = path or audit_log()
+    try:
+        audit.record(path, event, user, **fields)
+    except OSError as error:
+        _log.error("takedown dashboard: the audit log %s cannot be written: %s", path, error)
+        return False
+    return True
+
+
+def audit_page_view(page: str, params: Mapping[str, str]) -> None:
+    """Log that this viewer sees `page` with the URL parameters `params` (once per page and parameters)."""
+    seen = (page, tuple(sorted(params.items())))
+    if st.session_state.get(_VIEWED_KEY) == seen:
+        return
+    st.session_state[_VIEWED_KEY] = seen
+    if not _audit("page_view", viewer_email(), page=page, filters=dict(params)):
+        st.warning(markdown_text(f"The audit log {audit_log()} cannot be written: tell the program owner."))
 
 
 # --- what every page shows ---
@@ -499,6 +631,7 @@ def live(title: str, render: Callable[[Loaded], None], *, with_month: bool = Tru
         return
     if with_month:
         heading.title(f"{title} · {loaded.month}")
+    audit_page_view(title, {**loaded.view.query_params(), **_page_params()})
     freshness_badge(loaded)
     render(loaded)
     share_link(loaded)
@@ -584,16 +717,23 @@ _MIME = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocume
 
 def download_buttons(table: pl.DataFrame, name: str, key: str) -> None:
     """Download CSV / Download XLSX buttons for `table` (download_files). Nothing is built until a button
-    is pressed: the file is made then, off the page's thread, and the page does not rerun."""
+    is pressed: the file is made then, off the page's thread, and the page does not rerun. Each file
+    built is logged in the audit log (audit_log) with the viewer, its name and its rows."""
     build = functools.cache(lambda: download_files(table, name))
+    who = (viewer_email(), audit_log(), table.height)
     for column, suffix in zip(st.columns(2), ("csv", "xlsx"), strict=True):
-        column.download_button(f"Download {suffix.upper()}", functools.partial(_file_of, build, suffix),
+        column.download_button(f"Download {suffix.upper()}", functools.partial(_file_of, build, suffix, name, who),
                                file_name=f"{name}.{suffix}", mime=_MIME[suffix], key=f"{key}-{suffix}",
                                on_click="ignore")
 
 
-def _file_of(build: Callable[[], dict[str, bytes]], suffix: str) -> bytes:
-    return build()[suffix]
+def _file_of(build: Callable[[], dict[str, bytes]], suffix: str, name: str,
+             who: tuple[str | None, Path, int]) -> bytes:
+    # A download's file, built when its button is pressed, and the download in the audit log.
+    data = build()[suffix]
+    user, path, rows = who
+    _audit("download", user, path, file=f"{name}.{suffix}", rows=rows)
+    return data
 
 
 def _decimals(shown: str) -> int:

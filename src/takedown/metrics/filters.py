@@ -8,10 +8,15 @@ the SQL as bound parameters, never as text.
 A value the store does not hold (after that normalisation) would give zeros that look like an
 answer: `unknown_filter_values` finds such values with the ones the store does hold, and
 `check_filter_values` (what `load_snapshot` calls unless `strict=False`) raises UnknownFilterValue.
+
+A scope (`brands`, `accounts`: the sets a viewer may see, None: all; access.Scope gives them) is
+applied before the filters, in the same SQL: a filter can narrow a scope, never widen it (a brand
+filter outside the scope keeps nothing).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 from dataclasses import dataclass, fields
 
@@ -23,6 +28,8 @@ from takedown.sql import load_query
 
 # Filter name -> the fact column it compares (the breakdown of the same name groups by it).
 FILTER_COLUMNS = ("platform", "account", "reason", "ipr_type", "brand")
+# The scope's fields: the brands and the IPP accounts a viewer may see (SQL `$brands`, `$accounts`).
+SCOPE_COLUMNS = ("brands", "accounts")
 
 
 @dataclass(frozen=True)
@@ -31,6 +38,10 @@ class Filters:
 
     brand is the item's listing's brand: an item whose listing is unknown (a storefront item, or
     an orphan) has no brand, and no brand filter keeps it.
+
+    brands and accounts are the viewer's scope (sorted tuples; None: all): the brands whose listings,
+    items and rights, and the accounts whose items, a snapshot may hold. A scope on brands keeps no
+    item without a listing, as a brand filter does.
     """
 
     platform: str | None = None
@@ -38,9 +49,19 @@ class Filters:
     reason: str | None = None
     ipr_type: str | None = None
     brand: str | None = None
+    brands: tuple[str, ...] | None = None
+    accounts: tuple[str, ...] | None = None
 
     def __post_init__(self) -> None:
+        for name in SCOPE_COLUMNS:
+            value = getattr(self, name)
+            if value is not None:
+                if isinstance(value, str) or not all(isinstance(one, str) for one in value):
+                    raise ValueError(f"the {name} scope must be a collection of strings")
+                object.__setattr__(self, name, tuple(sorted({one.strip() for one in value})))
         for field in fields(self):
+            if field.name in SCOPE_COLUMNS:
+                continue
             value = getattr(self, field.name)
             if value is not None and not value.strip():
                 raise ValueError(f"the {field.name} filter is empty; leave it out to keep every {field.name}")
@@ -66,20 +87,36 @@ class Filters:
         reason = None if self.reason is None else self.reason.strip().lower()
         account = None if self.account is None else self.account.strip()
         brand = None if self.brand is None else self.brand.strip()
-        return Filters(platform, account, reason, ipr_type, brand)
+        return Filters(platform, account, reason, ipr_type, brand, self.brands, self.accounts)
 
-    def parameters(self) -> dict[str, str | None]:
-        """The normalised values as the SQL's `$platform`, `$account`, ... parameters (None: any)."""
+    def parameters(self) -> dict[str, object]:
+        """The normalised values as the SQL's `$platform`, `$account`, ... parameters (None: any),
+        and the scope as `$brands` and `$accounts` (lists; None: all)."""
         normal = self.normalised()
-        return {name: getattr(normal, name) for name in FILTER_COLUMNS}
+        return {**{name: getattr(normal, name) for name in FILTER_COLUMNS},
+                **{name: None if getattr(self, name) is None else list(getattr(self, name)) for name in SCOPE_COLUMNS}}
 
     def expression(self) -> pl.Expr:
-        """The same filters as a Polars condition over complaint item facts (for hand-made frames)."""
+        """The same filters and scope as a Polars condition over complaint item facts (for hand-made frames)."""
         condition = pl.lit(True)
         for name, value in self.parameters().items():
-            if value is not None:
+            if value is None:
+                continue
+            if name in SCOPE_COLUMNS:
+                condition = condition & pl.col(name.removesuffix("s")).is_in(value).fill_null(False)
+            else:
                 condition = condition & (pl.col(name) == value).fill_null(False)
         return condition
+
+    def scoped(self, brands: tuple[str, ...] | None, accounts: tuple[str, ...] | None) -> Filters:
+        """These filters within a scope (None: all): the scope replaces any this one had."""
+        return dataclasses.replace(self, brands=brands, accounts=accounts)
+
+    @property
+    def key(self) -> tuple[tuple[str, object], ...]:
+        """The filters and the scope as a sorted tuple of (name, value), Filters(**dict(key)) again: a cache key."""
+        scope = tuple((name, getattr(self, name)) for name in SCOPE_COLUMNS if getattr(self, name) is not None)
+        return tuple(sorted(self.active.items())) + scope
 
     @property
     def active(self) -> dict[str, str]:
@@ -138,11 +175,14 @@ class UnknownFilterValue(ValueError):
                          + " (pass strict=False to load the empty selection anyway)")
 
 
-def store_filter_values(con: duckdb.DuckDBPyConnection, names: list[str] | tuple[str, ...]) -> dict[str, list[str]]:
-    """The values the store behind `con` holds for each filter of `names`, sorted (metrics/filter_values)."""
+def store_filter_values(con: duckdb.DuckDBPyConnection, names: list[str] | tuple[str, ...],
+                        scope: Filters = Filters()) -> dict[str, list[str]]:
+    """The values the store behind `con` holds for each filter of `names`, sorted (metrics/filter_values),
+    only those within the scope of `scope` (its brands and accounts; its filters aside)."""
     held: dict[str, list[str]] = {name: [] for name in names}
     if names:
-        for name, value in con.execute(load_query("metrics/filter_values"), {"filters": list(names)}).fetchall():
+        parameters = {"filters": list(names), **{name: scope.parameters()[name] for name in SCOPE_COLUMNS}}
+        for name, value in con.execute(load_query("metrics/filter_values"), parameters).fetchall():
             held[name].append(value)
     return held
 
@@ -150,11 +190,12 @@ def store_filter_values(con: duckdb.DuckDBPyConnection, names: list[str] | tuple
 def unknown_filter_values(con: duckdb.DuckDBPyConnection, filters: Filters) -> list[UnknownValue]:
     """The filter values the store does not hold, after normalisation (an alias, case and spaces).
 
-    Reads only the filters that are set: nothing when none is.
+    Reads only the filters that are set: nothing when none is. Within a scope, a value outside it
+    is one the store does not hold, and the values listed are the scope's.
     """
     normal = filters.normalised()
     active = [name for name in FILTER_COLUMNS if getattr(normal, name) is not None]
-    held = store_filter_values(con, active)
+    held = store_filter_values(con, active, filters)
     return [UnknownValue(name, getattr(filters, name), getattr(normal, name), tuple(held[name]))
             for name in active if getattr(normal, name) not in held[name]]
 

@@ -201,7 +201,8 @@ def load_listings_and_rights(con: duckdb.DuckDBPyConnection,
 def load_rights(con: duckdb.DuckDBPyConnection, filters: Filters = Filters()) -> pl.DataFrame:
     """The rights (RIGHT_SCHEMA) of the filters' brand and ipr_type."""
     item_filters = filters.parameters()
-    return _query(con, "metrics/ip_rights", {"brand": item_filters["brand"], "ipr_type": item_filters["ipr_type"]},
+    return _query(con, "metrics/ip_rights", {"brand": item_filters["brand"], "brands": item_filters["brands"],
+                                             "ipr_type": item_filters["ipr_type"]},
                   RIGHT_SCHEMA)
 
 
@@ -231,7 +232,7 @@ def load_listing_sightings(con: duckdb.DuckDBPyConnection, as_of: dt.datetime,
 
 def _listing_parameters(filters: Filters) -> dict[str, object]:
     item_filters = filters.parameters()
-    return {"platform": item_filters["platform"], "brand": item_filters["brand"]}
+    return {"platform": item_filters["platform"], "brand": item_filters["brand"], "brands": item_filters["brands"]}
 
 
 def load_items(con: duckdb.DuckDBPyConnection, as_of: dt.datetime, since: dt.datetime | None = None,
@@ -254,7 +255,7 @@ def count_items(con: duckdb.DuckDBPyConnection, as_of: dt.datetime, since: dt.da
     """How many complaint items were submitted by `as_of` in [since, until) (None: no bound), filters aside."""
     query = f"select count(*) from ({load_query('metrics/matching_items')})"  # the one item window
     parameters = _item_parameters(as_of, since, until, Filters())
-    del parameters["brand"]  # applied by the queries that read the listings, not by matching_items
+    del parameters["brand"], parameters["brands"]  # applied by the queries that read the listings, not matching_items
     return con.sql(query, params=parameters).fetchall()[0][0]
 
 

@@ -19,6 +19,7 @@ import duckdb
 from takedown.atomic import building_set, names_problem, publish_set
 from takedown.config import DEFAULT_SETTINGS, Settings
 from takedown.export import XlsxResult
+from takedown.metrics.filters import Filters
 from takedown.report import escalations
 from takedown.report.data import ReportData, load_report_data
 from takedown.report.html import render_html
@@ -135,10 +136,10 @@ def write_report(data: ReportData, out: Path, pdf: bool = True, progress: Progre
 
 def build_report(con: duckdb.DuckDBPyConnection, month: str, as_of: dt.datetime, timezone: str, out: Path,
                  settings: Settings = DEFAULT_SETTINGS, pdf: bool = True,
-                 progress: Progress | None = None) -> ReportFiles:
-    """Read the store behind `con` once and write `month`'s report into `out`."""
+                 progress: Progress | None = None, filters: Filters = Filters()) -> ReportFiles:
+    """Read the store behind `con` once and write `month`'s report into `out` (of one client: `filters`)."""
     if problem := out_problem(out):
         raise ReportOutProblem(problem)
     if progress:
         progress("reading the store")
-    return write_report(load_report_data(con, month, as_of, timezone, settings), out, pdf, progress)
+    return write_report(load_report_data(con, month, as_of, timezone, settings, filters), out, pdf, progress)

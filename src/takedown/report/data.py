@@ -23,6 +23,7 @@ import polars as pl
 
 from takedown.config import DEFAULT_SETTINGS, Settings
 from takedown.metrics.escalations import ESCALATION_SCHEMA, LOG_SCHEMA
+from takedown.metrics.filters import Filters
 from takedown.metrics.periods import Period, month_period, time_zone
 from takedown.metrics.inputs import load_listings_and_rights
 from takedown.metrics.snapshot import Snapshot, load_snapshot, plain
@@ -103,19 +104,22 @@ class ReportData:
 
 
 def load_report_data(con: duckdb.DuckDBPyConnection, month: str, as_of: dt.datetime, timezone: str,
-                     settings: Settings = DEFAULT_SETTINGS) -> ReportData:
+                     settings: Settings = DEFAULT_SETTINGS, filters: Filters = Filters()) -> ReportData:
     """Read the store behind `con` once for the report of `month` (YYYY-MM in `timezone`) as of `as_of`.
 
-    ValueError for a bad month or time zone.
+    `filters` (`takedown report --brand/--account`: one client's report) scope every section: the
+    snapshot and the listings are read through them, so every figure equals `takedown metrics` with
+    the same flags. ValueError for a bad month or time zone; UnknownFilterValue (a ValueError) for a
+    brand or account the store does not hold.
     """
     time_zone(timezone)
     settings = dataclasses.replace(settings, report_timezone=timezone)
     period = month_period(month, timezone)
     # The whole store: the escalation queues and the year-ago month need every item.
-    snapshot = load_snapshot(con, as_of, settings=settings, listings=True)
+    snapshot = load_snapshot(con, as_of, filters, settings=settings, listings=True)
     details = con.sql(load_query("report/decision_details"), params={"as_of": as_of}).pl().cast(DETAIL_SCHEMA)
     images = con.sql(load_query("report/listing_images")).pl().cast(IMAGE_SCHEMA)
-    listings = known_listings(plain(load_listings_and_rights(con)[0]), as_of)
+    listings = known_listings(plain(load_listings_and_rights(con, filters)[0]), as_of)
     escalations, log = load_escalation_record(con)
     return ReportData(month, period, snapshot, metrics_json(snapshot, period), details, images, listings,
                       escalations=escalations, escalation_log=log)
