@@ -16,7 +16,8 @@ from dashboard_fixtures import APP, AS_OF, COMPLAINTS, IP_RIGHTS, LISTINGS, MONT
 from program_stores import ingest_program
 from streamlit.testing.v1 import AppTest
 
-from takedown import access, dashboard_state
+from takedown import access
+from takedown.dashboard_lib import state as dashboard_state
 from takedown.cli import main
 from takedown.dashboard_lib.data import HEADLINE_KPIS
 from takedown.metrics.registry import metric
