@@ -3,6 +3,7 @@
 -- ipr_type are the items' columns (staging/stg_complaint_items) as ingest stored them (normalised); brand is the listings'
 -- (a brand filter keeps the items whose listing has that brand). A filter not in $filters reads
 -- nothing. Filters' check of a value (metrics/filters.unknown_filter_values) compares against these.
+-- Not a duplicate: the union arms are one per filter (a column each); a macro would hide which column.
 select 'platform' as filter, platform as value
 from stg_complaint_items
 where list_contains($filters, 'platform') and platform is not null
