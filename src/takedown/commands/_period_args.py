@@ -111,9 +111,9 @@ def warn_unknown_filter_values(command: str, con, filters, consequence: str) -> 
 
 
 def open_period_store(command: str, args: argparse.Namespace, check=None):
-    """(period, as_of, filters, con) from the flags and the store of --db (read-only); or, when a flag is bad (exit 2) or the store cannot be opened (exit 1),
-    the exit status after the one-line failure. `check()` validates the command's own flags (it raises
-    UsageError). The caller closes con."""
+    """(period, as_of, filters, con) from the flags and the store of --db (read-only); or, when a flag
+    is bad (exit 2) or the store cannot be opened (exit 1), the exit status after the one-line
+    failure. `check()` validates the command's own flags (it raises UsageError). The caller closes con."""
     from takedown.cli import EXIT_FAILED, EXIT_USAGE, fail
     from takedown.config import resolve_db_path
     from takedown.store import StoreError, connect_reader
