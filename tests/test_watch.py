@@ -230,6 +230,7 @@ def test_a_crash_files_the_file_in_failed_with_the_reason(tmp_path: Path, monkey
     reason = (inbox / FAILED / "outcomes.jsonl.reason.txt").read_text(encoding="utf-8")
     assert "ingest crashed: MemoryError: simulated crash in ingest" in reason
     assert (inbox / FAILED / "outcomes.jsonl").read_text() == '{"complaint_id": "C1"}\n'
+    assert not [p.name for p in (inbox / FAILED).iterdir() if p.name.startswith(".")]  # no temporary left
 
 
 def test_a_busy_store_leaves_the_file_in_the_inbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):

@@ -4,6 +4,7 @@
 -- (a brand filter keeps the items whose listing has that brand). A filter not in $filters reads
 -- nothing. The viewer's scope ($brands, $accounts: lists, null: all) limits the brands and the
 -- item values to those of the items it may see (an item's brand is its listing's). Filters' check of a value (metrics/filters.unknown_filter_values) compares against these.
+-- Not a duplicate: the union arms are one per filter (a column each); a macro would hide which column.
 with scoped_items as (
     select platform, account, reason, ipr_type
     from stg_complaint_items

@@ -4,25 +4,8 @@
 -- high-risk backlog's candidates, with the columns it ranks by; not their free text
 -- (metrics/listing_text fetches that by listing_key for the rows shown). listing_key is the
 -- listing's row id (metrics/complaint_items gives each item its listing's).
-with source as (
-    select * from listings_known
-    where listing_key not in (select listing_key from reported_listings where listing_key is not null)
-),
-
-renamed as (
-    select
-        listing_key,
-        platform,
-        listing_id,
-        seller_id,
-        brand,
-        infringement_type,
-        price,
-        currency,
-        units_sold,
-        risk_score,
-        detected_at
-    from source
-)
-
-select * from renamed
+-- The columns are staging/stg_listings' (its order), less the free text and the unranked ones: the
+-- column list lives in one place.
+select * exclude (url, title, seller_name, seller_country, extra)
+from listings_known
+where listing_key not in (select listing_key from reported_listings where listing_key is not null)

@@ -154,6 +154,7 @@ class Kind:
         return next(column for column in self.columns if column.name == name)
 
 
+# Not duplicates: each Kind below is one file type's column table (data); the shared logic is Kind's.
 LISTINGS = Kind(
     name="listings",
     table="listings",

@@ -2,7 +2,8 @@
 which events contradict their item's submission time; and the quarantine as a person reads it (one
 row per reason, exported as CSV or XLSX, escaped).
 
-Each reading function runs one query of queries/quality or queries/views and returns a Polars frame;
+Each reading function runs one query of queries/quality (through takedown.sql.load_query), or reads one
+view of queries/views by name (the store creates those views), and returns a Polars frame;
 the notebooks, the CLI (`takedown rejects`) and the dashboard's data-quality page all use these.
 """
 

@@ -98,3 +98,32 @@ def test_every_good_row_is_loaded(demo, demo_query):
     assert counts["orphan_outcome_events"] == 0
     # About 1% of complained-about listings were found by hand and are in no monitoring export.
     assert 0 < counts["orphan_complaint_items"] < 0.03 * counts["complaint_items"]
+
+
+def test_a_demo_file_appears_whole_or_not_at_all(tmp_path: Path):
+    # write_atomically and Workbook go through takedown.atomic: a writer that fails part way leaves
+    # the old file and no temporary; a finished one leaves only the final name.
+    import datetime as dt
+
+    import pytest
+
+    from takedown.demo.files import Workbook, write_atomically
+
+    target = tmp_path / "listings.csv"
+    target.write_bytes(b"old")
+
+    def half_then_fail(handle):
+        handle.write(b"half")
+        raise RuntimeError("killed")
+
+    with pytest.raises(RuntimeError):
+        write_atomically(target, half_then_fail)
+    assert target.read_bytes() == b"old" and sorted(p.name for p in tmp_path.iterdir()) == ["listings.csv"]
+    write_atomically(target, lambda handle: handle.write(b"new"))
+    assert target.read_bytes() == b"new" and sorted(p.name for p in tmp_path.iterdir()) == ["listings.csv"]
+
+    book = Workbook(tmp_path / "items.xlsx", ["a"], dt.datetime(2026, 1, 1))
+    assert not (tmp_path / "items.xlsx").exists()  # written under its temporary name until closed
+    book.close()
+    assert zipfile.is_zipfile(tmp_path / "items.xlsx")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["items.xlsx", "listings.csv"]

@@ -58,7 +58,9 @@ def test_a_month_without_data_gives_a_short_report_that_says_so(report_store, tm
 
 def test_a_browser_that_cannot_start_exits_1_with_one_line(report_store, tmp_path, capsys, monkeypatch):
     # Chromium starts in a thread of its own: its failure must still reach the user as one line.
-    monkeypatch.setattr("takedown.report.pdf.CHROMIUM", str(tmp_path / "no-chromium"))
+    # takedown.browser launches it (since Chromium starts in one place); report.pdf names it in the error.
+    for module in ("takedown.browser", "takedown.report.pdf"):
+        monkeypatch.setattr(f"{module}.CHROMIUM", str(tmp_path / "no-chromium"))
     assert main(["report", "--month", "2026-09", "--as-of", AS_OF, "--out", str(tmp_path / "out"),
                  "--db", str(report_store)]) == 1
     error = capsys.readouterr().err
@@ -82,7 +84,9 @@ def test_a_browser_that_cannot_start_publishes_nothing_and_says_so(report_store,
                                                                     monkeypatch):
     out = tmp_path / "out"
     old = _published_copy(report_dir, out)
-    monkeypatch.setattr("takedown.report.pdf.CHROMIUM", str(tmp_path / "no-chromium"))
+    # takedown.browser launches it (since Chromium starts in one place); report.pdf names it in the error.
+    for module in ("takedown.browser", "takedown.report.pdf"):
+        monkeypatch.setattr(f"{module}.CHROMIUM", str(tmp_path / "no-chromium"))
     assert main(["report", "--month", "2026-10", "--as-of", AS_OF, "--out", str(out), "--db", str(report_store)]) == 1
     error = capsys.readouterr().err
     assert f"nothing was published: {out} keeps its previous report" in error and "--no-pdf" in error
@@ -96,7 +100,9 @@ def test_no_pdf_publishes_the_page_and_the_workbook_without_a_browser(report_sto
                                                                       monkeypatch):
     out = tmp_path / "out"
     _published_copy(report_dir, out)
-    monkeypatch.setattr("takedown.report.pdf.CHROMIUM", str(tmp_path / "no-chromium"))
+    # takedown.browser launches it (since Chromium starts in one place); report.pdf names it in the error.
+    for module in ("takedown.browser", "takedown.report.pdf"):
+        monkeypatch.setattr(f"{module}.CHROMIUM", str(tmp_path / "no-chromium"))
     assert main(["report", "--month", "2026-09", "--as-of", AS_OF, "--out", str(out), "--no-pdf",
                  "--db", str(report_store)]) == 0
     assert capsys.readouterr().out.split() == [str(out / "report.html"), str(out / "escalations.xlsx")]

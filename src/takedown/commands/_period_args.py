@@ -108,3 +108,25 @@ def warn_unknown_filter_values(command: str, con, filters, consequence: str) -> 
 
     for unknown in unknown_filter_values(con, filters):
         warn(command, f"{unknown.describe('--' + unknown.name.replace('_', '-'))}; {consequence}")
+
+
+def open_period_store(command: str, args: argparse.Namespace, check=None):
+    """(period, as_of, filters, con) from the flags and the store of --db (read-only); or, when a flag
+    is bad (exit 2) or the store cannot be opened (exit 1), the exit status after the one-line
+    failure. `check()` validates the command's own flags (it raises UsageError). The caller closes con."""
+    from takedown.cli import EXIT_FAILED, EXIT_USAGE, fail
+    from takedown.config import resolve_db_path
+    from takedown.store import StoreError, connect_reader
+
+    try:
+        period, as_of = period_and_as_of(args)
+        filters = filters_from_args(args)
+        if check is not None:
+            check()
+    except UsageError as error:
+        return fail(command, str(error), EXIT_USAGE)
+    try:
+        con = connect_reader(resolve_db_path(args.db))
+    except StoreError as error:
+        return fail(command, str(error), EXIT_FAILED)
+    return period, as_of, filters, con

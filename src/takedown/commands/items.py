@@ -19,11 +19,9 @@ from takedown.commands._period_args import (
     UsageError,
     add_filter_arguments,
     add_period_arguments,
-    filters_from_args,
-    period_and_as_of,
+    open_period_store,
     warn_unknown_filter_values,
 )
-from takedown.config import resolve_db_path
 from takedown.escape import terminal_text
 
 HELP = "list the complaint items behind a figure of `takedown metrics` (JSON Lines, CSV or XLSX)"
@@ -62,18 +60,11 @@ def run(args: argparse.Namespace) -> int:
 
     from takedown.config import DEFAULT_SETTINGS
     from takedown.metrics.snapshot import load_snapshot
-    from takedown.store import StoreError, connect_reader
 
-    try:
-        period, as_of = period_and_as_of(args)
-        filters = filters_from_args(args)
-        _check_output(args)
-    except UsageError as error:
-        return fail("items", str(error), EXIT_USAGE)
-    try:
-        con = connect_reader(resolve_db_path(args.db))
-    except StoreError as error:
-        return fail("items", str(error), EXIT_FAILED)
+    opened = open_period_store("items", args, lambda: _check_output(args))
+    if isinstance(opened, int):
+        return opened
+    period, as_of, filters, con = opened
     settings = dataclasses.replace(DEFAULT_SETTINGS, report_timezone=args.tz)
     try:
         # The rows are the period's cohort: the snapshot needs no item submitted outside it.

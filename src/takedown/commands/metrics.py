@@ -12,11 +12,10 @@ from takedown.commands._period_args import (
     UsageError,
     add_filter_arguments,
     add_period_arguments,
-    filters_from_args,
-    period_and_as_of,
+    open_period_store,
     warn_unknown_filter_values,
 )
-from takedown.config import DEFAULT_SETTINGS, Settings, resolve_db_path
+from takedown.config import DEFAULT_SETTINGS, Settings
 
 HELP = "compute the program's metrics for a month or a period (SPEC section 3), as a table or JSON"
 
@@ -68,18 +67,15 @@ def run(args: argparse.Namespace) -> int:
     import duckdb
 
     from takedown.metrics.summary import metrics_from_store
-    from takedown.store import StoreError, connect_reader
 
     try:
         settings = _settings(args)
-        period, as_of = period_and_as_of(args)
-        filters = filters_from_args(args)
     except UsageError as error:
         return fail("metrics", str(error), EXIT_USAGE)
-    try:
-        con = connect_reader(resolve_db_path(args.db))
-    except StoreError as error:
-        return fail("metrics", str(error), EXIT_FAILED)
+    opened = open_period_store("metrics", args)
+    if isinstance(opened, int):
+        return opened
+    period, as_of, filters, con = opened
     try:
         warn_unknown_filter_values("metrics", con, filters, "so no item is counted")
         metrics = metrics_from_store(con, period, as_of, args.tz, settings, filters=filters, strict=False)

@@ -13,14 +13,15 @@ never sees half a file. Same rows in, same bytes out (workbook timestamps are pi
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import IO
 
 import polars as pl
 
+from takedown import atomic
 from takedown.contract import EVENT_TIE_ORDER
 
 LISTING_HEADERS = {
@@ -68,17 +69,9 @@ def china_offset_text(seconds: pl.Expr) -> pl.Expr:
 
 
 def write_atomically(path: Path, write: Callable[[IO[bytes]], None]) -> Path:
-    """Write through a dot-prefixed temporary file in the same folder, then rename it into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.part")
-    try:
-        with temporary.open("wb") as handle:
-            write(handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    finally:
-        temporary.unlink(missing_ok=True)
+    """Write through takedown.atomic's temporary name in the same folder, then rename it into place."""
+    with atomic.replacing(path) as temporary, temporary.open("wb") as handle:
+        write(handle)
     return path
 
 
@@ -149,8 +142,9 @@ class Workbook:
         import xlsxwriter
 
         self.path = path
-        self.temporary = path.with_name(f".{path.name}.part")
-        path.parent.mkdir(parents=True, exist_ok=True)
+        # takedown.atomic's temporary name, renamed over `path` by close().
+        self._replacing = contextlib.ExitStack()
+        self.temporary = self._replacing.enter_context(atomic.replacing(path))
         self.headers = list(headers)
         self.numeric = [header in numeric for header in self.headers]
         # constant_memory streams rows to disk; strings_to_* off: text stays text.
@@ -179,5 +173,5 @@ class Workbook:
     def close(self) -> Path:
         """Finish the workbook and rename it into place."""
         self.book.close()
-        os.replace(self.temporary, self.path)
+        self._replacing.close()
         return self.path

@@ -48,6 +48,7 @@ class PlatformProfile:
     seller_id_prefix: str
 
 
+# Not a duplicate: same-shaped rows of a data table (one platform's profile each), no logic repeated.
 PLATFORMS: tuple[PlatformProfile, ...] = (
     PlatformProfile("alibaba", 0.97, 5.0, 30.0, 0.030, "en",
                     (Market("CN", "USD", 0.93, "www.alibaba.com"), Market("HK", "USD", 0.07, "www.alibaba.com")),
@@ -188,6 +189,7 @@ class Product:
     models: tuple[str, ...]
 
 
+# Not a duplicate of report.data.ReportData: dataclass field lists of the same shape, no logic.
 @dataclass(frozen=True)
 class BrandProfile:
     """A brand the program protects."""

@@ -39,6 +39,7 @@ SELLER_NAME_PARTS: dict[str, tuple[tuple[str, ...], ...]] = {
 }
 
 # Per infringement type, three ways its listings name (or avoid) the brand. {b}: brand, {z}: Chinese name.
+# Not a duplicate: the English and Chinese token tables are data of the same shape, one per language.
 _BRAND_TOKENS_EN = {
     "counterfeit": ("{b}", "Original {b}", "{b} Genuine"),
     "lookalike": ("Premium", "{b} Style", "Luxury"),

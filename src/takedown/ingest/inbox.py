@@ -42,6 +42,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from takedown import atomic
 from takedown.ingest import FileResult
 from takedown.ingest.pipeline import ingest_file
 from takedown.ingest.validation import warm_up
@@ -166,9 +167,7 @@ def already_loaded(db_path: Path, path: Path, digest: str) -> str | None:
 def _write_reason(target: Path, original: str, reason: str, detail: str | None) -> None:
     text = (f"file: {original}\nfailed at: {dt.datetime.now(dt.UTC):%Y-%m-%dT%H:%M:%SZ}\nreason: {reason}\n"
             + (f"\n{detail}" if detail else ""))
-    temporary = target.with_name(f".{target.name}.reason.part")
-    temporary.write_text(text, encoding="utf-8")
-    os.replace(temporary, target.with_name(target.name + ".reason.txt"))
+    atomic.write_bytes(target.with_name(target.name + ".reason.txt"), text.encode("utf-8"))
 
 
 def handle_file(path: Path, db_path: Path, timezone: str | None = None, mapping_path: Path | None = None) -> Handled:

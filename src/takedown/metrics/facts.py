@@ -1,8 +1,14 @@
 """Complaint item facts: one row per item known at T with everything its metrics read.
 
 Every metric of SPEC section 3 is an aggregate of these columns over a cohort, so the facts are
-computed once per as-of instant and then filtered and grouped (see kpis, good_faith,
-repeat_offenders, trends and the queues).
+computed once per as-of instant, in a Snapshot (metrics.snapshot), and then filtered and grouped
+(kpis, good_faith, repeat_offenders, trends and the queues read the snapshot's facts).
+
+An item's milestones (status.MILESTONE_COLUMNS: its last event, first removal and decision,
+counter-notices missed) are computed in Polars by status.event_milestones (complaint_item_facts, and
+a snapshot of loaded MetricInputs) or in DuckDB by inputs.load_item_milestones (a snapshot loaded
+from the store, item_milestones.sql);
+facts_from_milestones turns either into facts, so both give the same frame.
 """
 
 from __future__ import annotations
@@ -93,7 +99,8 @@ def facts_from_milestones(items: pl.DataFrame, milestones: pl.DataFrame, exchang
 def facts_of_items_with_milestones(frame: pl.DataFrame, exchange_rates: pl.DataFrame,
                                    settings: Settings = DEFAULT_SETTINGS) -> pl.DataFrame:
     """complaint_item_facts from items known at T that carry their status.MILESTONE_COLUMNS beside their
-    own (null when an item has no event): the items joined to inputs.load_item_milestones (a snapshot's load)."""
+    own (null when an item has no event): facts_from_milestones' last step (hours are exact quotients,
+    durations.hours_between; value_usd at the rate of submitted_at's month)."""
     value_usd = with_value_usd(frame.select("submitted_at", "price", "currency", "units_sold"),
                                exchange_rates, priced_at="submitted_at").get_column("value_usd")
     hours_to_decision = _hours_since_submitted("first_decision_at")

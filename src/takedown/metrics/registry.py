@@ -233,6 +233,7 @@ class Figure:
 
 _QUEUES = "work-queues"
 _ACTION_QUEUE = "dashboard/app_pages/action_queue.py"
+# Not duplicates: each Figure is one row of the map (data of the same shape); the logic is Figure's.
 FIGURES: tuple[Figure, ...] = (
     Figure("good_faith_standing", "Good-Faith standing", "one row per IPP account (and per reason): at_risk",
            Where("takedown.metrics.good_faith.good_faith_standing", _STATUS_SQL,

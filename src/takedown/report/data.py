@@ -6,8 +6,9 @@ time zone and as-of). The rejection and restoration details and the listings' im
 the only things read besides it.
 
 Listing text (title, url, seller name, image URL) is read only through `listings_with_text` and
-`rows` (which take it from there): when the snapshot stops holding that text and fetches it by
-key, `listings_with_text` is the one function to change.
+`rows` (which take it from there). The report loads its snapshot with the listings and their text
+(load_snapshot(listings=True)); `takedown items` and the queues fetch text by key for the rows
+shown instead (metrics.listing_text): `listings_with_text` is the one function to change to do so here.
 """
 
 from __future__ import annotations
