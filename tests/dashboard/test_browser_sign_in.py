@@ -9,16 +9,15 @@ import contextlib
 import io
 import json
 
+import oidc_provider_mock as oidc
 import pytest
-from browser import CHROMIUM, chromium, free_port, metric_value, serve
+from browser import chromium, free_port, metric_value, serve
 from dashboard_fixtures import AS_OF, MONTH
 
 from takedown.cli import main
 from takedown.dashboard_lib.data import HEADLINE_KPIS
 from takedown.metrics.registry import metric
 
-oidc = pytest.importorskip("oidc_provider_mock")
-pytestmark = pytest.mark.skipif(not CHROMIUM, reason="no Chromium")
 
 ACCESS = """
 [viewers."acme@client.example"]
