@@ -40,7 +40,15 @@ from pathlib import Path
 from takedown.ingest import FileResult
 from takedown.ingest.pipeline import ingest_file
 from takedown.ingest.validation import warm_up
-from takedown.store import StoreError, connect_reader, mark_changing, open_writer, publish_and_close, refill
+from takedown.store import (
+    StoreError,
+    connect_reader,
+    mark_changing,
+    open_writer,
+    publish_and_close,
+    refill,
+    store_exists,
+)
 
 PROCESSED = "processed"
 FAILED = "failed"
@@ -120,7 +128,7 @@ def _digest(path: Path) -> str:
 
 def already_loaded(db_path: Path, path: Path, digest: str) -> str | None:
     """The batch that already loaded these exact bytes from this path, if any."""
-    if not db_path.exists():
+    if not store_exists(db_path):
         return None
     try:
         con = connect_reader(db_path)
