@@ -144,3 +144,109 @@ def test_compaction_merges_small_files_and_keeps_the_figures(location, tmp_path,
     con = connect_reader(location)
     assert con.sql("select count(*), count(distinct listing_id) from listings").fetchone() == counted == (480, 480)
     con.close()
+
+
+def test_the_catalog_stopped_mid_ingest_fails_in_one_line_and_commits_nothing(postgres, location, monkeypatch, capsys):
+    from takedown.ingest import pipeline
+
+    listings, complaints = FIXTURES / "listings.csv", FIXTURES / "complaints_portal_gb18030.csv"
+    assert run_cli(capsys, "ingest", "--db", location, str(listings))[0] == 0
+    real_upsert = pipeline.upsert
+
+    def upsert_after_the_catalog_stops(*args, **kwargs):
+        postgres.stop()  # the file's transaction is open: its rows go in, its commit cannot
+        return real_upsert(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "upsert", upsert_after_the_catalog_stops)
+    try:
+        status, _, err = run_cli(capsys, "ingest", "--db", location, str(complaints))
+    finally:
+        postgres.start()
+    monkeypatch.setattr(pipeline, "upsert", real_upsert)
+    assert status == 1, err
+    assert err.startswith("takedown ingest: cannot ") and err.count("\n") == 1 and "Traceback" not in err
+    assert f"DuckLake {location}" in err
+    con = connect_reader(location)  # the same process: its readers reconnect to the restarted catalog
+    try:
+        assert con.sql("select count(*) from complaint_items").fetchone()[0] == 0
+        assert con.sql("select count(*) from ingest_batches").fetchone()[0] == 1
+    finally:
+        con.close()
+    status, out, err = run_cli(capsys, "ingest", "--json", "--db", location, str(complaints))
+    assert status == 0, err
+    assert json.loads(out)["inserted"] == 7
+
+
+READER = """
+import json, sys, time
+from takedown.store import connect_reader
+location, size, deadline = sys.argv[1], int(sys.argv[2]), time.monotonic() + float(sys.argv[3])
+seen = []
+while time.monotonic() < deadline:
+    con = connect_reader(location)
+    listings, inserted, batches = con.sql(
+        "select (select count(*) from listings), (select coalesce(sum(inserted), 0) from ingest_batches "
+        "where kind = 'listings'), (select count(*) from ingest_batches)").fetchone()
+    con.close()
+    seen.append([listings, int(inserted), batches])
+print(json.dumps(seen))
+"""
+
+
+def _listings_file(folder: Path, name: str, size: int) -> Path:
+    header = ["platform", "listing_id", "url", "seller_id", "brand", "infringement_type", "detected_at"]
+    return write_csv(folder / f"{name}.csv", [header] + [
+        ["alibaba", f"{name}-{i}", f"https://www.alibaba.com/{name}-{i}.html", "S1", "Acme", "counterfeit",
+         "2026-05-01T00:00:00Z"] for i in range(size)])
+
+
+def _count(location: str) -> int:
+    con = connect_reader(location)
+    try:
+        return con.sql("select count(*) from listings").fetchone()[0]
+    finally:
+        con.close()
+
+
+def _takedown(*argv: str, **options) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "takedown.cli", *argv], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env=dict(os.environ), **options)
+
+
+def test_two_writers_and_readers_at_once_see_whole_files_only(location, tmp_path):
+    size = 150
+    ingest_files([_listings_file(tmp_path, "base", size)], location, timezone="UTC")
+    files = {writer: [_listings_file(tmp_path, f"{writer}{n}", size) for n in range(3)] for writer in "ab"}
+    readers = [subprocess.Popen([sys.executable, "-c", READER, location, str(size), "15"], stdout=subprocess.PIPE,
+                                text=True) for _ in range(2)]
+    writers = [_takedown("ingest", "--db", location, *map(str, paths)) for paths in files.values()]
+    for writer in writers:
+        _, err = writer.communicate(timeout=300)
+        assert writer.returncode == 0, err
+    assert _count(location) == size * 7  # no row lost
+    states = set()
+    for reader in readers:
+        out, _ = reader.communicate(timeout=300)
+        seen = json.loads(out.splitlines()[-1])
+        assert seen
+        states |= {row[0] for row in seen}
+        for listings, inserted, _batches in seen:
+            assert listings % size == 0 and listings == inserted  # whole files only, each table agreeing
+        assert [row[0] for row in seen] == sorted(row[0] for row in seen)  # never back in time
+    assert len(states) > 1  # the readers did read while the writers wrote
+
+
+def test_a_writer_killed_at_random_moments_leaves_the_store_before_or_after_its_file(location, tmp_path):
+    size = 200
+    ingest_files([_listings_file(tmp_path, "base", size)], location, timezone="UTC")
+    randomness = random.Random(18)
+    for attempt in range(3):
+        before = _count(location)
+        writer = _takedown("ingest", "--db", location, str(_listings_file(tmp_path, f"k{attempt}", size)))
+        time.sleep(randomness.uniform(0.5, 6.0))  # from its start-up to past its commit
+        writer.kill()
+        writer.wait()
+        assert _count(location) in (before, before + size)
+    # The lake still takes files after every kill.
+    ingest_files([_listings_file(tmp_path, "after", size)], location, timezone="UTC")
+    assert _count(location) % size == 0

@@ -304,7 +304,15 @@ def connect(location: str | os.PathLike[str], *, read_only: bool, create: bool =
     if read_only:
         number = store_snapshot(location) if as_of is None else resolve_snapshot(location, as_of)
         alias = _alias(location, f"s{number}")
-        return _reader_cursor(location, alias, [f"snapshot_version {number}", "read_only"])
+        options = [f"snapshot_version {number}", "read_only"]
+        cursor = _reader_cursor(location, alias, options)
+        try:
+            snapshot_id(cursor)  # an attachment kept from before a catalog restart is dead: attach again
+        except duckdb.Error:
+            cursor.close()
+            _forget(alias)
+            cursor = _reader_cursor(location, alias, options)
+        return cursor
     con = _new_instance(location)
     try:
         _attach(con, location, ALIAS, [], create)
