@@ -18,7 +18,7 @@ from pathlib import Path
 
 from takedown.escape import terminal_text
 
-COMMANDS = ("ingest", "rejects", "metrics", "items", "report", "demo", "watch", "dashboard")
+COMMANDS = ("ingest", "rejects", "metrics", "items", "report", "demo", "watch", "dashboard", "compact")
 
 EXIT_FAILED = 1
 EXIT_USAGE = 2

@@ -21,8 +21,9 @@ How the lake differs from the file store:
   both. Its ALTERs are narrower than DuckDB's (type changes only widen); the schema's migration
   statements are no-ops on a lake created by this version, as they are on a current file store.
 - Small files: every commit writes new Parquet files; `compact` merges adjacent small files and
-  removes files no snapshot needs after the retention window. `takedown watch` runs it every
-  COMPACT_EVERY_COMMITS commits; `takedown ingest --compact` and `python -m takedown.lake compact` too.
+  removes files no snapshot needs after the retention window. `takedown watch` runs it between
+  batches once COMPACT_AT_SMALL_FILES small files have piled up (`compact_if_due`), and
+  `takedown compact` runs it on demand (after a bulk load, or from cron for `takedown ingest` feeds).
 """
 
 from __future__ import annotations
@@ -51,8 +52,11 @@ DATA_PATH_VARIABLE = "TAKEDOWN_DATA_PATH"
 AS_OF_VARIABLE = "TAKEDOWN_STORE_AS_OF"
 # How often a commit that lost a race with another writer's is tried again (DuckLake itself retries too).
 CONFLICT_RETRIES = 5
-# `takedown watch` compacts a lake after this many commits of its own.
-COMPACT_EVERY_COMMITS = 50
+# `takedown watch` compacts a lake, between batches, once it holds this many small data files
+# (written by the commits since the last compaction).
+COMPACT_AT_SMALL_FILES = 50
+# A data file with fewer rows than this is small (DuckLake's merge makes files up to its target size).
+SMALL_FILE_ROWS = 100_000
 # Parquet files no snapshot needs are deleted once they are this old (readers of an older snapshot
 # pinned with --store-as-of may still read them until then).
 EXPIRE_OLDER_THAN = "7 days"
@@ -431,9 +435,22 @@ def compact(location: str | os.PathLike[str], con: duckdb.DuckDBPyConnection | N
             con.close()
 
 
-def _data_files(con: duckdb.DuckDBPyConnection) -> int:
+def _data_files(con: duckdb.DuckDBPyConnection, below_rows: int | None = None) -> int:
+    """The data files of the latest snapshot (only those under `below_rows` rows, if given)."""
+    small = "" if below_rows is None else f" and record_count < {int(below_rows)}"
     return int(con.execute(f"select count(*) from __ducklake_metadata_{ALIAS}.ducklake_data_file "
-                           f"where end_snapshot is null").fetchone()[0])
+                           f"where end_snapshot is null{small}").fetchone()[0])
+
+
+def compact_if_due(location: str | os.PathLike[str]) -> dict[str, int] | None:
+    """Compact when COMPACT_AT_SMALL_FILES small data files have piled up; the counts, or None."""
+    con = connect(location, read_only=False)
+    try:
+        if _data_files(con, SMALL_FILE_ROWS) < COMPACT_AT_SMALL_FILES:
+            return None
+        return compact(location, con)
+    finally:
+        con.close()
 
 
 def main(argv: list[str]) -> int:

@@ -368,7 +368,8 @@ def refill(db_path: Path, timeout: float = WRITER_LOCK_TIMEOUT_SECONDS, flush: b
     the path to visibility (0.4 s of `takedown ingest` at 10M items). Off only where the refill
     itself is on that path.
     """
-    if _lake(db_path):
+    if lake := _lake(db_path):
+        lake.compact_if_due(db_path)  # a lake has no copy to make: its idle moment merges small files
         return
     db_path = Path(db_path)
     with _writer_lock(db_path, timeout):
