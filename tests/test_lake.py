@@ -23,7 +23,7 @@ from takedown import lake
 from takedown.cli import main
 from takedown.demo.program import write_program
 from takedown.ingest import ingest_files
-from takedown.store import StoreError, connect_reader, store_version
+from takedown.store import connect_reader, read_source, store_version
 
 FIXTURES = Path(__file__).parent / "fixtures" / "exports"
 END = dt.datetime(2026, 6, 15, 10, 0, tzinfo=dt.UTC)
@@ -111,7 +111,7 @@ def test_a_reader_missing_lake_and_a_new_lake_without_data_path_fail_in_one_line
     assert status == 1 and err.count("\n") == 1 and "needs its data path" in err and "--data-path" in err
 
 
-def test_store_as_of_reads_a_past_snapshot_exactly(location, tmp_path, capsys):
+def test_store_as_of_reads_a_past_snapshot_exactly(location, tmp_path, capsys, monkeypatch):
     month = ["metrics", "--json", "--month", "2026-09", "--as-of", "2026-10-15T00:00:00Z", "--db", location]
     ingest_files([FIXTURES / "listings.csv", FIXTURES / "complaints_portal_gb18030.csv"], location, timezone="UTC")
     before = run_cli(capsys, *month)[1]
@@ -123,6 +123,16 @@ def test_store_as_of_reads_a_past_snapshot_exactly(location, tmp_path, capsys):
     assert json.loads(after)["totals"] != json.loads(before)["totals"]
     assert run_cli(capsys, *month, "--store-as-of", snapshot)[1] == before
     assert run_cli(capsys, *month, "--store-as-of", moment)[1] == before
+    # What a report records of the store it read: the snapshot to give --store-as-of again.
+    monkeypatch.setenv(lake.AS_OF_VARIABLE, moment)
+    con = connect_reader(location)
+    try:
+        source = read_source(con, location)
+    finally:
+        con.close()
+    assert source["snapshot_id"] == int(snapshot) and source["store"] == location
+    assert source["committed_at"] < moment.replace("+00:00", "Z")
+    monkeypatch.delenv(lake.AS_OF_VARIABLE)
     # A past snapshot is read-only.
     status, _, err = run_cli(capsys, "ingest", "--db", location, "--store-as-of", snapshot, str(FIXTURES / "listings.csv"))
     assert status == 1 and "cannot be written" in err

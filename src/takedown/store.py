@@ -439,6 +439,13 @@ def connect_reader(db_path: Path) -> duckdb.DuckDBPyConnection:
     return con
 
 
+def read_source(con: duckdb.DuckDBPyConnection, db_path: str | os.PathLike[str]) -> dict[str, object]:
+    """What a reader read, for the record of a report: the store and (a lake) the snapshot id and commit time."""
+    if lake := _lake(db_path):
+        return {"store": lake.describe(db_path), **lake.snapshot_summary(con)}
+    return {"store": str(db_path), "store_version": store_version(db_path)}
+
+
 def store_exists(db_path: str | os.PathLike[str]) -> bool:
     """Whether there may be a store to read at `db_path` (a lake location always may: connecting tells)."""
     return bool(_lake(db_path)) or Path(db_path).exists()

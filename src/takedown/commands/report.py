@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 from pathlib import Path
 
 from takedown.cli import EXIT_FAILED, EXIT_USAGE, add_db_argument, fail
@@ -24,7 +25,7 @@ def run(args: argparse.Namespace) -> int:
 
     from takedown.report.build import build_report
     from takedown.report.pdf import PdfError
-    from takedown.store import StoreError, connect_reader
+    from takedown.store import StoreError, connect_reader, read_source
 
     # The period helper reads --start/--end too; the report has only --month.
     args.start = args.end = None
@@ -41,10 +42,13 @@ def run(args: argparse.Namespace) -> int:
         return fail("report", str(error), EXIT_FAILED)
     try:
         files = build_report(con, args.month, as_of, args.tz, out)
+        # The snapshot read (a DuckLake's id and commit time): `--store-as-of` it to reproduce the figures.
+        source = out / "store.json"
+        source.write_text(json.dumps(read_source(con, resolve_db_path(args.db)), indent=2) + "\n", encoding="utf-8")
     except (duckdb.Error, OSError, ValueError, PdfError) as error:
         return fail("report", f"cannot write the report: {error}", EXIT_FAILED)
     finally:
         con.close()
-    for path in (files.html, files.pdf, files.xlsx):
+    for path in (files.html, files.pdf, files.xlsx, source):
         print(path)
     return 0
