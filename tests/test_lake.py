@@ -23,7 +23,7 @@ from takedown import lake
 from takedown.cli import main
 from takedown.demo.program import write_program
 from takedown.ingest import ingest_files
-from takedown.store import connect_reader, read_source, store_version
+from takedown.store import Reader, connect_reader, read_source, store_version
 
 FIXTURES = Path(__file__).parent / "fixtures" / "exports"
 END = dt.datetime(2026, 6, 15, 10, 0, tzinfo=dt.UTC)
@@ -88,7 +88,14 @@ def test_every_figure_equals_the_file_stores(program, location, tmp_path, capsys
 
 def test_ingest_is_idempotent_and_quarantines_on_a_lake(location, capsys):
     files = [FIXTURES / "listings.csv", FIXTURES / "complaints_portal_gb18030.csv", FIXTURES / "outcomes.jsonl"]
-    first = ingest_files(files, location, timezone="UTC")
+    first = ingest_files(files[:1], location, timezone="UTC")
+    reader = Reader(location)  # the dashboard's reader: one snapshot until a new one is committed
+    version = store_version(location)
+    assert reader.cursor().sql("select count(*) from complaint_items").fetchone()[0] == 0
+    first += ingest_files(files[1:], location, timezone="UTC")
+    assert store_version(location) != version
+    assert reader.cursor().sql("select count(*) from complaint_items").fetchone()[0] == 7
+    reader.close()
     again = ingest_files(files, location, timezone="UTC")
     assert [r.inserted for r in first] == [6, 7, 8] and [r.rejected for r in first] == [2, 2, 2]
     assert [(r.inserted, r.updated, r.unchanged, r.rejected) for r in again] == [(0, 0, 6, 2), (0, 0, 7, 2), (0, 0, 8, 2)]
