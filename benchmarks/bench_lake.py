@@ -86,7 +86,7 @@ def landing(db: str, folder: Path, name: str) -> float:
         "import sys; from takedown.store import connect_reader; "
         "con = connect_reader(sys.argv[1]); "
         "print(con.sql(\"select count(*) from listings where listing_id like ?\", params=[sys.argv[2] + '-%']).fetchone()[0])"),
-        db, name]).out.strip()
+        db, name]).stdout.strip()
     if seen != "1000":
         raise RuntimeError(f"the landed file is not visible on {db}: {seen}")
     return time.perf_counter() - started
@@ -109,8 +109,8 @@ def bench(store: Path, label: str) -> dict[str, object]:
         results = {"size": label, "month": month, "bulk_copy_s": copy_seconds}
         results["metrics_file_s"] = best(TAKEDOWN + metrics + [str(file_store)])
         results["metrics_lake_s"] = best(TAKEDOWN + metrics + [location])
-        file_json = measured(TAKEDOWN + metrics + [str(file_store)]).out
-        lake_json = measured(TAKEDOWN + metrics + [location]).out
+        file_json = measured(TAKEDOWN + metrics + [str(file_store)]).stdout
+        lake_json = measured(TAKEDOWN + metrics + [location]).stdout
         results["same_figures"] = json.loads(file_json)["totals"] == json.loads(lake_json)["totals"]
         results["landing_file_s"] = landing(str(file_store), work, "landed-file")
         results["landing_lake_s"] = landing(location, work, "landed-lake")

@@ -253,11 +253,20 @@ def mark_changing(db_path: Path) -> None:
     _remove(published_record_path(db_path))
 
 
+def _open_problem(what: str, path: Path, error: duckdb.Error) -> StoreError:
+    """One line for a store DuckDB cannot open; a store written by a newer DuckDB says how to go on."""
+    if "created with an newer version of DuckDB" in str(error) or "newer version of DuckDB" in str(error):
+        return StoreError(f"cannot open {what} {path}: it was written by a newer DuckDB than this one "
+                          f"({duckdb.__version__}, pinned for DuckLake); load its exports into a new store "
+                          f"with `takedown ingest` (docs/ducklake.md)")
+    return StoreError(f"cannot open {what} {path}: {error}")
+
+
 def _connect_writer(path: Path) -> duckdb.DuckDBPyConnection:
     try:
         return duckdb.connect(str(path))
     except duckdb.Error as error:
-        raise StoreError(f"cannot open the working store {path}: {error}") from error
+        raise _open_problem("the working store", path, error) from error
 
 
 @contextmanager
@@ -429,7 +438,7 @@ def connect_reader(db_path: Path) -> duckdb.DuckDBPyConnection:
         try:
             con = duckdb.connect(str(db_path), read_only=True)
         except duckdb.Error as error:
-            raise StoreError(f"cannot open the store {db_path}: {error}") from error
+            raise _open_problem("the store", db_path, error) from error
     try:
         _check_is_store(con, db_path, empty_is_fine=False)
     except BaseException:
