@@ -203,9 +203,10 @@ def test_the_catalog_stopped_mid_ingest_fails_in_one_line_and_commits_nothing(po
 READER = """
 import json, sys, time
 from takedown.store import connect_reader
-location, size, deadline = sys.argv[1], int(sys.argv[2]), time.monotonic() + float(sys.argv[3])
+from pathlib import Path
+location, size, stop = sys.argv[1], int(sys.argv[2]), Path(sys.argv[3])
 seen = []
-while time.monotonic() < deadline:
+while not stop.exists() or not seen:
     con = connect_reader(location)
     listings, inserted, batches = con.sql(
         "select (select count(*) from listings), (select coalesce(sum(inserted), 0) from ingest_batches "
@@ -240,12 +241,14 @@ def test_two_writers_and_readers_at_once_see_whole_files_only(location, tmp_path
     size = 150
     ingest_files([_listings_file(tmp_path, "base", size)], location, timezone="UTC")
     files = {writer: [_listings_file(tmp_path, f"{writer}{n}", size) for n in range(3)] for writer in "ab"}
-    readers = [subprocess.Popen([sys.executable, "-c", READER, location, str(size), "15"], stdout=subprocess.PIPE,
+    stop = tmp_path / "stop"
+    readers = [subprocess.Popen([sys.executable, "-c", READER, location, str(size), str(stop)], stdout=subprocess.PIPE,
                                 text=True) for _ in range(2)]
     writers = [_takedown("ingest", "--db", location, *map(str, paths)) for paths in files.values()]
     for writer in writers:
         _, err = writer.communicate(timeout=300)
         assert writer.returncode == 0, err
+    stop.touch()  # the readers stop after their current read
     assert _count(location) == size * 7  # no row lost
     states = set()
     for reader in readers:
@@ -266,7 +269,7 @@ def test_a_writer_killed_at_random_moments_leaves_the_store_before_or_after_its_
     for attempt in range(3):
         before = _count(location)
         writer = _takedown("ingest", "--db", location, str(_listings_file(tmp_path, f"k{attempt}", size)))
-        time.sleep(randomness.uniform(0.5, 6.0))  # from its start-up to past its commit
+        time.sleep(randomness.uniform(0.3, 4.0))  # from its start-up to past its commit
         writer.kill()
         writer.wait()
         assert _count(location) in (before, before + size)
