@@ -42,10 +42,12 @@ dashboard: .venv/.installed bytecode  ## serve the dashboard on the current stor
 
 # The browser tests and the report's PDF drive Debian's Chromium (Playwright's own browser download is
 # not reachable); the report tests read the PDF with poppler's pdftotext, and Chinese titles need a
-# CJK font. As root (CI) they are installed when missing; elsewhere the README says how.
-SYSTEM_PACKAGES = chromium poppler-utils fonts-noto-cjk
+# CJK font. The DuckLake tests start a real PostgreSQL (tests/lake_postgres.py). As root (CI) they
+# are installed when missing; elsewhere the README says how.
+SYSTEM_PACKAGES = chromium poppler-utils fonts-noto-cjk postgresql
 chromium:
-	@if { [ ! -x /usr/bin/chromium ] || ! command -v pdftotext >/dev/null || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; } \
+	@if { [ ! -x /usr/bin/chromium ] || ! command -v pdftotext >/dev/null || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK" \
+			|| ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; } \
 		&& [ "$$(id -u)" = 0 ]; then \
 		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y $(SYSTEM_PACKAGES); fi
 

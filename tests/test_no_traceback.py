@@ -68,6 +68,10 @@ CASES = [
     ("ingest {root}/listings.csv --db {root}/notes.txt", 1, "notes"),  # a file that is not a store
     # --- rejects
     ("rejects --db {root}/missing.duckdb", 1, "no store at"),
+    # --- compact (a DuckLake's small files)
+    ("compact --db {root}/s1.duckdb", 2, "compact applies to a ducklake:... store"),
+    ("compact --db ducklake:{root}/missing.ducklake", 1, "no store at ducklake:"),
+    ("metrics --month 2026-05 --db ducklake:sqlite:{root}/missing.sqlite", 1, "no store at ducklake:sqlite:"),
     ("rejects --db {root}/folder", 1, "is a folder, not a store"),
     ("rejects --db {root}/notes.txt", 1, "is a text file, not a takedown store"),
     ("rejects --db /dev/null/x.duckdb", 1, "no store at /dev/null/x.duckdb"),

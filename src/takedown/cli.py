@@ -12,12 +12,13 @@ from __future__ import annotations
 import argparse
 import importlib
 import math
+import os
 import sys
 from pathlib import Path
 
 from takedown.escape import terminal_text
 
-COMMANDS = ("ingest", "rejects", "metrics", "items", "report", "demo", "watch", "dashboard")
+COMMANDS = ("ingest", "rejects", "metrics", "items", "report", "demo", "watch", "dashboard", "compact")
 
 EXIT_FAILED = 1
 EXIT_USAGE = 2
@@ -44,8 +45,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def add_db_argument(parser: argparse.ArgumentParser) -> None:
-    """The --db option every command shares."""
-    parser.add_argument("--db", help="the store (default: $TAKEDOWN_DB, else data/takedown.duckdb)")
+    """The --db option every command shares (and the DuckLake options that go with it, see takedown.lake)."""
+    parser.add_argument("--db", help="the store: a DuckDB file or a ducklake:... location "
+                                     "(default: $TAKEDOWN_DB, else data/takedown.duckdb)")
+    parser.add_argument("--data-path", metavar="DIR", help="creating a DuckLake: the folder or s3://... of its "
+                                                           "Parquet files (default: $TAKEDOWN_DATA_PATH)")
+    parser.add_argument("--store-as-of", metavar="TIME|SNAPSHOT",
+                        help="a DuckLake: read the store as committed at TIME (ISO) or in snapshot SNAPSHOT "
+                             "(default: $TAKEDOWN_STORE_AS_OF, else the latest)")
 
 
 def fail(command: str, message: str, status: int) -> int:
@@ -106,12 +113,28 @@ def _unexpected(command: str, error: Exception) -> int:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `takedown` script."""
     args = build_parser().parse_args(argv)
+    saved = _lake_options_to_environment(args)
     try:
         return args.run(args)
     except KeyboardInterrupt:
         return fail(args.command, "interrupted", EXIT_INTERRUPTED)
     except Exception as error:
         return _unexpected(args.command, error)
+    finally:
+        os.environ.update({name: value for name, value in saved.items() if value is not None})
+        for name in (name for name, value in saved.items() if value is None):
+            os.environ.pop(name, None)
+
+
+def _lake_options_to_environment(args: argparse.Namespace) -> dict[str, str | None]:
+    """--data-path and --store-as-of as the variables takedown.lake reads (a dashboard's server inherits them)."""
+    saved: dict[str, str | None] = {}
+    for option, name in (("data_path", "TAKEDOWN_DATA_PATH"), ("store_as_of", "TAKEDOWN_STORE_AS_OF")):
+        value = getattr(args, option, None)
+        if value:
+            saved[name] = os.environ.get(name)
+            os.environ[name] = value
+    return saved
 
 
 if __name__ == "__main__":

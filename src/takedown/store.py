@@ -24,6 +24,9 @@ visibility): by `takedown watch` while it waits for files, by a detached process
 without a record, which the next writer replaces with a fresh copy (see `bring_in_step`). The file
 system here (ext4) cannot clone a file (reflink), which would make the copy itself free; the
 numbers behind this choice are in the README's store section.
+
+A store location may instead name a DuckLake (`ducklake:...`, see takedown.lake): the functions
+below hand such a location to takedown.lake (`_lake`), where publishing is the commit itself.
 """
 
 from __future__ import annotations
@@ -90,6 +93,15 @@ def out_of_space(db_path: Path) -> StoreFullError:
                           "before the file being loaded; free some space there and run the command again")
 
 
+def _lake(location: str | os.PathLike[str]):  # noqa: ANN202 (the module, imported only for a lake)
+    """takedown.lake when `location` names a DuckLake, else None (the one place the backend is decided)."""
+    if not os.fspath(location).startswith("ducklake:"):
+        return None
+    from takedown import lake
+
+    return lake
+
+
 def working_path(db_path: Path) -> Path:
     """The writer's private file beside the published store (`takedown.duckdb.work`)."""
     return db_path.with_name(f"{db_path.name}.work")
@@ -111,6 +123,8 @@ def check_store_path(db_path: Path) -> None:
     A path that does not exist yet is fine (a writer creates the store there). DuckDB itself would
     open a CSV or Parquet file as an empty in-memory database and "store" rows nowhere.
     """
+    if _lake(db_path):
+        return
     if db_path.name.endswith(SIDE_FILE_SUFFIXES):
         raise StoreError(f"{db_path} is one of the files kept beside a store, not a store; give the store's own path")
     try:
@@ -252,14 +266,25 @@ def _record_published(db_path: Path) -> None:
 
 def mark_changing(db_path: Path) -> None:
     """The working file is about to move ahead of the published store: forget that they are equal."""
+    if _lake(db_path):
+        return  # a lake has no working copy
     _remove(published_record_path(db_path))
+
+
+def _open_problem(what: str, path: Path, error: duckdb.Error) -> StoreError:
+    """One line for a store DuckDB cannot open; a store written by a newer DuckDB says how to go on."""
+    if "created with an newer version of DuckDB" in str(error) or "newer version of DuckDB" in str(error):
+        return StoreError(f"cannot open {what} {path}: it was written by a newer DuckDB than this one "
+                          f"({duckdb.__version__}, pinned for DuckLake); load its exports into a new store "
+                          f"with `takedown ingest` (docs/ducklake.md)")
+    return StoreError(f"cannot open {what} {path}: {error}")
 
 
 def _connect_writer(path: Path) -> duckdb.DuckDBPyConnection:
     try:
         return duckdb.connect(str(path))
     except duckdb.Error as error:
-        raise StoreError(f"cannot open the working store {path}: {error}") from error
+        raise _open_problem("the working store", path, error) from error
 
 
 @contextmanager
@@ -269,6 +294,15 @@ def open_writer(db_path: Path, timeout: float = WRITER_LOCK_TIMEOUT_SECONDS) -> 
     Waits up to `timeout` seconds for another writer to finish. Call `mark_changing` before the
     first change and `publish` after the last one.
     """
+    if lake := _lake(db_path):
+        with lake.open_writer(db_path) as con:
+            _check_is_store(con, db_path, empty_is_fine=True)
+            # The same queries/schema as the file store (DuckLake has no keys or indexes, and the
+            # schema uses none); a current lake is left alone, so writers do not commit DDL each time.
+            if STORE_MARKER_TABLE not in _table_names(con) or not _schema_is_current(con):
+                create_schema(con)
+            yield con
+        return
     db_path = Path(db_path)
     check_store_path(db_path)
     _make_folder(db_path.parent)
@@ -328,6 +362,8 @@ def _schema_is_current(con: duckdb.DuckDBPyConnection) -> bool:
 
 def publish(con: duckdb.DuckDBPyConnection, db_path: Path) -> None:
     """Publish the writer's committed state onto `db_path` atomically."""
+    if _lake(db_path):
+        return  # on a lake each commit is published by being committed
     con.execute("checkpoint")
     _copy_atomically(working_path(db_path), db_path)
     _record_published(db_path)
@@ -340,6 +376,9 @@ def publish_and_close(con: duckdb.DuckDBPyConnection, db_path: Path) -> None:
     the previous copy keep it until they reconnect. Call `refill` before the next session, or let
     the next writer copy the store back when it starts.
     """
+    if _lake(db_path):
+        con.close()  # every commit is already visible: nothing to hand over
+        return
     db_path = Path(db_path)
     work = working_path(db_path)
     mark_changing(db_path)  # the working file is about to become the store: there is no working copy
@@ -367,6 +406,9 @@ def refill(db_path: Path, timeout: float = WRITER_LOCK_TIMEOUT_SECONDS, flush: b
     the path to visibility (0.4 s of `takedown ingest` at 10M items). Off only where the refill
     itself is on that path.
     """
+    if lake := _lake(db_path):
+        lake.compact_if_due(db_path)  # a lake has no copy to make: its idle moment merges small files
+        return
     db_path = Path(db_path)
     with _writer_lock(db_path, timeout):
         bring_in_step(db_path, flush=flush)
@@ -379,6 +421,8 @@ REFILL_IN_BACKGROUND_BYTES = 128 * 1024 * 1024
 
 def refill_soon(db_path: Path) -> None:
     """Refill the working copy: here for a small store, in a detached process for a big one."""
+    if _lake(db_path):
+        return
     db_path = Path(db_path)
     try:
         size = db_path.stat().st_size
@@ -413,17 +457,20 @@ def _copy_atomically(source: Path, target: Path, flush: bool = False) -> None:
 
 
 def connect_reader(db_path: Path) -> duckdb.DuckDBPyConnection:
-    """A read-only connection to the published store."""
-    db_path = Path(db_path)
-    check_store_path(db_path)
-    if not db_path.exists():
-        raise StoreError(
-            f"no store at {db_path}: load exports with `takedown ingest FILE...` or run `takedown demo`"
-        )
-    try:
-        con = duckdb.connect(str(db_path), read_only=True)
-    except duckdb.Error as error:
-        raise StoreError(f"cannot open the store {db_path}: {error}") from error
+    """A read-only connection to the published store (a lake: one snapshot, see takedown.lake.connect)."""
+    if lake := _lake(db_path):
+        con = lake.connect(db_path, read_only=True, as_of=lake.as_of_setting())
+    else:
+        db_path = Path(db_path)
+        check_store_path(db_path)
+        if not db_path.exists():
+            raise StoreError(
+                f"no store at {db_path}: load exports with `takedown ingest FILE...` or run `takedown demo`"
+            )
+        try:
+            con = duckdb.connect(str(db_path), read_only=True)
+        except duckdb.Error as error:
+            raise _open_problem("the store", db_path, error) from error
     try:
         _check_is_store(con, db_path, empty_is_fine=False)
     except BaseException:
@@ -431,6 +478,18 @@ def connect_reader(db_path: Path) -> duckdb.DuckDBPyConnection:
         raise
     _configure(con)
     return con
+
+
+def read_source(con: duckdb.DuckDBPyConnection, db_path: str | os.PathLike[str]) -> dict[str, object]:
+    """What a reader read, for the record of a report: the store and (a lake) the snapshot id and commit time."""
+    if lake := _lake(db_path):
+        return {"store": lake.describe(db_path), **lake.snapshot_summary(con)}
+    return {"store": str(db_path), "store_version": store_version(db_path)}
+
+
+def store_exists(db_path: str | os.PathLike[str]) -> bool:
+    """Whether there may be a store to read at `db_path` (a lake location always may: connecting tells)."""
+    return bool(_lake(db_path)) or Path(db_path).exists()
 
 
 # A DuckDB file opens with its main header and two database headers of 4 KB each; a checkpoint (every
@@ -445,7 +504,7 @@ def _content_stamp(path: Path) -> str:
 
 
 def store_version(db_path: str | os.PathLike[str]) -> str:
-    """A key that changes whenever the store file changes (`<inode>-<mtime_ns>-<size>-<content stamp>`).
+    """A key that changes whenever the store changes (`<inode>-<mtime_ns>-<size>-<content stamp>`; a lake's snapshot id).
 
     Publishing replaces the store file atomically (a new inode). A store restored in place (`cp
     older.duckdb takedown.duckdb` keeps the inode, `cp -p` even the modification time, and stores of
@@ -454,6 +513,8 @@ def store_version(db_path: str | os.PathLike[str]) -> str:
     reconnects on it, so a page recomputes only when there is news. FileNotFoundError when there is
     no store.
     """
+    if lake := _lake(db_path):
+        return f"snapshot-{lake.store_snapshot(db_path)}"
     path = Path(db_path)
     identity = _file_identity(path)
     if identity is None:
@@ -474,7 +535,7 @@ class Reader:
         self._version: str | None = None
 
     def connection(self) -> duckdb.DuckDBPyConnection:
-        """The current connection, reopened if the store file changed since it was opened."""
+        """The current connection, reopened if the store changed since it was opened (a lake: a new snapshot)."""
         try:
             version = store_version(self.db_path)
         except OSError:

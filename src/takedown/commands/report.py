@@ -57,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
     from takedown.metrics.filters import Filters, UnknownFilterValue
     from takedown.report.build import ReportOutProblem, build_report, out_problem
     from takedown.report.pdf import PdfError
-    from takedown.store import StoreError, connect_reader
+    from takedown.store import StoreError, connect_reader, read_source
 
     # The period helper reads --start/--end too; the report has only --month.
     args.start = args.end = None
@@ -80,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
     progress = StepLines(5 if args.no_pdf else 6)
     try:
         files = build_report(con, args.month, as_of, args.tz, out, pdf=not args.no_pdf, progress=progress,
-                             filters=filters)
+                             filters=filters, source=read_source(con, resolve_db_path(args.db)))
     except UnknownFilterValue as error:
         described = "; and ".join(value.describe("--" + value.name) for value in error.unknown)
         return fail("report", f"{described}; {unchanged}", EXIT_USAGE)

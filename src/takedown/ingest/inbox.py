@@ -54,6 +54,7 @@ from takedown.store import (
     open_writer,
     publish_and_close,
     refill,
+    store_exists,
 )
 
 PROCESSED = "processed"
@@ -150,7 +151,7 @@ def _is_regular_file(path: Path) -> bool:
 
 def already_loaded(db_path: Path, path: Path, digest: str) -> str | None:
     """The batch that already loaded these exact bytes from this path, if any."""
-    if not db_path.exists():
+    if not store_exists(db_path):
         return None
     try:
         con = connect_reader(db_path)

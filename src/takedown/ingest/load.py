@@ -17,6 +17,7 @@ import duckdb
 import polars as pl
 
 from takedown.contract import Kind
+from takedown.frames import register_frame
 
 # Columns that record where a row came from, not what it says: never compared.
 PROVENANCE = ("batch_id", "line")
@@ -51,9 +52,7 @@ def upsert(con: duckdb.DuckDBPyConnection, table: str, key: tuple[str, ...], row
     if rows.height == 0:
         return LoadCounts()
     columns = table_columns(con, table)
-    # The newest Arrow layout keeps Polars' string views: handed to DuckDB without a copy.
-    incoming = rows.with_columns(pl.lit(batch_id).alias("batch_id")).to_arrow(compat_level=pl.CompatLevel.newest())
-    con.register("_incoming", incoming)
+    register_frame(con, "_incoming", rows.with_columns(pl.lit(batch_id).alias("batch_id")))
     casts = ", ".join(f"cast({_quote(name)} as {data_type}) as {_quote(name)}" for name, data_type in columns)
     con.execute(f"create or replace temp view _staged as select {casts} from _incoming")
     names = [name for name, _ in columns]
@@ -178,7 +177,7 @@ def insert_missing_events(con: duckdb.DuckDBPyConnection, events: pl.DataFrame, 
     """Add a complaints export's status events that the store does not hold yet (never overwrite)."""
     if events.height == 0:
         return
-    con.register("_status_events", events.to_arrow())
+    register_frame(con, "_status_events", events)
     con.execute("""
         insert into outcome_events by name
         select distinct on (complaint_id, listing_id, event, occurred_at)

@@ -30,6 +30,7 @@ from takedown.ingest.readers import LINE, RawTable, UnreadableFile, read_table
 from takedown.ingest.reasons import Reason
 from takedown.ingest.validation import validate, warm_up
 from takedown.store import mark_changing, open_writer, publish, publish_and_close, refill_soon
+from takedown.frames import register_frame
 
 # Called with (stage, rows): stage is one of "read", "validate", "load", "publish", "done".
 ProgressCallback = Callable[[str, int], None]
@@ -192,7 +193,7 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, kind: str | None, t
             # what their earlier load quarantined (a rule may judge a row differently now).
             con.execute("delete from quarantined_rows where file_sha256 = ?", [digest])
         if quarantine.height:
-            con.register("_quarantine", quarantine.with_columns(pl.lit(digest).alias("file_sha256")).to_arrow())
+            register_frame(con, "_quarantine", quarantine.with_columns(pl.lit(digest).alias("file_sha256")))
             con.execute("insert into quarantined_rows by name select * from _quarantine")
             con.unregister("_quarantine")
         result = FileResult(str(path), file_kind.name, total_rows, counts.inserted, counts.updated,

@@ -28,6 +28,7 @@ from takedown.metrics.status import (
     typed_milestones,
 )
 from takedown.sql import load_query
+from takedown.frames import register_frame
 
 # Text columns with few distinct values are loaded as categoricals: a few bytes per row instead of
 # a string, in DuckDB's result and in Polars. Hand-made frames may hold them as strings: every
@@ -312,7 +313,7 @@ def load_item_milestones(con: duckdb.DuckDBPyConnection, items: pl.DataFrame, as
 
     `status_only`: item_id and last_event only (DuckDB then skips the rest).
     """
-    con.register(_LOADED_ITEMS, items.select("item_id", "complaint_id", "listing_id"))
+    register_frame(con, _LOADED_ITEMS, items.select("item_id", "complaint_id", "listing_id"))
     try:
         query = milestones_query(known_events=load_query("metrics/outcome_events"))
         if status_only:
@@ -345,7 +346,7 @@ def listing_text_from_store(con: duckdb.DuckDBPyConnection) -> ListingText:
         wanted = keys.select(pl.col("listing_key").drop_nulls().unique())
         cursor = con.cursor()
         try:
-            cursor.register(_WANTED_LISTINGS, wanted)
+            register_frame(cursor, _WANTED_LISTINGS, wanted)
             text = cursor.sql(load_query("metrics/listing_text")).pl()
         finally:
             cursor.close()
@@ -357,7 +358,7 @@ def listing_text_from_store(con: duckdb.DuckDBPyConnection) -> ListingText:
 
 def _events_of(con: duckdb.DuckDBPyConnection, items: pl.DataFrame, as_of: dt.datetime) -> pl.DataFrame:
     # The events query reads the items already chosen, so their bounds and filters live in one file.
-    con.register(_LOADED_ITEMS, items.select("item_id", "complaint_id", "listing_id"))
+    register_frame(con, _LOADED_ITEMS, items.select("item_id", "complaint_id", "listing_id"))
     try:
         return _query(con, "metrics/outcome_events", {"as_of": as_of}, EVENT_SCHEMA)
     finally:

@@ -20,6 +20,7 @@ import polars as pl
 from takedown.config import DEFAULT_SETTINGS
 from takedown.contract import EVENT_TIE_ORDER, STATUS_OF_EVENT
 from takedown.sql import load_query
+from takedown.frames import register_frame
 
 ITEM_KEY = ("complaint_id", "listing_id")
 ITEM_ID = ("item_id",)
@@ -124,7 +125,7 @@ def event_milestones(events: pl.DataFrame, as_of: dt.datetime,
                           pl.col("occurred_at").cast(pl.Datetime("us")))
     con = duckdb.connect()
     try:
-        con.register("known_events", known)
+        register_frame(con, "known_events", known)
         raw = con.sql(milestones_query(), params=milestone_parameters(as_of, response_window_hours)).pl()
     finally:
         con.close()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,8 +27,10 @@ from takedown.report.html import render_html
 from takedown.report.pdf import PdfPrinter
 
 HTML_NAME, PDF_NAME, XLSX_NAME = "report.html", "report.pdf", "escalations.xlsx"
+# What the report read (the store; a DuckLake's snapshot id and commit time), to reproduce its figures.
+SOURCE_NAME = "store.json"
 # The files of one report, in the order they are listed; published together under this set name.
-REPORT_NAMES = (HTML_NAME, PDF_NAME, XLSX_NAME)
+REPORT_NAMES = (HTML_NAME, PDF_NAME, XLSX_NAME, SOURCE_NAME)
 SET_NAME = "report"
 
 # Called with the step about to start ("reading the store", "writing report.html", ...).
@@ -47,9 +50,10 @@ class ReportFiles:
     pdf: Path | None
     xlsx: Path
     cut_cells: int = 0
+    source: Path | None = None
 
     def paths(self) -> list[Path]:
-        return [path for path in (self.html, self.pdf, self.xlsx) if path is not None]
+        return [path for path in (self.html, self.pdf, self.xlsx, self.source) if path is not None]
 
 
 def _exists(path: Path) -> bool:
@@ -110,10 +114,12 @@ def _build(data: ReportData, staging: Path, pdf: bool, progress: Progress) -> Xl
     return result
 
 
-def write_report(data: ReportData, out: Path, pdf: bool = True, progress: Progress | None = None) -> ReportFiles:
+def write_report(data: ReportData, out: Path, pdf: bool = True, progress: Progress | None = None,
+                 source: dict[str, object] | None = None) -> ReportFiles:
     """Write the report of `data` into `out` (created if missing) and publish its files as one set.
 
-    `pdf=False` skips the browser (the published set then has no report.pdf). When anything fails
+    `pdf=False` skips the browser (the published set then has no report.pdf). `source` (store.read_source:
+    the store and, on a DuckLake, the snapshot read) is published beside them as store.json. When anything fails
     (ReportOutProblem, OSError, PdfError...), nothing is published: `out` keeps its previous report.
     """
     step = progress or (lambda _: None)
@@ -121,9 +127,13 @@ def write_report(data: ReportData, out: Path, pdf: bool = True, progress: Progre
         raise ReportOutProblem(problem)
     created = not out.exists()
     names = [HTML_NAME, PDF_NAME, XLSX_NAME] if pdf else [HTML_NAME, XLSX_NAME]
+    if source is not None:
+        names.append(SOURCE_NAME)
     try:
         with building_set(out, SET_NAME) as staging:
             result = _build(data, staging, pdf, step)
+            if source is not None:
+                (staging / SOURCE_NAME).write_text(json.dumps(source, indent=2, default=str) + "\n", encoding="utf-8")
             step("publishing the files")
             publish_set(out, SET_NAME, staging, names)
     except BaseException:
@@ -131,15 +141,18 @@ def write_report(data: ReportData, out: Path, pdf: bool = True, progress: Progre
             with contextlib.suppress(OSError):
                 out.rmdir()  # only when it is empty: a folder this run made, left as it was found
         raise
-    return ReportFiles(out / HTML_NAME, out / PDF_NAME if pdf else None, out / XLSX_NAME, result.cut_cells)
+    return ReportFiles(out / HTML_NAME, out / PDF_NAME if pdf else None, out / XLSX_NAME, result.cut_cells,
+                       out / SOURCE_NAME if source is not None else None)
 
 
 def build_report(con: duckdb.DuckDBPyConnection, month: str, as_of: dt.datetime, timezone: str, out: Path,
                  settings: Settings = DEFAULT_SETTINGS, pdf: bool = True,
-                 progress: Progress | None = None, filters: Filters = Filters()) -> ReportFiles:
+                 progress: Progress | None = None, filters: Filters = Filters(),
+                 source: dict[str, object] | None = None) -> ReportFiles:
     """Read the store behind `con` once and write `month`'s report into `out` (of one client: `filters`)."""
     if problem := out_problem(out):
         raise ReportOutProblem(problem)
     if progress:
         progress("reading the store")
-    return write_report(load_report_data(con, month, as_of, timezone, settings, filters), out, pdf, progress)
+    return write_report(load_report_data(con, month, as_of, timezone, settings, filters), out, pdf, progress,
+                        source)
