@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import openpyxl
 import pytest
 from report_fixtures import AS_OF
@@ -45,9 +47,10 @@ def test_a_month_without_data_gives_a_short_report_that_says_so(report_store, tm
     out = tmp_path / "empty"
     assert main(["report", "--month", "2025-01", "--as-of", AS_OF, "--out", str(out),
                  "--db", str(report_store)]) == 0
-    # it prints where the three files are
+    # it prints where the three files are, and the record of the store it read
     assert capsys.readouterr().out.split() == [str(out / name) for name in
-                                               ("report.html", "report.pdf", "escalations.xlsx")]
+                                               ("report.html", "report.pdf", "escalations.xlsx", "store.json")]
+    assert json.loads((out / "store.json").read_text(encoding="utf-8"))["store"] == str(report_store)
     page = (out / "report.html").read_text(encoding="utf-8")
     assert 'id="no-data"' in page and "nothing to report" in page
     assert "Plotly" not in page
@@ -105,7 +108,8 @@ def test_no_pdf_publishes_the_page_and_the_workbook_without_a_browser(report_sto
         monkeypatch.setattr(f"{module}.CHROMIUM", str(tmp_path / "no-chromium"))
     assert main(["report", "--month", "2026-09", "--as-of", AS_OF, "--out", str(out), "--no-pdf",
                  "--db", str(report_store)]) == 0
-    assert capsys.readouterr().out.split() == [str(out / "report.html"), str(out / "escalations.xlsx")]
+    assert capsys.readouterr().out.split() == [str(out / "report.html"), str(out / "escalations.xlsx"),
+                                               str(out / "store.json")]
     assert not (out / "report.pdf").exists()  # last month's PDF is not left beside this month's page
 
 
@@ -164,7 +168,7 @@ def test_a_kill_at_a_random_moment_leaves_the_old_report_or_the_new_one(report_s
     assert not any(final[name] == old[name] for name in final)
     shown = os.readlink(out / ".report-current")
     assert sorted(path.name for path in out.iterdir()) == sorted(
-        [".report-current", ".report.lock", shown, "report.html", "report.pdf", "escalations.xlsx"])
+        [".report-current", ".report.lock", shown, "report.html", "report.pdf", "escalations.xlsx", "store.json"])
 
 
 def test_a_terminal_gets_a_progress_line_per_step_and_a_pipe_none(report_store, tmp_path, capsys, monkeypatch):
