@@ -21,19 +21,25 @@ FIXTURES = Path(__file__).parent / "fixtures"
 SLOW_TESTS: dict[str, tuple[str, ...]] = {
     # drives Chromium through the served dashboard (Playwright)
     "browser": ("tests/dashboard/test_browser*.py::*",),
-    # prints the report's PDF with Chromium (and reads it with pdftotext): every user of report_dir
-    "pdf": ("fixture:report_dir", "tests/report/test_report_command.py::test_a_month_without_data*"),
+    # prints the report's PDF with Chromium (and reads it with pdftotext): every user of report_dir or
+    # hostile_report (the escaping tests' report, PDF included)
+    "pdf": ("fixture:report_dir", "fixture:hostile_report",
+            "tests/report/test_report_command.py::test_a_month_without_data*"),
     # executes the notebooks
     "notebook": ("tests/notebooks/*",),
     # kills or interrupts a process at a chosen or random moment to test atomicity and exit codes
     "kill": ("tests/ingest/test_atomicity.py::*", "tests/ingest/test_fault_injection.py::*", "*::test_*kill*",
              "*::test_ctrl_c*", "*::test_*sigterm*", "tests/demo/test_demo_live.py::*"),
     # seconds each on any machine: builds and installs the wheel, generates (and serves) demo programs,
-    # property tests' hundreds of generated cases, fresh interpreters, the watcher run for real
+    # property tests' hundreds of generated cases, fresh interpreters, the watcher run for real, writers
+    # and readers in parallel processes on a lake, every figure computed twice (file store and lake)
     "slow": ("tests/test_packaging.py::*", "tests/demo/*", "tests/dashboard/test_command.py::test_the_demo_*",
              "tests/ingest/test_properties.py::*", "tests/ingest/test_deferred_imports.py::*",
              "tests/dashboard/test_view_params.py::test_any_text_in_any_parameter_gives_a_view_and_warnings",
-             "tests/test_watch.py::test_watch_loads_a_file_written_while_it_runs*"),
+             "tests/test_watch.py::test_watch_loads_a_file_written_while_it_runs*",
+             "tests/commands/test_cli.py::test_ingest_piped_in_a_40_column_shell*",
+             "tests/test_lake.py::test_two_writers_and_readers_at_once*",
+             "tests/test_lake.py::test_every_figure_equals_the_file_stores*"),
 }
 
 
