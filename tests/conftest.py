@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Callable
 from fnmatch import fnmatch
 from pathlib import Path
@@ -43,11 +44,28 @@ SLOW_TESTS: dict[str, tuple[str, ...]] = {
 }
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    # `--dist loadfile` hands files out in the order pytest_collection_modifyitems leaves them (below),
+    # not most tests first (xdist's default): a file of few long tests handed out last is the run's tail.
+    if hasattr(config.option, "loadscopereorder"):
+        config.option.loadscopereorder = False
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    marked_files: set[str] = set()
     for item in items:
         for marker, patterns in SLOW_TESTS.items():
             if any(_matches(item, pattern) for pattern in patterns):
                 item.add_marker(getattr(pytest.mark, marker))
+                marked_files.add(_file(item))
+    # Files holding a long test (one of the kinds above) first, then the others most tests first, each
+    # file's tests in their own order: both workers start on the long files and finish together.
+    tests_per_file = Counter(_file(item) for item in items)
+    items.sort(key=lambda item: (_file(item) not in marked_files, -tests_per_file[_file(item)]))
+
+
+def _file(item: pytest.Item) -> str:
+    return item.nodeid.split("::")[0]
 
 
 def _matches(item: pytest.Item, pattern: str) -> bool:
