@@ -28,9 +28,11 @@ SLOW_TESTS: dict[str, tuple[str, ...]] = {
             "tests/report/test_report_command.py::test_a_month_without_data*"),
     # executes the notebooks
     "notebook": ("tests/notebooks/*",),
-    # kills or interrupts a process at a chosen or random moment to test atomicity and exit codes
+    # kills or interrupts a process (or stops the lake's catalog server) at a chosen or random moment to
+    # test atomicity and exit codes
     "kill": ("tests/ingest/test_atomicity.py::*", "tests/ingest/test_fault_injection.py::*", "*::test_*kill*",
-             "*::test_ctrl_c*", "*::test_*sigterm*", "tests/demo/test_demo_live.py::*"),
+             "*::test_ctrl_c*", "*::test_*sigterm*", "tests/demo/test_demo_live.py::*",
+             "tests/test_lake.py::test_the_catalog_stopped_mid_ingest*"),
     # seconds each on any machine: builds and installs the wheel, generates (and serves) demo programs,
     # property tests' hundreds of generated cases, fresh interpreters, the watcher run for real, writers
     # and readers in parallel processes on a lake, every figure computed twice (file store and lake)
