@@ -183,3 +183,21 @@ def test_a_page_that_shows_a_month_never_loads_the_whole_store(monkeypatch, stor
         assert loads and all(since is not None and until is not None for since, until in loads)
         assert app.metric or app.dataframe
     state._span_snapshot.clear(), state._store_snapshot.clear(), state.derived.clear(), state._trend_month.clear()
+
+
+@pytest.mark.parametrize("timezone, filters", [("UTC", Filters()), ("Asia/Shanghai", Filters(account="acct-a"))])
+def test_the_overview_s_trend_mixes_its_own_months_and_months_read_alone_into_the_whole_store_s(
+        monkeypatch, store, con, timezone, filters):
+    # state.trend takes the months its Overview snapshot holds from it and reads the others one by one.
+    from takedown.dashboard_lib import state
+
+    monkeypatch.setenv("TAKEDOWN_DB", str(store))
+    month, key = "2026-05", filters.key
+    settings = dataclasses.replace(DEFAULT_SETTINGS, report_timezone=timezone)
+    span = dashboard_data.view_span("overview", month, settings)
+    version = state.current_version()
+    loaded = state.Loaded(state.View(month=month, timezone=timezone), month,
+                          state._snapshot(version, AS_OF, timezone, key, *span), version, AS_OF, timezone, key, span)
+    whole = load_snapshot(con, AS_OF, filters, settings=settings, listings=False)
+    assert_frame_equal(state.trend(loaded, 12), dashboard_data.trend(whole, month, 12))
+    state._span_snapshot.clear(), state.derived.clear(), state._trend_month.clear()
