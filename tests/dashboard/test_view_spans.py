@@ -182,13 +182,13 @@ def test_a_page_that_shows_a_month_never_loads_the_whole_store(monkeypatch, stor
     else:
         assert loads and all(since is not None and until is not None for since, until in loads)
         assert app.metric or app.dataframe
-    state._span_snapshot.clear(), state._store_snapshot.clear(), state.derived.clear(), state._trend_month.clear()
+    state._span_snapshot.clear(), state._store_snapshot.clear(), state.derived.clear(), state._trend_block.clear()
 
 
 @pytest.mark.parametrize("timezone, filters", [("UTC", Filters()), ("Asia/Shanghai", Filters(account="acct-a"))])
 def test_the_overview_s_trend_mixes_its_own_months_and_months_read_alone_into_the_whole_store_s(
         monkeypatch, store, con, timezone, filters):
-    # state.trend takes the months its Overview snapshot holds from it and reads the others one by one.
+    # state.trend takes the months its Overview snapshot holds from it and reads the others by calendar blocks.
     from takedown.dashboard_lib import state
 
     monkeypatch.setenv("TAKEDOWN_DB", str(store))
@@ -200,4 +200,4 @@ def test_the_overview_s_trend_mixes_its_own_months_and_months_read_alone_into_th
                           state._snapshot(version, AS_OF, timezone, key, *span), version, AS_OF, timezone, key, span)
     whole = load_snapshot(con, AS_OF, filters, settings=settings, listings=False)
     assert_frame_equal(state.trend(loaded, 12), dashboard_data.trend(whole, month, 12))
-    state._span_snapshot.clear(), state.derived.clear(), state._trend_month.clear()
+    state._span_snapshot.clear(), state.derived.clear(), state._trend_block.clear()
