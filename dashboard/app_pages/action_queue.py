@@ -4,12 +4,15 @@ the high-risk unreported backlog, rights expiring or expired, and complaints on 
 import streamlit as st
 
 from takedown.dashboard_lib import state
+from takedown.metrics.queues import with_time_left
 
 
 def render(loaded: state.Loaded) -> None:
     st.caption("The whole store as of the view's as-of (filters apply; the month does not).")
 
-    awaiting = state.frame(loaded, "action_queue", "counter_notices_awaiting_response")
+    # Hours left and overdue are seen at this render's clock (the queue is cached per store version).
+    awaiting = with_time_left(state.frame(loaded, "action_queue", "counter_notices_awaiting_response"),
+                              state.clock(loaded))
     overdue = awaiting.filter(awaiting.get_column("overdue")).height if awaiting.height else 0
     st.subheader("Counter-notices awaiting the brand's answer")
     left, right = st.columns(2)

@@ -49,4 +49,4 @@ def render(loaded: state.Loaded) -> None:
             state.table(rows, f"{by}-{name}-{month}", key=f"breakdown-{by}-rows")
 
 
-state.live("Platforms and complaint types", render)
+state.live("Platforms and complaint types", render, reads="month")

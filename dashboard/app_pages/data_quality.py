@@ -27,4 +27,4 @@ def render(loaded: state.Loaded) -> None:
     state.table(quality["orphan_outcome_events"], "orphan-outcome-events", key="quality-orphan-events")
 
 
-state.live("Data quality", render, with_month=False)
+state.live("Data quality", render, with_month=False, reads="none")

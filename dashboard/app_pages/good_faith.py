@@ -61,4 +61,4 @@ def render(loaded: state.Loaded) -> None:
     state.table(pulled, f"good-faith-pull-downs-{month}", key="good-faith-pulled")
 
 
-state.live("Good-Faith standing", render)
+state.live("Good-Faith standing", render, reads="good_faith")

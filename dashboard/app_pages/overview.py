@@ -49,7 +49,7 @@ def render(loaded: state.Loaded) -> None:
 
     left, right = st.columns([3, 2])
     with left:
-        trend = state.frame(loaded, "trend", month, 12)
+        trend = state.trend(loaded, 12)
         trends = ["takedown_rate", "submitted", "removed", "median_hours_to_removal", "handled_within_24h_rate",
                   "value_removed_usd", "counter_notice_success_rate"]
         shown = st.selectbox("Trend of", trends, index=trends.index(state.page_choice("trend", trends, trends[0])),
@@ -71,4 +71,4 @@ def render(loaded: state.Loaded) -> None:
                 column_config={"at_risk": None})
 
 
-state.live("Overview", render)
+state.live("Overview", render, reads="overview")

@@ -8,18 +8,28 @@ a page holds layout and nothing else. Nothing here imports Streamlit.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 import duckdb
 import polars as pl
 
+from takedown.config import Settings
 from takedown.metrics.durations import calendar_days
 from takedown.metrics.filters import Filters, store_filter_values
 from takedown.metrics.kpis import cohort_metrics
-from takedown.metrics.periods import Period, month_label, month_of, month_period, parse_month, shift_month
+from takedown.metrics.periods import (
+    Period,
+    good_faith_window,
+    month_label,
+    month_of,
+    month_period,
+    parse_month,
+    shift_month,
+)
 from takedown.metrics.projection import good_faith_projection as project_good_faith
 from takedown.metrics.registry import format_count, metric
 from takedown.metrics.snapshot import Snapshot, plain
-from takedown.metrics.trends import item_month
+from takedown.metrics.trends import HEADLINE_METRICS, item_month, with_month_changes
 from takedown.sql import load_query
 
 # The Overview's headline figures, in the order an executive reads them.
@@ -98,6 +108,43 @@ def kpi_rows(snapshot: Snapshot, period: Period, name: str) -> pl.DataFrame:
 def trend(snapshot: Snapshot, month: str, months: int = 12) -> pl.DataFrame:
     """The headline metrics of the `months` calendar months ending with `month` (Snapshot.trend)."""
     return snapshot.trend(month, months)
+
+
+def trend_month(snapshot: Snapshot, month: str) -> pl.DataFrame:
+    """One month's row of the trend (Snapshot.trend over that month alone), without its change columns:
+    what a snapshot of that month only answers (view_span("month", ...)). trend_of_months joins them."""
+    return snapshot.trend(month, 1).select(pl.exclude("^.*_change$"))
+
+
+def trend_of_months(rows: Sequence[pl.DataFrame]) -> pl.DataFrame:
+    """The trend (Snapshot.trend's frame: every month's figures and their change from the month before)
+    of the consecutive months whose trend_month rows are `rows`, oldest first."""
+    return with_month_changes(pl.concat(rows), HEADLINE_METRICS)
+
+
+# What a page reads of the store (view_span): its month; the month, the month before and the month's
+# Good-Faith window (the Overview: the trend is read a month at a time); the Good-Faith window; the
+# whole store (the work queues, repeat offenders, the IP portfolio, escalations: every item counts);
+# or no snapshot at all (data quality: store-wide SQL counts).
+SPANS = ("month", "overview", "good_faith", "store", "none")
+
+
+def view_span(reads: str, month: str, settings: Settings) -> tuple[dt.datetime | None, dt.datetime | None]:
+    """The span [since, until) of submitted_at a page that `reads` (one of SPANS) loads for `month`, months in
+    settings.report_timezone: (None, None) for the whole store. Its figures then equal the whole store's
+    (the snapshot refuses, NarrowSnapshotError, anything that needs more)."""
+    if reads not in SPANS:
+        raise ValueError(f"unknown span {reads!r}; the spans are: {', '.join(SPANS)}")
+    period = month_period(month, settings.report_timezone)
+    if reads == "month":
+        return period.start, period.end
+    window = good_faith_window(period, settings.report_timezone, settings.good_faith_months)
+    if reads == "good_faith":
+        return window.start, window.end
+    if reads == "overview":
+        before = month_period(previous_month(month), settings.report_timezone)
+        return min(before.start, window.start), max(period.end, window.end)
+    return None, None
 
 
 def funnel(snapshot: Snapshot, period: Period, detected: int) -> pl.DataFrame:

@@ -29,12 +29,21 @@ import streamlit as st
 
 from takedown import access, audit, sign_in
 from takedown.dashboard_lib import data as dashboard_data
-from takedown.config import DEFAULT_SETTINGS, resolve_db_path
+from takedown.config import DEFAULT_SETTINGS, Settings, resolve_db_path
 from takedown.escape import markdown_text, shown_cells, terminal_text
 from takedown.export import table_bytes
 from takedown.metrics.filters import FILTER_COLUMNS, SHOWN_KNOWN_VALUES, Filters, UnknownValue, unknown_filter_values
 from takedown.metrics.registry import METRIC_BY_NAME, format_hours, format_percent
-from takedown.metrics.periods import Period, checked_as_of, checked_month, iso_utc, time_zone, utc_now
+from takedown.metrics.periods import (
+    Period,
+    checked_as_of,
+    checked_month,
+    iso_utc,
+    months_ending,
+    parse_month,
+    time_zone,
+    utc_now,
+)
 from takedown.metrics.snapshot import Snapshot, load_snapshot, round_as_of
 from takedown.store import Reader, StoreError, store_version
 
@@ -247,21 +256,59 @@ def _store_quality(version: str) -> dict[str, pl.DataFrame]:
             "orphan_complaint_items": orphans["complaint_items"], "orphan_outcome_events": orphans["outcome_events"]}
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
-def _snapshot(version: str, as_of: dt.datetime, timezone: str, filters: tuple[tuple[str, object], ...]) -> Snapshot:
-    settings = dataclasses.replace(DEFAULT_SETTINGS, report_timezone=timezone)
+# Snapshots kept at once (each until LIVE_AS_OF_SECONDS after it was made). A page reads a span of
+# months (data.view_span): a few of those are small, and every session on the same view shares one.
+# A whole-store snapshot (the queues, repeat offenders, the IP portfolio, escalations) is the size of the
+# store (GBs at 10M items): one at a time, whatever month each session shows (the month is not its key).
+SPAN_SNAPSHOTS = 6
+STORE_SNAPSHOTS = 1
+Span = tuple[dt.datetime | None, dt.datetime | None]
+
+
+def _settings(timezone: str) -> Settings:
+    return dataclasses.replace(DEFAULT_SETTINGS, report_timezone=timezone)
+
+
+def _load(version: str, as_of: dt.datetime, timezone: str, filters: tuple[tuple[str, object], ...],
+          since: dt.datetime | None, until: dt.datetime | None, listings: bool = True) -> Snapshot:
     # choose_view has warned of (and dropped) any value the store does not hold: never raise here.
-    return load_snapshot(cursor(), as_of, Filters(**dict(filters)), settings=settings, version=version, strict=False)
+    return load_snapshot(cursor(), as_of, Filters(**dict(filters)), since=since, until=until,
+                         settings=_settings(timezone), version=version, strict=False, listings=listings)
+
+
+@st.cache_resource(show_spinner=False, max_entries=SPAN_SNAPSHOTS, ttl=LIVE_AS_OF_SECONDS)
+def _span_snapshot(version: str, as_of: dt.datetime, timezone: str, filters: tuple[tuple[str, object], ...],
+                   since: dt.datetime, until: dt.datetime) -> Snapshot:
+    return _load(version, as_of, timezone, filters, since, until)
+
+
+@st.cache_resource(show_spinner=False, max_entries=STORE_SNAPSHOTS, ttl=LIVE_AS_OF_SECONDS)
+def _store_snapshot(version: str, as_of: dt.datetime, timezone: str, filters: tuple[tuple[str, object], ...]) -> Snapshot:
+    return _load(version, as_of, timezone, filters, None, None)
+
+
+def _snapshot(version: str, as_of: dt.datetime, timezone: str, filters: tuple[tuple[str, object], ...],
+              since: dt.datetime | None = None, until: dt.datetime | None = None) -> Snapshot:
+    """The snapshot of the items submitted in [since, until) (None, None: the whole store), cached."""
+    if since is None and until is None:
+        return _store_snapshot(version, as_of, timezone, filters)
+    return _span_snapshot(version, as_of, timezone, filters, since, until)
 
 
 @dataclass(frozen=True)
 class Loaded:
-    """A page's data: the view with its month resolved, the snapshot and the store version."""
+    """A page's data: the view with its month resolved, the store version, the as-of, time zone and
+    filters (within the viewer's scope) it is read at, the span of submission times the page reads
+    (data.view_span) and its snapshot (None for a page that reads none: data quality)."""
 
     view: View
     month: str
-    snapshot: Snapshot
+    snapshot: Snapshot | None
     version: str
+    as_of: dt.datetime
+    timezone: str
+    filters: tuple[tuple[str, object], ...]
+    span: Span = (None, None)
 
 
 @st.cache_data(show_spinner=False, max_entries=8, ttl=LIVE_AS_OF_SECONDS)
@@ -296,20 +343,83 @@ def _served_key(view: View) -> DataKey:
     return key
 
 
-def load(view: View) -> Loaded:
-    """The snapshot of `view` (cached on store version, as-of, tz and filters) as this session shows it."""
-    version, as_of, timezone, filters = _served_key(view)
-    snapshot = _snapshot(version, as_of, timezone, filters)
-    month = view.month or dashboard_data.default_month(filter_choices(version, view.timezone)["month"], as_of, view.timezone)
-    return Loaded(view, month, snapshot, version)
+def _month_and_span(view: View, key: DataKey, reads: str) -> tuple[str, Span]:
+    # The month `view` shows (its own, else the default month of the store of `key`) and the span it reads.
+    version, as_of, timezone, _ = key
+    month = view.month or dashboard_data.default_month(filter_choices(version, timezone)["month"], as_of, timezone)
+    return month, dashboard_data.view_span(reads, month, _settings(timezone))
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
+def load(view: View, reads: str = "store") -> Loaded:
+    """The data of `view` as this session shows it, for a page that `reads` (data.SPANS: what it shows; by
+    default the whole store): a snapshot of that span only, cached on (store version, as-of, tz, filters, span)."""
+    key = _served_key(view)
+    version, as_of, timezone, filters = key
+    month, span = _month_and_span(view, key, reads)
+    snapshot = None if reads == "none" else _snapshot(*key, *span)
+    return Loaded(view, month, snapshot, version, as_of, timezone, filters, span)
+
+
+# Derived frames kept (each for LIVE_AS_OF_SECONDS at most): a page's tables and charts, the size of what
+# they show (the rows behind a figure are the largest: a month's removed items).
+DERIVED_FRAMES = 256
+
+
+@st.cache_data(show_spinner=False, max_entries=DERIVED_FRAMES, ttl=LIVE_AS_OF_SECONDS)
 def derived(widget: str, version: str, as_of: dt.datetime, timezone: str, filters: tuple[tuple[str, object], ...],
-            *args: object) -> pl.DataFrame:
-    """dashboard_data.<widget>(snapshot, *args), cached on (store version, as-of, tz, filters, args)."""
-    snapshot = _snapshot(version, as_of, timezone, filters)
+            span: Span, *args: object) -> pl.DataFrame:
+    """dashboard_data.<widget>(snapshot, *args) on the snapshot of `span`, cached on (store version, as-of, tz,
+    filters, span, args)."""
+    snapshot = _snapshot(version, as_of, timezone, filters, *span)
     return getattr(dashboard_data, widget)(snapshot, *args)
+
+
+# The trend's months the page's snapshot does not hold are read this many at a time, by calendar blocks
+# (quarters): a few loads instead of one per month (each reads the events once), each a few months' items
+# at most in memory, and the next month's view finds all but one block cached.
+TREND_MONTHS_PER_LOAD = 3
+
+
+def trend(loaded: Loaded, months: int = 12) -> pl.DataFrame:
+    """The headline metrics' trend over the `months` calendar months ending with the view's month
+    (data.trend's frame): the months the page's snapshot holds from it, the others read a calendar block
+    (TREND_MONTHS_PER_LOAD months) at a time and cached per block, never a snapshot of the whole window."""
+    rows = []
+    for label in months_ending(loaded.month, months):
+        since, until = dashboard_data.view_span("month", label, _settings(loaded.timezone))
+        covered = (loaded.snapshot is not None and loaded.span[0] is not None and loaded.span[0] <= since
+                   and loaded.span[1] is not None and until <= loaded.span[1])
+        if covered:
+            rows.append(frame(loaded, "trend_month", label))
+        else:
+            block = _trend_block(loaded.version, loaded.as_of, loaded.timezone, loaded.filters, _block_of(label))
+            rows.append(block.filter(pl.col("month") == label))
+    return dashboard_data.trend_of_months(rows)
+
+
+def _block_of(month: str) -> tuple[str, ...]:
+    # The calendar block of TREND_MONTHS_PER_LOAD months that holds `month` (YYYY-MM), oldest first.
+    year, number = parse_month(month)
+    last = (number - 1) // TREND_MONTHS_PER_LOAD * TREND_MONTHS_PER_LOAD + TREND_MONTHS_PER_LOAD
+    return tuple(months_ending(f"{year:04d}-{last:02d}", TREND_MONTHS_PER_LOAD))
+
+
+@st.cache_data(show_spinner=False, max_entries=DERIVED_FRAMES, ttl=LIVE_AS_OF_SECONDS)
+def _trend_block(version: str, as_of: dt.datetime, timezone: str, filters: tuple[tuple[str, object], ...],
+                 block: tuple[str, ...]) -> pl.DataFrame:
+    # The trend rows of a block of months from one snapshot of those months alone, let go once read.
+    settings = _settings(timezone)
+    since, until = dashboard_data.view_span("month", block[0], settings)[0], \
+        dashboard_data.view_span("month", block[-1], settings)[1]
+    snapshot = _load(version, as_of, timezone, filters, since, until, listings=False)
+    return pl.concat([dashboard_data.trend_month(snapshot, label) for label in block])
+
+
+def clock(loaded: Loaded) -> dt.datetime:
+    """The instant a page's clock-bound figures (a counter-notice's hours left) are seen at: the frozen
+    as-of of a link, else now (naive UTC). A live view's snapshot keeps the as-of it first read its store
+    version at (live_as_of): those figures are recomputed from it at each render instead."""
+    return loaded.view.as_of if loaded.view.as_of is not None else utc_now().replace(tzinfo=None)
 
 
 def listings_detected(version: str, period: Period, as_of: dt.datetime, filters: tuple[tuple[str, object], ...]) -> int:
@@ -336,8 +446,7 @@ def _seller_listings(version: str, platform: str, seller_id: str, as_of: dt.date
 
 def frame(loaded: Loaded, widget: str, *args: object) -> pl.DataFrame:
     """A widget's frame of the loaded view (see derived), within the viewer's scope."""
-    snapshot = loaded.snapshot
-    return derived(widget, loaded.version, snapshot.as_of, snapshot.timezone, scoped(snapshot.filters).key, *args)
+    return derived(widget, loaded.version, loaded.as_of, loaded.timezone, loaded.filters, loaded.span, *args)
 
 
 # --- the view across pages ---
@@ -594,9 +703,9 @@ def freshness_badge(loaded: Loaded) -> None:
     frozen = " (frozen by the link's as_of)" if loaded.view.as_of is not None else ""
     now = utc_now().replace(tzinfo=None)
     age = "" if ingested is None else f" ({_age(now - ingested)} ago)"
-    text = (f"Data as of {loaded.snapshot.as_of:%Y-%m-%d %H:%M} UTC{frozen} · last ingest "
+    text = (f"Data as of {loaded.as_of:%Y-%m-%d %H:%M} UTC{frozen} · last ingest "
             f"{'never' if ingested is None else f'{ingested:%Y-%m-%d %H:%M} UTC'}{age} · report time zone "
-            f"{markdown_text(loaded.snapshot.timezone)}")
+            f"{markdown_text(loaded.timezone)}")
     amber, red = freshness_hours()
     colour = dashboard_data.freshness_colour(ingested, now, amber, red)
     st.badge(text, icon=":material/schedule:", color=colour,
@@ -611,9 +720,11 @@ def _age(age: dt.timedelta) -> str:
     return f"{hours:,.0f} h" if hours < 48 else f"{hours / 24:,.0f} days"
 
 
-def live(title: str, render: Callable[[Loaded], None], *, with_month: bool = True) -> None:
+def live(title: str, render: Callable[[Loaded], None], *, with_month: bool = True, reads: str = "store") -> None:
     """A page: its title and a progress line at once, then its body with the data of this session's view.
 
+    The page's snapshot holds what it `reads` (data.SPANS: its month, the Overview's months, the
+    Good-Faith window, the whole store, or nothing), never more.
     The title carries the view's month when `with_month`; render(loaded) lays out the rest (the
     freshness badge is drawn here, under the title). A watcher looks for a newly published store every
     refresh interval: it reads only the store's version, prepares the new data in the background while
@@ -624,10 +735,10 @@ def live(title: str, render: Callable[[Loaded], None], *, with_month: bool = Tru
     heading.title(title)
     try:
         with st.spinner("Loading the store ...", show_time=True):
-            loaded = load(view)
+            loaded = load(view, reads)
     except (StoreError, FileNotFoundError) as error:
         st.info(markdown_text(f"The store is being updated ({error}); the page refreshes in a moment."))
-        _watch(view)
+        _watch(view, reads)
         return
     if with_month:
         heading.title(f"{title} · {loaded.month}")
@@ -635,32 +746,35 @@ def live(title: str, render: Callable[[Loaded], None], *, with_month: bool = Tru
     freshness_badge(loaded)
     render(loaded)
     share_link(loaded)
-    _watch(view)
+    _watch(view, reads)
 
 
 # Snapshots being prepared in the background for a live refresh, by data key (one thread each).
-_preparing: dict[DataKey, threading.Thread] = {}
+_preparing: dict[tuple[object, ...], threading.Thread] = {}
 _preparing_lock = threading.Lock()
 
 
-def _prepare(key: DataKey) -> bool:
-    """Start computing the snapshot of `key` off the page's thread; True once it is ready."""
+def _prepare(key: DataKey, span: Span | None) -> bool:
+    """Start computing the snapshot of `key` for `span` (None: none to compute) off the page's thread; True
+    once it is ready."""
+    if span is None:
+        return True
     with _preparing_lock:
-        thread = _preparing.get(key)
+        thread = _preparing.get((*key, *span))
         if thread is None:
             from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
 
-            thread = threading.Thread(target=_snapshot, args=key, name="takedown-prepare", daemon=True)
+            thread = threading.Thread(target=_snapshot, args=(*key, *span), name="takedown-prepare", daemon=True)
             add_script_run_ctx(thread, get_script_run_ctx())
-            _preparing[key] = thread
+            _preparing[(*key, *span)] = thread
             thread.start()
         if thread.is_alive():
             return False
-        del _preparing[key]
+        del _preparing[(*key, *span)]
         return True
 
 
-def _watch(view: View) -> None:
+def _watch(view: View, reads: str) -> None:
     @st.fragment(run_every=refresh_seconds())
     def watch() -> None:
         # Runs every refresh interval and draws nothing: the page is rerun only for new data.
@@ -671,7 +785,7 @@ def _watch(view: View) -> None:
         served = st.session_state.get(_SERVED_KEY)
         if served is not None and served[1] == fresh:
             return
-        if _prepare(fresh):
+        if _prepare(fresh, None if reads == "none" else _month_and_span(view, fresh, reads)[1]):
             st.session_state[_SERVED_KEY] = ((view.as_of, view.timezone, fresh[3]), fresh)
             st.rerun(scope="app")
 
@@ -699,7 +813,7 @@ def keep_choice(param: str) -> None:
 
 def share_link(loaded: Loaded) -> None:
     """In the sidebar: a link to exactly this view, frozen at the as-of of the figures shown (page choices kept)."""
-    params = {**loaded.view.query_params(), "as_of": iso_utc(loaded.snapshot.as_of), **_page_params()}
+    params = {**loaded.view.query_params(), "as_of": iso_utc(loaded.as_of), **_page_params()}
     params.setdefault("month", loaded.month)
     base = (st.context.url or "").split("?", 1)[0]
     with st.sidebar:

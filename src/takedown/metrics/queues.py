@@ -29,15 +29,22 @@ def counter_notices_awaiting_response(facts: pl.DataFrame, as_of: dt.datetime,
     as a missed response). The earliest deadline first.
     """
     deadline = pl.col("status_at") + dt.timedelta(hours=settings.response_window_hours)
-    hours_left = hours_between(pl.lit(as_of), deadline)
-    return (facts.filter(pl.col("last_event") == "counter_notice")
-            .with_columns(pl.col("status_at").alias("counter_noticed_at"),
-                          deadline.alias("response_deadline"),
-                          hours_left.alias("hours_left"),
-                          (deadline <= as_of).alias("overdue"))
+    awaiting = (facts.filter(pl.col("last_event") == "counter_notice")
+                .with_columns(pl.col("status_at").alias("counter_noticed_at"), deadline.alias("response_deadline")))
+    return (with_time_left(awaiting, as_of)
             .select("complaint_id", "listing_id", "platform", "account", "reason", "brand", "seller_id",
                     "submitted_at", "counter_noticed_at", "response_deadline", "hours_left", "overdue")
             .sort(["response_deadline", "complaint_id", "listing_id"]))
+
+
+def with_time_left(queue: pl.DataFrame, now: dt.datetime) -> pl.DataFrame:
+    """`queue` (with response_deadline) with hours_left (negative once overdue) and overdue, seen at `now`.
+
+    The counter-notice queue's clock-bound columns: a live dashboard recomputes them at each render
+    from the cached deadlines, so the queue it caches per store version never shows a stale clock.
+    """
+    return queue.with_columns(hours_between(pl.lit(now), pl.col("response_deadline")).alias("hours_left"),
+                              (pl.col("response_deadline") <= now).alias("overdue"))
 
 
 def unreported_listings(listings: pl.DataFrame, facts: pl.DataFrame, as_of: dt.datetime) -> pl.DataFrame:

@@ -68,6 +68,15 @@ def monthly_trend(facts: pl.DataFrame, last_month: str, months: int, timezone: s
     trend = (frame.join(per_month, on=keys, how="left", maintain_order="left", nulls_equal=True)
              .with_columns(pl.col(counts).fill_null(0), pl.col(sums).fill_null(0.0))
              .select("month", "start", "end", *keys[1:], *metrics))
+    return with_month_changes(trend, metrics, by)
+
+
+def with_month_changes(trend: pl.DataFrame, metrics: Sequence[str], by: str | None = None) -> pl.DataFrame:
+    """`trend` (rows oldest first, per `by` key when given) with `<metric>_change` for each of `metrics`:
+    this month's figure minus the previous row's of the same key (null for the first, or when either is).
+
+    monthly_trend's last step; a trend assembled from one month at a time (the dashboard's) ends with it too.
+    """
     if by is None:
         return trend.with_columns((pl.col(name) - pl.col(name).shift(1)).alias(f"{name}_change")
                                   for name in metrics)
