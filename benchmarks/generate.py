@@ -28,6 +28,9 @@ GENERATOR_VERSION = 2
 # 20-minute budget on its own, and the per-row cost is already visible from 100k to 1M.
 EXPORT_ROWS_MAX = 1_000_000
 KINDS = ("listings", "complaints", "outcomes", "ip_rights")
+# DuckDB's memory while generating (it spills to the data folder past it): 100M items must not take
+# the machine's memory from everything else on it (DuckDB's default is 80% of RAM).
+GENERATE_MEMORY = "6GB"
 
 # N complaint items from 2024-11-01 to 2026-11-01, in submission order like real exports.
 GENERATE = """
@@ -169,6 +172,8 @@ def write_data(items: int, folder: Path) -> dict[str, int]:
     folder.mkdir(parents=True)
     con = duckdb.connect(str(folder / "store.duckdb"))
     con.execute("set TimeZone = 'UTC'")
+    con.execute(f"set memory_limit = '{GENERATE_MEMORY}'")
+    con.execute(f"set temp_directory = '{folder / 'spill'}'")
     create_schema(con)
     values = {"items": items, "listings": int(items * 0.8), "sellers": max(items // 40, 10)}
     for statement in GENERATE.split(";\n"):
@@ -183,6 +188,7 @@ def write_data(items: int, folder: Path) -> dict[str, int]:
         rows[kind] = con.execute(f"copy ({query}) to '{target}' (header, delimiter ',')",
                                  {"rows": EXPORT_ROWS_MAX}).fetchall()[0][0]
     con.close()
+    shutil.rmtree(folder / "spill", ignore_errors=True)
     return rows
 
 
