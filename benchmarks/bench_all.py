@@ -252,6 +252,7 @@ def main(argv: list[str] | None = None) -> int:
 
     tables["dashboard"]["cells"].sort(key=dashboard_order)
     if tables["lake"]["cells"]:
+        tables["lake"]["cells"] = lake_order(tables["lake"]["cells"])
         tables["lake"]["note"] += "\n\n" + lake_slower(tables["lake"]["cells"])
     used = [table for table in tables.values() if table["cells"]]
     if agreement:
@@ -298,20 +299,33 @@ def dashboard_order(cell: dict) -> tuple[int, int]:
             stages.DASHBOARD_VARIANTS.index(variant) if variant in stages.DASHBOARD_VARIANTS else 0)
 
 
+def lake_order(cells: list[dict]) -> list[dict]:
+    """The lake table's rows: each stage's file row beside its lake row, stages in the order measured."""
+    stages_seen = list(dict.fromkeys(cell["stage"] for cell in cells))
+    return sorted(cells, key=lambda cell: (stages_seen.index(cell["stage"]), cell["variant"] != stages.LAKE_FILE))
+
+
 def lake_slower(cells: list[dict]) -> str:
-    """Where the lake is slower than the file: by how much at each size, and why."""
+    """Where the lake is slower than the file: by how much at each size, and why (the dashboard's pages
+    in one line, cold and warm apart)."""
     rows = render.rows_of(cells)
-    lines = []
+    slower: dict[str, dict[int, list[float]]] = {}
     for (stage, variant), by_size in rows.items():
+        file = rows.get((stage, stages.LAKE_FILE), {})
         if variant != stages.LAKE_LAKE:
             continue
-        file = rows.get((stage, stages.LAKE_FILE), {})
-        slower = [f"{by_size[size]['seconds'] / file[size]['seconds']:.1f}x at {size_label(size)}"
-                  for size in sorted(by_size) if size in file and file[size]["seconds"]
-                  and by_size[size]["seconds"] > file[size]["seconds"]]
-        if slower:
-            why = stages.LAKE_WHY.get("dashboard" if stage.startswith("dashboard") else stage, "")
-            lines.append(f"- {stage}: the lake is slower, {', '.join(slower)}" + (f": {why}." if why else "."))
+        group = stage.split(":")[0] if stage.startswith("dashboard") else stage
+        for size, lake_cell in by_size.items():
+            if size in file and file[size]["seconds"] and lake_cell["seconds"] > file[size]["seconds"]:
+                slower.setdefault(group, {}).setdefault(size, []).append(lake_cell["seconds"] / file[size]["seconds"])
+    lines = []
+    for group, by_size in slower.items():
+        ratios = ", ".join(
+            (f"{min(found):.1f}-{max(found):.1f}x" if len(found) > 1 else f"{found[0]:.1f}x")
+            + f" at {size_label(size)}" + (f" ({len(found)} pages)" if len(found) > 1 else "")
+            for size, found in sorted(by_size.items()))
+        why = stages.LAKE_WHY.get("dashboard" if group.startswith("dashboard") else group, "")
+        lines.append(f"- {group}: the lake is slower, {ratios}" + (f": {why}." if why else "."))
     return ("Where the lake is slower than the file, by how much and why:\n\n" + "\n".join(lines)
             if lines else "The lake is nowhere slower than the file in this run.") + (
         "\n\nWhat the lake buys for that: several writers at once on several machines, readers anywhere, "

@@ -228,11 +228,20 @@ def test_dashboard_rows_are_grouped_by_page_drawn_beside_data_only():
 
 def test_where_the_lake_is_slower_it_says_by_how_much_and_why():
     cells = [cell(stages.LAKE_METRICS, stages.LAKE_FILE, M, 2.0), cell(stages.LAKE_METRICS, stages.LAKE_LAKE, M, 5.0),
-             cell(stages.LAKE_LANDING, stages.LAKE_FILE, M, 2.0), cell(stages.LAKE_LANDING, stages.LAKE_LAKE, M, 1.0)]
+             cell(stages.LAKE_LANDING, stages.LAKE_FILE, M, 2.0), cell(stages.LAKE_LANDING, stages.LAKE_LAKE, M, 1.0),
+             cell("dashboard page data, cold: overview", stages.LAKE_FILE, M, 2.0),
+             cell("dashboard page data, cold: overview", stages.LAKE_LAKE, M, 3.0),
+             cell("dashboard page data, cold: ip_portfolio", stages.LAKE_FILE, M, 2.0),
+             cell("dashboard page data, cold: ip_portfolio", stages.LAKE_LAKE, M, 4.0)]
     text = bench_all.lake_slower(cells)
     assert f"- {stages.LAKE_METRICS}: the lake is slower, 2.5x at 1M: {stages.LAKE_WHY[stages.LAKE_METRICS]}." in text
+    assert ("- dashboard page data, cold: the lake is slower, 1.5-2.0x at 1M (2 pages): "
+            f"{stages.LAKE_WHY['dashboard']}.") in text
     assert stages.LAKE_LANDING not in text  # faster on the lake: nothing to explain
-    assert "nowhere slower" in bench_all.lake_slower(cells[2:])
+    assert "nowhere slower" in bench_all.lake_slower(cells[2:4])
+    ordered = [(c["stage"], c["variant"]) for c in bench_all.lake_order(cells[::-1])]
+    assert ordered[:2] == [("dashboard page data, cold: ip_portfolio", stages.LAKE_FILE),
+                           ("dashboard page data, cold: ip_portfolio", stages.LAKE_LAKE)]
 
 
 def test_the_browser_measures_every_page_the_dashboard_lists():
