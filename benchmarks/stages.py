@@ -197,9 +197,13 @@ def report(size: int, db: Path, repeat: int, log) -> list[dict]:
     return [cell(REPORT_STAGE, REPORT_VARIANT, size, size, runs)]
 
 
-def live(size: int, db: Path, repeat: int, log) -> list[dict]:
+WATCH_PROCESS = "takedown watch (process tree, loading 1,000-row files into the store)"
+
+
+def live(size: int, db: Path, repeat: int, log) -> tuple[list[dict], list[dict]]:
     """A 1,000-row complaints file on a copy of the store: `takedown ingest FILE` start to exit, and
-    with `takedown watch` running, its rename into the inbox to a Reader seeing it."""
+    with `takedown watch` running, its rename into the inbox to a Reader seeing it. Returns the cells
+    and the watcher's peak memory."""
     source = export_path(size, "complaints")
     copy = bench_live.copy_store(db, f"bench_all_{size}")
     folder = copy.parent
@@ -213,13 +217,15 @@ def live(size: int, db: Path, repeat: int, log) -> list[dict]:
             cli.append((run.seconds, run.peak_mib))
             log(f"live: takedown ingest of {bench_live.ROWS:,} rows: {run.seconds:.2f} s, {run.peak_mib:.0f} MiB")
         bench_live.wait_for_writer(copy)
-        latencies = bench_live.watch_latency(copy, folder, source, repeat, None, None)
+        peaks: list[float] = []
+        latencies = bench_live.watch_latency(copy, folder, source, repeat, None, None, peaks)
         log(f"live: watch, landing to visible: {', '.join(f'{seconds:.2f}' for seconds in latencies)} s")
     finally:
         bench_live.wait_for_writer(copy)
         shutil.rmtree(folder, ignore_errors=True)
-    return [cell(LIVE_STAGE, LIVE_CLI, size, size, cli),
-            cell(LIVE_STAGE, LIVE_WATCH, size, size, [(seconds, None) for seconds in latencies])]
+    return ([cell(LIVE_STAGE, LIVE_CLI, size, size, cli),
+             cell(LIVE_STAGE, LIVE_WATCH, size, size, [(seconds, None) for seconds in latencies])],
+            [memory_record(WATCH_PROCESS, size, max(peaks))])
 
 
 
