@@ -194,8 +194,9 @@ def _figure(cells: list[dict], stage: str, variant: str, size: int, figure: str 
     return None if cell is None else cell[figure]
 
 
-def _memory(memory: list[dict], process: str, size: int) -> float | None:
-    peaks = [record["peak_mib"] for record in memory if record["process"] == process and record["size"] == size]
+def _memory(memory: list[dict], processes: tuple[str, ...], size: int) -> float | None:
+    """The largest peak of any of `processes` at `size`."""
+    peaks = [record["peak_mib"] for record in memory if record["process"] in processes and record["size"] == size]
     return max(peaks) if peaks else None
 
 
@@ -210,8 +211,8 @@ def issue19_targets(cells: list[dict], memory: list[dict], names: dict[str, str]
         ("first page (Overview) drawn in Chromium, fresh server: under 3 s", _verdict(first_page, 3, "s")),
         ("every page drawn warm (after one page): under 300 ms (the slowest page)",
          _verdict(warm, 0.3, "s", warm_page)),
-        ("dashboard server memory (process tree, two sessions on different months): under 1.5 GB",
-         _verdict(_memory(memory, names["server_process"], size), 1536, "MiB")),
+        ("dashboard server memory (process tree; every page opened, two sessions on different months): "
+         "under 1.5 GB", _verdict(_memory(memory, (names["server_process"], names["server_any"]), size), 1536, "MiB")),
         ("`takedown metrics --month --json`: under 2 s", _verdict(_figure(cells, *metrics), 2, "s")),
         ("`takedown metrics --month --json`: under 1 GB", _verdict(_figure(cells, *metrics, "peak_mib"), 1024, "MiB")),
         ("`takedown report --month`: under 20 s", _verdict(_figure(cells, *report), 20, "s")),

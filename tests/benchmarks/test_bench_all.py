@@ -158,6 +158,7 @@ def run_at(size, first_cold, slowest_warm, server_mib, metrics, metrics_mib, rep
              cell(stages.REPORT_STAGE, stages.REPORT_VARIANT, size, report, peak=report_mib),
              cell(stages.LIVE_STAGE, stages.LIVE_WATCH, size, watch, peak=None)]
     memory = [{"process": stages.SERVER_PROCESS, "size": size, "peak_mib": server_mib},
+              {"process": stages.SERVER_ANY, "size": size, "peak_mib": server_mib - 100},
               {"process": stages.BROWSER_PROCESS, "size": size, "peak_mib": 5000.0}]
     return cells, memory
 
@@ -169,8 +170,12 @@ def test_issue19_targets_met_and_missed_at_each_size():
     assert found["first page (Overview) drawn in Chromium, fresh server: under 3 s"] == "25.00 s: missed"
     assert found["every page drawn warm (after one page): under 300 ms (the slowest page)"] == (
         "1.30 s (ip_portfolio): missed")
-    assert found["dashboard server memory (process tree, two sessions on different months): under 1.5 GB"] == (
-        "4,400 MiB: missed")
+    assert found["dashboard server memory (process tree; every page opened, two sessions on different months): "
+                 "under 1.5 GB"] == "4,400 MiB: missed"
+    large_memory[1]["peak_mib"] = 4500  # a single-session server above the two-session one: the worst counts
+    found_any = dict(render.issue19_targets(large, large_memory, stages.TARGET_NAMES, 10 * M))
+    assert found_any["dashboard server memory (process tree; every page opened, two sessions on different months): "
+                     "under 1.5 GB"] == "4,500 MiB: missed"
     assert found["`takedown metrics --month --json`: under 1 GB"] == "1,400 MiB: missed"
     assert found["`takedown report --month`: under 2 GB, Python and Chromium together"] == "10,600 MiB: missed"
     assert found["a 1,000-row file, landing to visible (`watch` running): under 5 s"] == "1.70 s: met"
