@@ -78,7 +78,7 @@ notebooks-run: .venv/.installed  ## run the notebooks top to bottom without a br
 # Complaint items per benchmark size; `make bench SIZES=100k` for a quick run; 100M only on request
 # (`make bench SIZES=100M`: its targets table is kept for later default runs).
 SIZES ?= 100k,1M,10M
-bench: .venv/.installed bytecode chromium  ## every stage at each of $(SIZES) items into docs/benchmarks.md (~1 h)
+bench: .venv/.installed bytecode chromium  ## every stage at each of $(SIZES) items into docs/benchmarks.md (time per stage: there)
 	$(UV) run --frozen python benchmarks/bench_all.py --sizes $(SIZES)
 
 clean:

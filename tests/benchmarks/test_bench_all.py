@@ -279,3 +279,16 @@ def test_a_process_tree_memory_counts_the_children():
     finally:
         process.stdin.close()
         process.wait()
+
+
+def test_a_change_of_the_store_schema_is_a_new_cache_folder(tmp_path, monkeypatch):
+    import generate
+
+    schema = tmp_path / "queries" / "schema"
+    schema.mkdir(parents=True)
+    (schema / "complaint_items.sql").write_text("create table complaint_items (complaint_id text)")
+    monkeypatch.setattr(generate, "ROOT", tmp_path)
+    before = generate.data_folder(100_000)
+    assert before.name.startswith(f"data_100k_v{generate.GENERATOR_VERSION}_")
+    (schema / "facts.sql").write_text("create table facts (complaint_id text)")
+    assert generate.data_folder(100_000) != before
