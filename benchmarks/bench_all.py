@@ -165,7 +165,8 @@ TABLES = {
              "On each size's store: a throw-away PostgreSQL 15 catalog started as tests/lake_postgres.py does "
              "(a temp folder, a free port, fsync off) and the store copied into a new DuckLake with "
              "Parquet data on the same disk; the file rows on a copy of the same store, in the same stage. "
-             "x floor is the lake's time over the file's. The ingest row loads the size's complaints export "
+             "x floor is the lake's time over the file's. The 1,000-row file lands after one untimed landing "
+             "on each (a copied file store's first writer makes its working copy). The ingest row loads the size's complaints export "
              "(its n: rows; up to 1M items) into an empty store."),
 }
 
