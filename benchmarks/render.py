@@ -276,7 +276,8 @@ def render_memory(cells: list[dict], memory: list[dict], sizes: list[int]) -> st
     rows: dict[str, dict[int, float]] = {}
     for cell in cells:
         if cell["peak_mib"] is not None:
-            by_size = rows.setdefault(f"{cell['stage']}: {cell['variant']}", {})
+            # One process measured for several rows (every page of a data-only run) names itself once.
+            by_size = rows.setdefault(cell.get("process") or f"{cell['stage']}: {cell['variant']}", {})
             by_size[cell["size"]] = max(by_size.get(cell["size"], 0), cell["peak_mib"])
     for record in memory:
         by_size = rows.setdefault(record["process"], {})

@@ -155,6 +155,7 @@ DATA_COLD = "data only, cold (fresh process: load + page)"
 DATA_WARM = "data only, warm (the page again)"
 DRAWN_COLD = "drawn in Chromium, cold (fresh server, first page)"
 DRAWN_WARM = "drawn in Chromium, warm (after one page)"
+DATA_PROCESS = "dashboard data only (bench_dashboard.py: one process, the load and every page)"
 DASHBOARD_VARIANTS = (DRAWN_COLD, DATA_COLD, DRAWN_WARM, DATA_WARM)
 DASHBOARD_PAGES = ("overview", "good_faith", "action_queue", "breakdowns", "repeat_offenders", "ip_portfolio",
                    "data_quality")
@@ -175,6 +176,8 @@ def dashboard(size: int, db: Path, repeat: int, log) -> list[dict]:
             load = (lambda result: result["load_ms"]) if variant == DATA_COLD else (lambda result: 0)
             cells.append(cell(f"dashboard: {page}", variant, size, size,
                               [((load(result) + result["pages"][page][index]) / 1000, peak) for result, peak in runs]))
+    for each in cells:
+        each["process"] = DATA_PROCESS
     return cells
 
 
@@ -336,9 +339,9 @@ def lake(size: int, db: Path, repeat: int, log) -> list[dict]:
             log(f"lake: dashboard data on the {variant}: load {dashboard_runs[-1][0]['load_ms'] / 1000:.2f} s")
             for page in DASHBOARD_PAGES:
                 for label, index, with_load in (("cold", 0, True), ("warm", 1, False)):
-                    cells.append(cell(f"dashboard page data, {label}: {page}", variant, size, size, [
+                    cells.append({**cell(f"dashboard page data, {label}: {page}", variant, size, size, [
                         (((result["load_ms"] if with_load else 0) + result["pages"][page][index]) / 1000, peak)
-                        for result, peak in dashboard_runs]))
+                        for result, peak in dashboard_runs]), "process": f"{DATA_PROCESS}, on the {variant}"})
         for variant, store in stores.items():
             name = "file" if variant == LAKE_FILE else "lake"
             # Untimed, as in the live stage: the first writer of a copied file store makes its working copy.

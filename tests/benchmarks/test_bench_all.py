@@ -219,6 +219,10 @@ def test_memory_names_every_process_at_every_size():
     assert f"| {stages.REPORT_STAGE}: {stages.REPORT_VARIANT} | 1,500 |  |" in lines
     assert f"| {stages.SERVER_PROCESS} | 800 |  |" in lines
     assert not any("dashboard: overview" in line for line in lines)  # the drawn times carry no peak
+    data_only = [{**page(name, stages.DATA_COLD, M, 1.0), "peak_mib": 300.0 + index, "process": stages.DATA_PROCESS}
+                 for index, name in enumerate(("overview", "ip_portfolio"))]
+    lines = render.render_memory(data_only, [], [M]).splitlines()
+    assert lines[2:] == [f"| {stages.DATA_PROCESS} | 301 |"]  # one process, named once
 
 
 def test_dashboard_rows_are_grouped_by_page_drawn_beside_data_only():
