@@ -146,7 +146,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=parse_sizes, default=[], help="generated sizes, e.g. 100k,1M")
     parser.add_argument("--store", type=Path, action="append", default=[], help="a file store to compare")
+    parser.add_argument("--copy", nargs=3, metavar=("STORE", "LOCATION", "DATA_PATH"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.copy:  # internal (stages.lake): copy a file store into a new lake, print the seconds
+        print(copy_into_lake(Path(args.copy[0]), args.copy[1], Path(args.copy[2])))
+        return 0
     stores: list[tuple[Path, str]] = [(path, path.name) for path in args.store]
     if args.sizes:
         from generate import ensure_data, store_path

@@ -28,7 +28,7 @@ import sys
 import time
 from pathlib import Path
 
-from common import Run, measured
+from common import Run, TreeSampler, measured
 
 ROWS = 1_000
 # Far beyond any plausible latency: a watcher that never loads the file fails the run instead of hanging it.
@@ -98,28 +98,33 @@ def visible(db: Path, path: Path, code: Path | None) -> bool:
         con.close()
 
 
-def watch_latency(db: Path, folder: Path, source: Path, runs: int, env: dict[str, str], code: Path | None
-                  ) -> list[float]:
+def watch_latency(db: Path, folder: Path, source: Path, runs: int, env: dict[str, str], code: Path | None,
+                  peaks: list[float] | None = None) -> list[float]:
+    """Seconds from each file's rename into a watched inbox to a Reader seeing it; the watcher's peak
+    resident memory (its process tree) is appended to `peaks` when given."""
     inbox = folder / "inbox"
     inbox.mkdir()
     watcher = subprocess.Popen([sys.executable, "-c", CLI, "watch", str(inbox), "--db", str(db)], env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:
-        sample_file(source, inbox / "warm.csv", "BENCH-WARM")
-        watcher.stdout.readline()  # the first file, Great Expectations set up: the watcher is warm
-        latencies = []
-        for run in range(runs):
-            wait_for_writer(db)
-            time.sleep(0.5)
-            target = inbox / f"live-{run}.csv"
-            landed = time.perf_counter()
-            sample_file(source, target, f"BENCH-W{run}-{time.time_ns()}")
-            while not visible(db, target, code):
-                if time.perf_counter() - landed > GIVE_UP_SECONDS:
-                    raise RuntimeError(f"takedown watch did not load {target.name} within {GIVE_UP_SECONDS} s")
-                time.sleep(0.05)
-            latencies.append(time.perf_counter() - landed)
-            watcher.stdout.readline()
+        with TreeSampler(watcher.pid) as memory:
+            sample_file(source, inbox / "warm.csv", "BENCH-WARM")
+            watcher.stdout.readline()  # the first file, Great Expectations set up: the watcher is warm
+            latencies = []
+            for run in range(runs):
+                wait_for_writer(db)
+                time.sleep(0.5)
+                target = inbox / f"live-{run}.csv"
+                landed = time.perf_counter()
+                sample_file(source, target, f"BENCH-W{run}-{time.time_ns()}")
+                while not visible(db, target, code):
+                    if time.perf_counter() - landed > GIVE_UP_SECONDS:
+                        raise RuntimeError(f"takedown watch did not load {target.name} within {GIVE_UP_SECONDS} s")
+                    time.sleep(0.05)
+                latencies.append(time.perf_counter() - landed)
+                watcher.stdout.readline()
+        if peaks is not None:
+            peaks.append(memory.peak_mib)
         return latencies
     finally:
         watcher.terminate()

@@ -145,3 +145,84 @@ def machine_facts(data_folder: Path) -> dict[str, str]:
         "git commit": _command_output(["git", "rev-parse", "--short", "HEAD"]),
         "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
     }
+
+
+def _children_by_parent() -> dict[int, list[int]]:
+    """Every live process's children, from /proc/<pid>/stat (field 4 is the parent)."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as handle:
+                stat = handle.read()
+        except OSError:
+            continue  # ended meanwhile
+        # The command name (field 2) may hold spaces and parentheses: split after its last ')'.
+        parent = int(stat.rsplit(")", 1)[1].split()[1])
+        children.setdefault(parent, []).append(int(entry))
+    return children
+
+
+def children_of(pid: int) -> list[int]:
+    """The live child processes of `pid`."""
+    return _children_by_parent().get(pid, [])
+
+
+def tree_rss_mib(root: int, exclude: frozenset[int] = frozenset()) -> float:
+    """Resident memory of `root` and all its descendants (subtrees under `exclude` left out), in MiB."""
+    children = _children_by_parent()
+    total, stack = 0, [root]
+    while stack:
+        pid = stack.pop()
+        if pid in exclude:
+            continue
+        try:
+            with open(f"/proc/{pid}/statm", encoding="ascii") as handle:
+                total += int(handle.read().split()[1])
+        except OSError:
+            pass  # ended meanwhile
+        stack += children.get(pid, [])
+    return total * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+class TreeSampler:
+    """Polls the resident memory of a process tree in a thread; `peak_mib` is the largest sum seen.
+
+    A process's own max RSS (wait4) misses its children (Chromium under the report, the server's
+    workers) and is a maximum per process, not of the sum at one moment: this adds up the tree."""
+
+    def __init__(self, root: int, exclude: frozenset[int] = frozenset(), interval: float = 0.05) -> None:
+        import threading
+
+        self.root, self.exclude, self.interval = root, exclude, interval
+        self.peak_mib = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._poll, daemon=True)
+
+    def _poll(self) -> None:
+        while not self._stop.is_set():
+            self.peak_mib = max(self.peak_mib, tree_rss_mib(self.root, self.exclude))
+            self._stop.wait(self.interval)
+
+    def __enter__(self) -> TreeSampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def measured_tree(command: list[str], env: dict[str, str] | None = None) -> Run:
+    """Like `measured`, but the peak is of the whole process tree's resident memory at once (e.g. the
+    report's Python process and the Chromium it starts for the PDF), polled every 50 ms."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=env)
+    with TreeSampler(process.pid) as sampler:
+        out = process.stdout.read()
+        process.wait()
+    seconds = time.perf_counter() - started
+    if process.returncode != 0:
+        raise ChildFailed(f"exit {process.returncode}: {' '.join(command)}")
+    return Run(seconds, sampler.peak_mib, out)

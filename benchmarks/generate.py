@@ -3,8 +3,8 @@
     uv run python benchmarks/generate.py --sizes 100k,1M     # fills the cache, prints what it did
 
 Everything is DuckDB SQL (no Python loops), deterministic, and cached under benchmarks/out/ in a
-folder keyed by the size and GENERATOR_VERSION (bump it whenever the data below changes), so a second
-run skips generation. Each folder holds:
+folder keyed by the size, GENERATOR_VERSION (bump it whenever the data below changes) and the store's
+schema (queries/schema: a store of an older schema is never measured), so a second run skips generation. Each folder holds:
   store.duckdb      - a takedown store written straight by SQL (the schema of takedown.store), and
   exports/*.csv     - listings, complaints, outcomes and ip_rights CSVs cut from that same store in
                       the forms `takedown ingest` accepts (docs/ingest.md), at most EXPORT_ROWS_MAX
@@ -15,12 +15,13 @@ run skips generation. Each folder holds:
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import shutil
 import sys
 from pathlib import Path
 
-from common import OUT, measured, parse_sizes, size_label
+from common import OUT, ROOT, measured, parse_sizes, size_label
 
 # Bump when GENERATE or EXPORTS change: the cache key, so stale data is never measured.
 GENERATOR_VERSION = 2
@@ -28,8 +29,13 @@ GENERATOR_VERSION = 2
 # 20-minute budget on its own, and the per-row cost is already visible from 100k to 1M.
 EXPORT_ROWS_MAX = 1_000_000
 KINDS = ("listings", "complaints", "outcomes", "ip_rights")
+# DuckDB's memory while generating (it spills to the data folder past it): 100M items must not take
+# the machine's memory from everything else on it (DuckDB's default is 80% of RAM).
+GENERATE_MEMORY = "6GB"
 
-# N complaint items from 2024-11-01 to 2026-11-01, in submission order like real exports.
+# N complaint items from 2024-11-01 to 2026-11-01, in submission order like real exports. Written
+# straight by SQL, not by `takedown ingest`: a table that ingest derives from these rows must be filled
+# here too (after the inserts, by the product's own code), or the benchmark would measure it empty.
 GENERATE = """
 create macro unit(i, salt) as (hash(i * 7919 + salt) % 1000000) / 1000000.0;
 
@@ -147,9 +153,17 @@ EXPORTS = {
 }
 
 
+def schema_key() -> str:
+    """A short digest of the store's schema files (queries/schema/*.sql): part of the cache key."""
+    digest = hashlib.sha256()
+    for path in sorted((ROOT / "queries" / "schema").glob("*.sql")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:8]
+
+
 def data_folder(size: int) -> Path:
-    """The cache folder of one size: its name carries the size and the generator's version."""
-    return OUT / f"data_{size_label(size)}_v{GENERATOR_VERSION}"
+    """The cache folder of one size: its name carries the size, the generator's version and the schema's digest."""
+    return OUT / f"data_{size_label(size)}_v{GENERATOR_VERSION}_{schema_key()}"
 
 
 def store_path(size: int) -> Path:
@@ -169,6 +183,8 @@ def write_data(items: int, folder: Path) -> dict[str, int]:
     folder.mkdir(parents=True)
     con = duckdb.connect(str(folder / "store.duckdb"))
     con.execute("set TimeZone = 'UTC'")
+    con.execute(f"set memory_limit = '{GENERATE_MEMORY}'")
+    con.execute(f"set temp_directory = '{folder / 'spill'}'")
     create_schema(con)
     values = {"items": items, "listings": int(items * 0.8), "sellers": max(items // 40, 10)}
     for statement in GENERATE.split(";\n"):
@@ -183,6 +199,7 @@ def write_data(items: int, folder: Path) -> dict[str, int]:
         rows[kind] = con.execute(f"copy ({query}) to '{target}' (header, delimiter ',')",
                                  {"rows": EXPORT_ROWS_MAX}).fetchall()[0][0]
     con.close()
+    shutil.rmtree(folder / "spill", ignore_errors=True)
     return rows
 
 

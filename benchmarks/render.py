@@ -160,10 +160,130 @@ def render_facts(facts: dict[str, str]) -> str:
 def render_results(tables: list[dict], sizes: list[int], names: dict[str, str]) -> str:
     """The targets, then every table (what the driver prints to stdout and puts in the document)."""
     cells = [cell for table in tables for cell in table["cells"]]
-    parts = ["## Targets\n", render_targets(evaluate_targets(cells, names)), "## Results\n",
+    parts = ["### Earlier targets (issue 11)\n", render_targets(evaluate_targets(cells, names)), "## Results\n",
              "Seconds are medians of the runs (see each table's note); peak MiB is the process's max RSS; "
              "x floor is the ratio to the table's floor variant at the same size; k is the exponent in "
              "time ~ n^k between the smallest and largest n measured (n: complaint items in the store, or "
              "rows in the file for ingest): below 0.3 flat, about 1 linear, above 1.15 worse than linear.\n"]
     parts += [render_table(table, sizes) for table in tables]
     return "\n".join(parts)
+
+
+HUNDRED_MILLION = 100_000_000
+
+
+def _verdict(value: float | None, limit: float, unit: str, detail: str = "") -> str:
+    if value is None:
+        return "not measured"
+    shown = f"{value:.2f} s" if unit == "s" else f"{value:,.0f} MiB"
+    return f"{shown}{detail}: {'met' if value <= limit else 'missed'}"
+
+
+def _largest_page(cells: list[dict], names: dict[str, str], variant: str, size: int) -> tuple[float | None, str]:
+    """The slowest page of `variant` at `size`, and which page it is."""
+    pages = [cell for cell in cells if cell["size"] == size and cell["variant"] == variant
+             and cell["stage"].startswith(names["page_prefix"])]
+    if not pages:
+        return None, ""
+    slowest = max(pages, key=lambda cell: cell["seconds"])
+    return slowest["seconds"], f" ({slowest['stage'].removeprefix(names['page_prefix'])})"
+
+
+def _figure(cells: list[dict], stage: str, variant: str, size: int, figure: str = "seconds") -> float | None:
+    cell = _find(cells, stage, variant).get(size)
+    return None if cell is None else cell[figure]
+
+
+def _memory(memory: list[dict], processes: tuple[str, ...], size: int) -> float | None:
+    """The largest peak of any of `processes` at `size`."""
+    peaks = [record["peak_mib"] for record in memory if record["process"] in processes and record["size"] == size]
+    return max(peaks) if peaks else None
+
+
+def issue19_targets(cells: list[dict], memory: list[dict], names: dict[str, str], size: int
+                    ) -> list[tuple[str, str]]:
+    """(target, "figure: met / missed") of each target of issue 19 at one size."""
+    first_page = _figure(cells, names["first_page"], names["drawn_cold"], size)
+    warm, warm_page = _largest_page(cells, names, names["drawn_warm"], size)
+    metrics = (names["metrics_stage"], names["metrics_cli"], size)
+    report = (names["report_stage"], names["report_variant"], size)
+    return [
+        ("first page (Overview) drawn in Chromium, fresh server: under 3 s", _verdict(first_page, 3, "s")),
+        ("every page drawn warm (after one page): under 300 ms (the slowest page)",
+         _verdict(warm, 0.3, "s", warm_page)),
+        ("dashboard server memory (process tree; every page opened, two sessions on different months): "
+         "under 1.5 GB", _verdict(_memory(memory, (names["server_process"], names["server_any"]), size), 1536, "MiB")),
+        ("`takedown metrics --month --json`: under 2 s", _verdict(_figure(cells, *metrics), 2, "s")),
+        ("`takedown metrics --month --json`: under 1 GB", _verdict(_figure(cells, *metrics, "peak_mib"), 1024, "MiB")),
+        ("`takedown report --month`: under 20 s", _verdict(_figure(cells, *report), 20, "s")),
+        ("`takedown report --month`: under 2 GB, Python and Chromium together",
+         _verdict(_figure(cells, *report, "peak_mib"), 2048, "MiB")),
+        ("a 1,000-row file, landing to visible (`watch` running): under 5 s",
+         _verdict(_figure(cells, names["live_stage"], names["live_watch"], size), 5, "s")),
+    ]
+
+
+def issue100m_targets(cells: list[dict], memory: list[dict], names: dict[str, str], size: int
+                      ) -> list[tuple[str, str]]:
+    """(target, "figure: met / missed") of each target of issue 19 at 100M (a 24 GB, 2-core machine)."""
+    cold, cold_page = _largest_page(cells, names, names["drawn_cold"], size)
+    warm, warm_page = _largest_page(cells, names, names["drawn_warm"], size)
+    peaks = [(cell["peak_mib"], f"{cell['stage']}, {cell['variant']}") for cell in cells
+             if cell["size"] == size and cell["peak_mib"] is not None]
+    peaks += [(record["peak_mib"], record["process"]) for record in memory if record["size"] == size]
+    largest = max(peaks, default=(None, ""))
+    return [
+        ("a month's metrics (`takedown metrics --month --json`): under 10 s",
+         _verdict(_figure(cells, names["metrics_stage"], names["metrics_cli"], size), 10, "s")),
+        ("every page drawn warm: under 1 s (the slowest page)", _verdict(warm, 1, "s", warm_page)),
+        ("every page drawn cold (fresh server): under 10 s (the slowest page)", _verdict(cold, 10, "s", cold_page)),
+        ("no process over 4 GB (the largest peak measured)",
+         _verdict(largest[0], 4096, "MiB", f" ({largest[1]})" if largest[1] else "")),
+        ("a 1,000-row file, landing to visible (`watch` running): under 5 s",
+         _verdict(_figure(cells, names["live_stage"], names["live_watch"], size), 5, "s")),
+    ]
+
+
+def render_issue19_targets(cells: list[dict], memory: list[dict], names: dict[str, str], sizes: list[int]) -> str:
+    """The issue 19 targets, a column per size below 100M, each cell the figure and met / missed; the
+    landing-to-visible cost's growth over the sizes as a last row."""
+    shown = [size for size in sizes if size < HUNDRED_MILLION]
+    if not shown:
+        return ""
+    by_size = {size: issue19_targets(cells, memory, names, size) for size in shown}
+    lines = ["| target | " + " | ".join(size_label(size) for size in shown) + " |",
+             "| --- |" + " --- |" * len(shown)]
+    for index, (target, _) in enumerate(by_size[shown[0]]):
+        lines.append(f"| {target} | " + " | ".join(by_size[size][index][1] for size in shown) + " |")
+    watch = {size: cell for size, cell in _find(cells, names["live_stage"], names["live_watch"]).items()
+             if size in shown}
+    exponent = row_growth(watch) if len(watch) > 1 else None
+    flat = ("not measured (one size)" if exponent is None else
+            f"k = {exponent:.2f} from {size_label(min(watch))} to {size_label(max(watch))}: "
+            f"{'met' if exponent < 0.3 else 'missed'}")
+    lines.append("| ... that landing-to-visible time flat (k < 0.3) | " + flat + " |" + " |" * (len(shown) - 1))
+    return "\n".join(lines) + "\n"
+
+
+def render_100m_targets(cells: list[dict], memory: list[dict], names: dict[str, str], size: int) -> str:
+    lines = ["| target | " + size_label(size) + " |", "| --- | --- |"]
+    lines += [f"| {target} | {verdict} |" for target, verdict in issue100m_targets(cells, memory, names, size)]
+    return "\n".join(lines) + "\n"
+
+
+def render_memory(cells: list[dict], memory: list[dict], sizes: list[int]) -> str:
+    """Peak memory of every process measured, a row per process and a column per size (MiB)."""
+    rows: dict[str, dict[int, float]] = {}
+    for cell in cells:
+        if cell["peak_mib"] is not None:
+            # One process measured for several rows (every page of a data-only run) names itself once.
+            by_size = rows.setdefault(cell.get("process") or f"{cell['stage']}: {cell['variant']}", {})
+            by_size[cell["size"]] = max(by_size.get(cell["size"], 0), cell["peak_mib"])
+    for record in memory:
+        by_size = rows.setdefault(record["process"], {})
+        by_size[record["size"]] = max(by_size.get(record["size"], 0), record["peak_mib"])
+    lines = ["| process | " + " | ".join(f"{size_label(size)} peak MiB" for size in sizes) + " |",
+             "| --- |" + " ---: |" * len(sizes)]
+    for process, by_size in rows.items():
+        lines.append(f"| {process} | " + " | ".join(_peak(by_size.get(size)) for size in sizes) + " |")
+    return "\n".join(lines) + "\n"
