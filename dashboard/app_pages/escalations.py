@@ -5,7 +5,7 @@ each figure, filterable by kind, state and account. Layout only: metrics.escalat
 import polars as pl
 import streamlit as st
 
-from takedown.dashboard_lib import charts
+from takedown.charts_common import escalation_outcome_figure
 from takedown.dashboard_lib import state
 from takedown.metrics import escalations as calls
 from takedown.metrics.registry import format_percent
@@ -54,7 +54,7 @@ def render(loaded: state.Loaded) -> None:
     second.metric("still open or in progress", f"{unresolved.height:,}", border=True)
     third.metric("overdue follow-ups", f"{int(shown.get_column('overdue').sum()):,}", border=True)
     if not shares.is_empty():
-        st.plotly_chart(charts.escalation_outcome_figure(shares), width="stretch")
+        st.plotly_chart(escalation_outcome_figure(shares), width="stretch")
         st.subheader("Escalated items that ended removed, per call and kind")
         state.table(shares, f"escalation-outcomes-{month}", key="escalations-shares",
                     column_config={"removed_share": st.column_config.NumberColumn("share removed", format="percent")})
