@@ -44,10 +44,15 @@ dashboard: .venv/.installed bytecode  ## serve the dashboard on the current stor
 # not reachable); the report tests read the PDF with poppler's pdftotext, and Chinese titles need a
 # CJK font. As root (CI) they are installed when missing; elsewhere the README says how.
 SYSTEM_PACKAGES = chromium poppler-utils fonts-noto-cjk
+# The call's workbook is also filled in a real spreadsheet program (tests/report/test_calls_libreoffice.py):
+# LibreOffice Calc, without its recommended packages (Java, help, extra fonts: hundreds of MB it does not need).
+SPREADSHEET_PACKAGES = libreoffice-calc
 chromium:
 	@if { [ ! -x /usr/bin/chromium ] || ! command -v pdftotext >/dev/null || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; } \
 		&& [ "$$(id -u)" = 0 ]; then \
 		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y $(SYSTEM_PACKAGES); fi
+	@if ! command -v soffice >/dev/null && [ "$$(id -u)" = 0 ]; then \
+		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $(SPREADSHEET_PACKAGES); fi
 
 test: .venv/.installed bytecode chromium  ## the whole test suite
 	$(UV) run --frozen pytest -n 2 --dist loadfile
