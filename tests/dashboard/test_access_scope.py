@@ -12,7 +12,7 @@ import json
 
 import polars as pl
 import pytest
-from dashboard_fixtures import APP, AS_OF, COMPLAINTS, IP_RIGHTS, LISTINGS, MONTH, OUTCOMES
+from dashboard_fixtures import APP, AS_OF, COMPLAINTS, IP_RIGHTS, LISTINGS, MONTH, OUTCOMES, record_call
 from program_stores import ingest_program
 from streamlit.testing.v1 import AppTest
 
@@ -23,7 +23,7 @@ from takedown.dashboard_lib.data import HEADLINE_KPIS
 from takedown.metrics.registry import metric
 
 PAGES = ("app_pages/overview.py", "app_pages/good_faith.py", "app_pages/action_queue.py", "app_pages/breakdowns.py",
-         "app_pages/repeat_offenders.py", "app_pages/ip_portfolio.py")
+         "app_pages/repeat_offenders.py", "app_pages/escalations.py", "app_pages/ip_portfolio.py")
 # Seller S1 (an Acme repeat offender) also sells a Bolt listing, complained of and removed in September.
 BOLT_LISTING = ["alibaba", "B9", "https://www.alibaba.com/B9.html", "Bolt secret gadget", "S1", "<b>Shop</b> **one**",
                 "Bolt", "counterfeit", "50", "USD", "9", "70", "2026-09-10T00:00:00Z"]
@@ -61,6 +61,7 @@ def scoped_store(tmp_path_factory):
                                           "complaints": [*COMPLAINTS, BOLT_COMPLAINT],
                                           "outcomes": [*OUTCOMES, BOLT_REMOVED]})
     assert [result.error for result in results] == [None] * 4
+    record_call(db, folder)  # September's call: escalations of both brands' items, sellers and accounts
     (folder / "access.toml").write_text(ACCESS)
     return db, folder / "access.toml"
 
@@ -134,6 +135,27 @@ def test_a_scoped_viewer_sees_what_an_admin_sees_filtered_to_the_brand(monkeypat
     assert shown(scoped) == shown(admin)
     unscoped = run_as(monkeypatch, scoped_store, "admin@agency.example", page, kpi="removed")
     assert "Bolt" in element_text(unscoped)  # the store holds Bolt: the admin sees it
+
+
+def escalations_shown(app: AppTest) -> set[tuple[str, str]]:
+    """(kind, what it is about) of each row of the Escalations page's "Every escalation" table."""
+    every = pl.from_pandas(app.main.dataframe[-1].value)
+    return {(row["escalation_kind"], row["complaint_id"] or row["seller_id"] or f"{row['account']} / {row['reason']}")
+            for row in every.iter_rows(named=True)}
+
+
+@pytest.mark.parametrize("email, expected", [
+    # Acme's K5 (account acct-b), seller S1 (an Acme seller), acct-b's overall standing; never Bolt's K2 and
+    # K4 (seller S2) or acct-b's "design copy" reason, which only Bolt's items have.
+    ("acme@client.example", {("missed_response", "K5"), ("pending_too_long", "K5"), ("storefront_action", "S1"),
+                             ("good_faith_risk", "acct-b / (all)")}),
+    ("acct@client.example", {("storefront_action", "S1")}),  # acct-a's items are all S1's
+])
+def test_the_escalations_page_holds_only_the_escalations_of_the_viewers_items(monkeypatch, scoped_store, email,
+                                                                            expected):
+    assert escalations_shown(run_as(monkeypatch, scoped_store, email, "app_pages/escalations.py")) == expected
+    every = escalations_shown(run_as(monkeypatch, scoped_store, "admin@agency.example", "app_pages/escalations.py"))
+    assert expected < every and ("rejected_to_contest", "K4") in every  # the store holds the others
 
 
 def metrics_json(capsys, db, *flags: str) -> dict:
