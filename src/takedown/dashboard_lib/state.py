@@ -222,18 +222,27 @@ def last_ingest(version: str) -> dt.datetime | None:
     return dashboard_data.last_ingest(cursor())
 
 
-def store_quality(version: str) -> dict[str, pl.DataFrame]:
-    """The Data quality page's frames of the store of `version`: summary, batches, by_rule, reasons, orphans.
-
-    They are store-wide (a quarantined row may name any brand): with an access file, only an admin
-    sees them; anyone else is told so and the page stops there.
-    """
+def store_quality(version: str) -> dict[str, pl.DataFrame] | None:
+    """The Data quality page's store-wide frames of the store of `version` (summary, batches, by_rule,
+    reasons, orphans), or None when the viewer may not see them: with an access file only an admin does
+    (a quarantined row may name any brand); others read scoped_quality."""
     scope = viewer_scope()
-    if scope is not None and not scope.admin:
-        st.info("The data-quality figures are store-wide, across every brand: only an admin of the access "
-                "file sees them.")
-        st.stop()
-    return _store_quality(version)
+    return _store_quality(version) if scope is None or scope.admin else None
+
+
+def scoped_quality(version: str) -> dict[str, pl.DataFrame]:
+    """The Data quality page of a viewer who is not an admin: their own quarantined rows, files and
+    orphans (quality_scope.quality_within_scope), cached per store version and scope."""
+    scope = viewer_scope() or access.Scope("none", (), ())
+    return _scoped_quality(version, scope.brands, scope.accounts)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _scoped_quality(version: str, brands: tuple[str, ...] | None,
+                    accounts: tuple[str, ...] | None) -> dict[str, pl.DataFrame]:
+    from takedown.quality_scope import quality_within_scope
+
+    return quality_within_scope(cursor(), brands, accounts)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
