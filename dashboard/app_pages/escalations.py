@@ -63,6 +63,9 @@ def render(loaded: state.Loaded) -> None:
         st.subheader("Escalated items that ended removed, per call and kind")
         state.table(shares, f"escalation-outcomes-{month}", key="escalations-shares",
                     column_config={"removed_share": st.column_config.NumberColumn("share removed", format="percent")})
+    if not state.rows_allowed("these figures (each escalation)"):
+        return
+    if not shares.is_empty():
         pick = st.selectbox("Rows behind a figure", shares.select("call_month", "escalation_kind").rows(),
                             format_func=lambda key: f"{key[1].replace('_', ' ')} escalations of the {key[0]} call",
                             key="escalations-figure")

@@ -43,9 +43,14 @@ BOLT_TEXT = ("Bolt", "Shop two", "DES-9", "acct-c")
 AUTH = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x", "client_id": "id",
         "client_secret": "s", "server_metadata_url": "https://accounts.example.com/.well-known/openid-configuration",
         "allowed_emails": ["acme@client.example", "admin@agency.example", "nobody@client.example",
-                           "acct@client.example"]}
+                           "acct@client.example", "exec@client.example"]}
 ACCESS = """
 [viewers."acme@client.example"]
+role = "analyst"
+brands = ["Acme"]
+accounts = "*"
+
+[viewers."exec@client.example"]
 role = "executive"
 brands = ["Acme"]
 accounts = "*"

@@ -104,7 +104,7 @@ def test_sign_ins_and_page_views_are_logged_with_their_filters(served):
     events = audit.read_events(served)
     assert [event["event"] for event in events] == ["sign_in", "page_view", "page_view"]
     sign_in, overview, good_faith = events
-    assert sign_in["user"] == "acme@client.example" and sign_in["role"] == "executive"
+    assert sign_in["user"] == "acme@client.example" and sign_in["role"] == "analyst"
     assert sign_in["brands"] == ["Acme"] and sign_in["known"] is True
     assert overview["page"] == "Overview" and overview["user"] == "acme@client.example"
     assert overview["filters"] == {"month": MONTH, "platform": "alibaba", "as_of": AS_OF}
