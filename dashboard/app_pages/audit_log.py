@@ -4,12 +4,14 @@ first, from the store's audit log (takedown.audit). Layout only."""
 import streamlit as st
 
 from takedown.dashboard_lib import state
+from takedown.escape import markdown_text
 
 
 def render(loaded: state.Loaded) -> None:
     events = state.audit_events()
-    st.caption(f"{events.height:,} events in {state.audit_log()}, newest first (times in UTC). The addresses, "
-               "pages and filters are shown as they were logged: a URL parameter may hold any text.")
+    st.caption(markdown_text(f"{events.height:,} events in {state.audit_log()}, newest first (times in UTC). The "
+                             "addresses, pages and filters are shown as they were logged: a URL parameter may hold "
+                             "any text."))
     if events.is_empty():
         st.info("Nothing logged yet.")
         return
