@@ -45,11 +45,16 @@ dashboard: .venv/.installed bytecode  ## serve the dashboard on the current stor
 # CJK font. The DuckLake tests start a real PostgreSQL (tests/lake_postgres.py). As root (CI) they
 # are installed when missing; elsewhere the README says how.
 SYSTEM_PACKAGES = chromium poppler-utils fonts-noto-cjk postgresql
+# The call's workbook is also filled in a real spreadsheet program (tests/report/test_calls_libreoffice.py):
+# LibreOffice Calc, without its recommended packages (Java, help, extra fonts: hundreds of MB it does not need).
+SPREADSHEET_PACKAGES = libreoffice-calc
 chromium:
 	@if { [ ! -x /usr/bin/chromium ] || ! command -v pdftotext >/dev/null || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK" \
 			|| ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; } \
 		&& [ "$$(id -u)" = 0 ]; then \
 		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y $(SYSTEM_PACKAGES); fi
+	@if ! command -v soffice >/dev/null && [ "$$(id -u)" = 0 ]; then \
+		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $(SPREADSHEET_PACKAGES); fi
 
 test: .venv/.installed bytecode chromium  ## the whole test suite
 	$(UV) run --frozen pytest -n 2 --dist loadfile

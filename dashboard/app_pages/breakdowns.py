@@ -38,6 +38,8 @@ def render(loaded: state.Loaded) -> None:
                                                  title=f"Which {BREAKDOWN_NOUNS[by]} is slowest: median time to removal"),
                                width="stretch", key=f"speed-{by}")
             state.table(frame, f"{by}-{month}", key=f"breakdown-{by}")
+            if not state.rows_allowed(f"each {BREAKDOWN_NOUNS[by]}'s figures"):
+                continue
             keys = frame.get_column(by).to_list()
             left, right = st.columns(2)
             value = left.selectbox(f"Rows behind one {by.replace('_', ' ')}", keys, key=f"breakdown-{by}-key",

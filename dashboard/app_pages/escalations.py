@@ -5,8 +5,9 @@ each figure, filterable by kind, state and account. Layout only: metrics.escalat
 import polars as pl
 import streamlit as st
 
-from takedown.dashboard_lib import charts
+from takedown.charts_common import escalation_outcome_figure
 from takedown.dashboard_lib import state
+from takedown.escape import terminal_text
 from takedown.metrics import escalations as calls
 from takedown.metrics.registry import format_percent
 from takedown.metrics.snapshot import plain
@@ -24,15 +25,19 @@ def render(loaded: state.Loaded) -> None:
     st.caption(f"Calls up to {month}.")
     escalations, log = escalation_record(loaded.version)
     facts = plain(snapshot.facts)
-    status = calls.escalation_status(escalations, log, facts, month, snapshot.as_of)
+    # Only the escalations about what the view holds (its items, their sellers and accounts): the
+    # snapshot's facts are within the viewer's scope and the view's filters.
+    status = calls.within_view(calls.escalation_status(escalations, log, facts, month, snapshot.as_of), facts)
     if snapshot.filters.active:
-        # The view's filters hold only some complaint items: only their escalations are shown.
-        status = status.filter(pl.col("escalation_kind").is_in(calls.ITEM_KINDS)).join(
-            facts.select("complaint_id", "listing_id"), on=["complaint_id", "listing_id"], how="semi")
-        st.caption("The view is filtered: only escalations of the complaint items it holds are shown.")
-    if status.is_empty():
+        st.caption("The view is filtered: only the escalations of the complaint items it holds, their sellers "
+                   "and their accounts are shown.")
+    if escalations.is_empty():
         st.info("No escalation recorded yet: fill in the report's escalations.xlsx during the call and load it "
                 "with `takedown ingest escalations.xlsx`.")
+        return
+    if status.is_empty():
+        st.info(f"No escalation raised by the calls up to {month} is about the complaint items, sellers or "
+                "accounts of this view.")
         return
     st.caption(f"Escalations raised by the calls up to {month}, with the latest response loaded and each item's "
                f"status as of {snapshot.as_of:%Y-%m-%d %H:%M} UTC.")
@@ -41,7 +46,7 @@ def render(loaded: state.Loaded) -> None:
                              key="escalations-kind")
     states = middle.multiselect("State", sorted(status.get_column("state").unique()), key="escalations-state")
     accounts = right.multiselect("Account", sorted(status.get_column("account").drop_nulls().unique()),
-                                 key="escalations-account")
+                                 key="escalations-account", format_func=terminal_text)
     shown = status
     for column, chosen in (("escalation_kind", kinds), ("state", states), ("account", accounts)):
         if chosen:
@@ -54,10 +59,13 @@ def render(loaded: state.Loaded) -> None:
     second.metric("still open or in progress", f"{unresolved.height:,}", border=True)
     third.metric("overdue follow-ups", f"{int(shown.get_column('overdue').sum()):,}", border=True)
     if not shares.is_empty():
-        st.plotly_chart(charts.escalation_outcome_figure(shares), width="stretch")
+        st.plotly_chart(escalation_outcome_figure(shares), width="stretch")
         st.subheader("Escalated items that ended removed, per call and kind")
         state.table(shares, f"escalation-outcomes-{month}", key="escalations-shares",
                     column_config={"removed_share": st.column_config.NumberColumn("share removed", format="percent")})
+    if not state.rows_allowed("these figures (each escalation)"):
+        return
+    if not shares.is_empty():
         pick = st.selectbox("Rows behind a figure", shares.select("call_month", "escalation_kind").rows(),
                             format_func=lambda key: f"{key[1].replace('_', ' ')} escalations of the {key[0]} call",
                             key="escalations-figure")

@@ -51,6 +51,8 @@ def render(loaded: state.Loaded) -> None:
     state.table(state.frame(loaded, "good_faith_by_reason", period), f"good-faith-reasons-{month}",
                 key="good-faith-reasons")
     st.subheader("What pulled an account down")
+    if not state.rows_allowed("an account's rates"):
+        return
     accounts = verdicts.get_column("account").to_list()
     account = st.selectbox("Account", accounts, index=accounts.index(state.page_choice("account_shown", accounts,
                                                                                         accounts[0])),

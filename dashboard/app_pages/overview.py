@@ -37,8 +37,10 @@ def render(loaded: state.Loaded) -> None:
                f"{dashboard_data.previous_month(month)}.")
 
     names = kpis.get_column("name").to_list()
-    name = st.pills("Show the rows behind a KPI", names, format_func=lambda name: metric(name).label,
-                    default=state.page_choice("kpi", names), key="kpi", on_change=state.keep_choice, args=("kpi",))
+    name = None
+    if state.rows_allowed("a KPI"):
+        name = st.pills("Show the rows behind a KPI", names, format_func=lambda name: metric(name).label,
+                        default=state.page_choice("kpi", names), key="kpi", on_change=state.keep_choice, args=("kpi",))
     if name:
         chosen = metric(name).label
         rows = state.frame(loaded, "kpi_rows", period, name)

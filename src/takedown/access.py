@@ -14,9 +14,12 @@ and IPP accounts it may see ("*": all):
     brands = "*"
     accounts = "*"
 
-An exact address beats its domain; an address with neither sees nothing. Only admins see the
-store-wide figures of the Data quality page. The file is found at `takedown dashboard --access
-FILE`, else $TAKEDOWN_ACCESS, else .streamlit/access.toml beside the secrets.
+An exact address beats its domain; an address with neither sees nothing. The role says what a viewer
+may do with their brands' data (ROLE_PERMISSIONS): an executive reads the summary pages (figures,
+charts, per-account and per-breakdown tables), an analyst also the rows behind them (drill-downs, the
+work-list pages, their own data quality) and every download, an admin also the store-wide data
+quality and the audit log. The file is found at `takedown dashboard --access FILE`, else
+$TAKEDOWN_ACCESS, else .streamlit/access.toml beside the secrets.
 """
 
 from __future__ import annotations
@@ -30,6 +33,24 @@ from pathlib import Path
 ACCESS_ENV = "TAKEDOWN_ACCESS"
 DEFAULT_ACCESS_FILE = Path(".streamlit") / "access.toml"
 ROLES = ("executive", "analyst", "admin")
+# What a role may do beyond its brands' summary figures:
+#   rows: the rows behind a figure (drill-downs) and the pages that are lists of rows (work lists);
+#   downloads: a table's CSV and XLSX;
+#   store_quality: the Data quality page's store-wide figures (a quarantined row may be any brand's);
+#   audit_log: the Audit log page (who saw and downloaded what).
+PERMISSIONS = ("rows", "downloads", "store_quality", "audit_log")
+ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    "executive": frozenset(),
+    "analyst": frozenset({"rows", "downloads"}),
+    "admin": frozenset(PERMISSIONS),
+}
+# What a role opens, in a line (the sidebar says it to the viewer).
+ROLE_SUMMARIES = {"executive": "the summary pages, without the rows behind a figure or downloads",
+                  "analyst": "every page of your brands, with the rows behind each figure and downloads",
+                  "admin": "everything of your brands, the store-wide data quality and the audit log"}
+# The dashboard's pages (by title) that need a permission; every other page is a summary page.
+PAGE_PERMISSIONS = {"Action queue": "rows", "Repeat offenders": "rows", "IP portfolio": "rows",
+                    "Data quality": "rows", "Audit log": "audit_log"}
 ALL = "*"
 _KEYS = ("role", "brands", "accounts")
 
@@ -54,6 +75,16 @@ class Scope:
     @property
     def admin(self) -> bool:
         return self.role == "admin"
+
+    def may(self, permission: str) -> bool:
+        """Whether the role has `permission` (one of PERMISSIONS; a role the file cannot give has none)."""
+        if permission not in PERMISSIONS:
+            raise ValueError(f"unknown permission {permission!r}; expected one of {', '.join(PERMISSIONS)}")
+        return permission in ROLE_PERMISSIONS.get(self.role, frozenset())
+
+    def may_see_page(self, title: str) -> bool:
+        """Whether the dashboard page titled `title` is open to the role (PAGE_PERMISSIONS)."""
+        return title not in PAGE_PERMISSIONS or self.may(PAGE_PERMISSIONS[title])
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,8 @@ import json
 import os
 from pathlib import Path
 
+import polars as pl
+
 SUFFIX = ".audit.jsonl"
 EVENTS = ("sign_in", "page_view", "download")
 
@@ -52,3 +54,24 @@ def read_events(path: Path) -> list[dict[str, object]]:
     except FileNotFoundError:
         return []
     return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+
+# The audit page's columns: what every event has, then what some events carry (the rest as JSON in `details`).
+EVENT_COLUMNS = ("at", "event", "user", "page", "filters", "file", "rows", "role", "known")
+
+
+def events_frame(events: list[dict[str, object]]) -> pl.DataFrame:
+    """`events` (read_events) as a table, newest first: one column per EVENT_COLUMNS (filters as JSON text)
+    and `details` (JSON of any other field, e.g. a sign-in's brands and accounts). Values stay as logged."""
+    rows = []
+    for event in reversed(events):
+        row = {name: event.get(name) for name in EVENT_COLUMNS}
+        row["filters"] = None if row["filters"] is None else json.dumps(row["filters"], ensure_ascii=False, sort_keys=True)
+        row["rows"] = row["rows"] if isinstance(row["rows"], int) else None
+        row["known"] = row["known"] if isinstance(row["known"], bool) else None
+        rest = {name: value for name, value in event.items() if name not in EVENT_COLUMNS}
+        row["details"] = json.dumps(rest, ensure_ascii=False, sort_keys=True, default=str) if rest else None
+        rows.append({name: value if name in ("rows", "known") or value is None else str(value)
+                     for name, value in row.items()})
+    schema = {**{name: pl.String for name in EVENT_COLUMNS}, "rows": pl.Int64, "known": pl.Boolean, "details": pl.String}
+    return pl.DataFrame(rows, schema=schema, orient="row") if rows else pl.DataFrame(schema=schema)

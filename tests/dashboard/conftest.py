@@ -17,5 +17,6 @@ from dashboard_fixtures import build_store
 
 @pytest.fixture(scope="session")
 def dashboard_store(tmp_path_factory) -> Path:
-    """The program's store, built once per session (tests that change a store build their own)."""
-    return build_store(tmp_path_factory.mktemp("dashboard"))
+    """The program's store with September's call recorded, built once per session (tests that change a
+    store build their own)."""
+    return build_store(tmp_path_factory.mktemp("dashboard"), call=True)

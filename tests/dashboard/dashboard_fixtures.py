@@ -2,14 +2,19 @@
 
 August and September 2026 (and one October item), two IPP accounts (acct-b slips under Good-Faith standing), a hostile
 seller name and title, an orphan event, and seller S1 a repeat offender (three removed listings). The tests' frozen as-of is 2026-10-15.
+record_call adds September's account-manager call (its escalations answered, for the Escalations page).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
-
+import openpyxl
 from program_stores import ingest_program
+
+from takedown.cli import main
+from takedown.ingest import ingest_files
 
 AS_OF = "2026-10-15T00:00:00Z"
 MONTH = "2026-09"
@@ -70,11 +75,33 @@ LATER_OUTCOMES = [
 ]
 
 
-def build_store(folder: Path) -> Path:
-    """The program's published store under `folder`."""
+# What the September call said of every escalation (record_call): text a page must never render as markup.
+CALL_RESPONSE = "<b>bold</b> **claim** [link](https://evil.example/call)"
+
+
+def build_store(folder: Path, *, call: bool = False) -> Path:
+    """The program's published store under `folder` (with September's call recorded when `call`)."""
     db_path, results = ingest_program(folder, {"ip_rights": IP_RIGHTS, "listings": LISTINGS,
                                                "complaints": COMPLAINTS, "outcomes": OUTCOMES})
     assert [result.error for result in results] == [None] * 4
+    if call:
+        record_call(db_path, folder)
     return db_path
+
+
+def record_call(db: Path, folder: Path, response: str = CALL_RESPONSE) -> None:
+    """September's call on the store at `db`: its report's escalations.xlsx filled as a user would (every
+    row in progress with `response`) and loaded, so the Escalations page has what to show."""
+    out = folder / "september-call"
+    assert main(["report", "--month", MONTH, "--as-of", AS_OF, "--out", str(out), "--db", str(db), "--no-pdf"]) == 0
+    workbook = openpyxl.load_workbook(out / "escalations.xlsx")
+    for sheet in workbook.worksheets:
+        columns = {cell.value: index + 1 for index, cell in enumerate(sheet[1])}
+        for row in range(2, sheet.max_row + 1):
+            sheet.cell(row, columns["platform_response"]).value = response
+            sheet.cell(row, columns["state"]).value = "in progress"
+    workbook.save(folder / "september-call.xlsx")
+    [result] = ingest_files([folder / "september-call.xlsx"], db, timezone="UTC", now=dt.datetime(2026, 10, 16))
+    assert result.rejected == 0 and result.inserted > 0
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from dashboard_fixtures import COMPLAINTS, IP_RIGHTS, LISTINGS, OUTCOMES
+from dashboard_fixtures import COMPLAINTS, IP_RIGHTS, LISTINGS, OUTCOMES, record_call
 from program_stores import ingest_program
 
 LINK_ACCOUNT = '<a href="https://evil.example/phish">acct</a>'
@@ -38,6 +38,7 @@ def build_hostile_store(folder: Path) -> Path:
     db_path, results = ingest_program(folder, {"ip_rights": rights, "listings": listings, "complaints": complaints,
                                                "outcomes": OUTCOMES})
     assert [result.rejected for result in results] == [0, 0, 0, 0]
+    record_call(db_path, folder, response=MARKUP_SELLER + " " + BIDI_SELLER)  # the call's answers: hostile too
     return db_path
 
 

@@ -12,32 +12,45 @@ import json
 
 import polars as pl
 import pytest
-from dashboard_fixtures import APP, AS_OF, COMPLAINTS, IP_RIGHTS, LISTINGS, MONTH, OUTCOMES
-from program_stores import ingest_program
+from dashboard_fixtures import APP, AS_OF, COMPLAINTS, IP_RIGHTS, LISTINGS, MONTH, OUTCOMES, record_call
+from program_stores import ingest_program, write_csv
 from streamlit.testing.v1 import AppTest
 
 from takedown import access
 from takedown.dashboard_lib import state as dashboard_state
 from takedown.cli import main
+from takedown.ingest import ingest_files
 from takedown.dashboard_lib.data import HEADLINE_KPIS
 from takedown.metrics.registry import metric
 
 PAGES = ("app_pages/overview.py", "app_pages/good_faith.py", "app_pages/action_queue.py", "app_pages/breakdowns.py",
-         "app_pages/repeat_offenders.py", "app_pages/ip_portfolio.py")
+         "app_pages/repeat_offenders.py", "app_pages/escalations.py", "app_pages/ip_portfolio.py")
 # Seller S1 (an Acme repeat offender) also sells a Bolt listing, complained of and removed in September.
 BOLT_LISTING = ["alibaba", "B9", "https://www.alibaba.com/B9.html", "Bolt secret gadget", "S1", "<b>Shop</b> **one**",
                 "Bolt", "counterfeit", "50", "USD", "9", "70", "2026-09-10T00:00:00Z"]
 BOLT_COMPLAINT = ["K7", "alibaba", "B9", "S1", "listing", "design", "DES-9", "design copy", "acct-c",
                   "2026-09-11T00:00:00Z", "", ""]
 BOLT_REMOVED = ["K7", "B9", "removed", "2026-09-12T00:00:00Z", ""]
+# Quarantined rows (line 2: Acme's, line 3: Bolt's): a listing of an unknown kind, an event of no known name.
+ACME_BAD_LISTING = ["alibaba", "A9", "https://www.alibaba.com/A9.html", "Acme fake", "S1", "shop", "Acme", "recipe",
+                    "1", "USD", "1", "10", "2026-09-20T00:00:00Z"]
+BOLT_BAD_LISTING = ["alibaba", "B8", "https://www.alibaba.com/B8.html", "Bolt secret fake", "S1", "shop", "Bolt",
+                    "recipe", "1", "USD", "1", "10", "2026-09-20T00:00:00Z"]
+ACME_BAD_EVENT = ["K3", "A2", "boom", "2026-09-21T00:00:00Z", ""]
+BOLT_BAD_EVENT = ["K7", "B9", "boom", "2026-09-21T00:00:00Z", ""]
 # Text only Bolt's rows hold: its brand, its titles and seller, its design right, its own account.
 BOLT_TEXT = ("Bolt", "Shop two", "DES-9", "acct-c")
 AUTH = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x", "client_id": "id",
         "client_secret": "s", "server_metadata_url": "https://accounts.example.com/.well-known/openid-configuration",
         "allowed_emails": ["acme@client.example", "admin@agency.example", "nobody@client.example",
-                           "acct@client.example"]}
+                           "acct@client.example", "exec@client.example"]}
 ACCESS = """
 [viewers."acme@client.example"]
+role = "analyst"
+brands = ["Acme"]
+accounts = "*"
+
+[viewers."exec@client.example"]
 role = "executive"
 brands = ["Acme"]
 accounts = "*"
@@ -61,6 +74,10 @@ def scoped_store(tmp_path_factory):
                                           "complaints": [*COMPLAINTS, BOLT_COMPLAINT],
                                           "outcomes": [*OUTCOMES, BOLT_REMOVED]})
     assert [result.error for result in results] == [None] * 4
+    record_call(db, folder)  # September's call: escalations of both brands' items, sellers and accounts
+    bad = [write_csv(folder / "bad-listings.csv", [LISTINGS[0], ACME_BAD_LISTING, BOLT_BAD_LISTING]),
+           write_csv(folder / "bad-outcomes.csv", [OUTCOMES[0], ACME_BAD_EVENT, BOLT_BAD_EVENT])]
+    assert [result.rejected for result in ingest_files(bad, db, timezone="UTC")] == [2, 2]
     (folder / "access.toml").write_text(ACCESS)
     return db, folder / "access.toml"
 
@@ -136,6 +153,27 @@ def test_a_scoped_viewer_sees_what_an_admin_sees_filtered_to_the_brand(monkeypat
     assert "Bolt" in element_text(unscoped)  # the store holds Bolt: the admin sees it
 
 
+def escalations_shown(app: AppTest) -> set[tuple[str, str]]:
+    """(kind, what it is about) of each row of the Escalations page's "Every escalation" table."""
+    every = pl.from_pandas(app.main.dataframe[-1].value)
+    return {(row["escalation_kind"], row["complaint_id"] or row["seller_id"] or f"{row['account']} / {row['reason']}")
+            for row in every.iter_rows(named=True)}
+
+
+@pytest.mark.parametrize("email, expected", [
+    # Acme's K5 (account acct-b), seller S1 (an Acme seller), acct-b's overall standing; never Bolt's K2 and
+    # K4 (seller S2) or acct-b's "design copy" reason, which only Bolt's items have.
+    ("acme@client.example", {("missed_response", "K5"), ("pending_too_long", "K5"), ("storefront_action", "S1"),
+                             ("good_faith_risk", "acct-b / (all)")}),
+    ("acct@client.example", {("storefront_action", "S1")}),  # acct-a's items are all S1's
+])
+def test_the_escalations_page_holds_only_the_escalations_of_the_viewers_items(monkeypatch, scoped_store, email,
+                                                                            expected):
+    assert escalations_shown(run_as(monkeypatch, scoped_store, email, "app_pages/escalations.py")) == expected
+    every = escalations_shown(run_as(monkeypatch, scoped_store, "admin@agency.example", "app_pages/escalations.py"))
+    assert expected < every and ("rejected_to_contest", "K4") in every  # the store holds the others
+
+
 def metrics_json(capsys, db, *flags: str) -> dict:
     assert main(["metrics", "--db", str(db), "--json", "--month", MONTH, "--as-of", AS_OF, *flags]) == 0
     return json.loads(capsys.readouterr().out)["totals"]
@@ -174,14 +212,18 @@ def test_an_address_without_an_entry_sees_only_a_sentence(monkeypatch, scoped_st
     assert any("not given any brand" in info.value for info in app.info)
 
 
-def test_only_an_admin_sees_the_store_wide_data_quality(monkeypatch, scoped_store, downloads):
-    app = run_as(monkeypatch, scoped_store, "acme@client.example")
-    downloads.clear()
-    app.switch_page("app_pages/data_quality.py").run()
-    assert not app.main.metric and not app.main.dataframe and not downloads
-    assert any("only an admin" in info.value for info in app.info)
-    app = run_as(monkeypatch, scoped_store, "admin@agency.example", "app_pages/data_quality.py")
-    assert app.main.metric and app.main.dataframe
+def test_the_data_quality_page_shows_a_viewer_only_their_own_rows(monkeypatch, scoped_store, downloads):
+    app = run_as(monkeypatch, scoped_store, "acme@client.example", "app_pages/data_quality.py")
+    [reasons] = [frame.value for frame in app.main.dataframe if "rule" in frame.value.columns
+                 and "line" in frame.value.columns]
+    # Acme's bad listing and the bad event of its item K3; never Bolt's, nor the store-wide figures.
+    assert sorted(zip(reasons["kind"], reasons["line"])) == [("listings", 2), ("outcomes", 2)]
+    text = element_text(app)
+    assert not [word for word in (*BOLT_TEXT, "K7") if word in text]
+    assert "Store contents" not in text and "cannot be attributed" in text
+    assert downloads and not [word for table in downloads for word in BOLT_TEXT if word in table.write_csv()]
+    admin = run_as(monkeypatch, scoped_store, "admin@agency.example", "app_pages/data_quality.py")
+    assert "Store contents" in element_text(admin) and "Bolt" in element_text(admin)
 
 
 def test_an_access_file_without_sign_in_shows_nothing(monkeypatch, scoped_store):

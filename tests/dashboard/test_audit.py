@@ -4,6 +4,8 @@ user and the time, one JSON line each beside the store."""
 from __future__ import annotations
 
 import datetime as dt
+import json
+import multiprocessing
 import threading
 
 import pytest
@@ -44,6 +46,38 @@ def test_concurrent_sessions_never_interleave_their_lines(tmp_path):
     assert len(events) == 200 and all(event["page"] == long for event in events)
 
 
+def _append_lines(log, number: int, start) -> None:
+    # One dashboard server's appends (a process of its own), started with the other's at the barrier.
+    start.wait()
+    for line in range(LINES_PER_PROCESS):
+        audit.record(log, "download", f"server{number}@example.com", file=str(number) * LONG_LINE, rows=line)
+
+
+# Long lines, many of them: a line written in pieces (more than one write) would be torn by the other
+# process's lines; one O_APPEND write per line never is.
+LINES_PER_PROCESS, LONG_LINE = 300, 20_000
+
+
+def test_two_processes_appending_at_once_never_tear_a_line(tmp_path):
+    log = tmp_path / "audit.jsonl"
+    context = multiprocessing.get_context("fork")
+    start = context.Barrier(2)
+    servers = [context.Process(target=_append_lines, args=(log, number, start)) for number in (1, 2)]
+    for server in servers:
+        server.start()
+    for server in servers:
+        server.join()
+    assert [server.exitcode for server in servers] == [0, 0]
+    lines = log.read_bytes().split(b"\n")
+    assert lines.pop() == b""  # the log ends with a whole line
+    events = [json.loads(line) for line in lines]  # a torn line would not parse
+    assert len(events) == 2 * LINES_PER_PROCESS
+    for number in (1, 2):
+        mine = [event for event in events if event["user"] == f"server{number}@example.com"]
+        assert [event["rows"] for event in mine] == list(range(LINES_PER_PROCESS))
+        assert all(event["file"] == str(number) * LONG_LINE for event in mine)
+
+
 @pytest.fixture
 def served(monkeypatch, tmp_path):
     db = build_store(tmp_path)
@@ -70,7 +104,7 @@ def test_sign_ins_and_page_views_are_logged_with_their_filters(served):
     events = audit.read_events(served)
     assert [event["event"] for event in events] == ["sign_in", "page_view", "page_view"]
     sign_in, overview, good_faith = events
-    assert sign_in["user"] == "acme@client.example" and sign_in["role"] == "executive"
+    assert sign_in["user"] == "acme@client.example" and sign_in["role"] == "analyst"
     assert sign_in["brands"] == ["Acme"] and sign_in["known"] is True
     assert overview["page"] == "Overview" and overview["user"] == "acme@client.example"
     assert overview["filters"] == {"month": MONTH, "platform": "alibaba", "as_of": AS_OF}

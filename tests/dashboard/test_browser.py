@@ -26,7 +26,7 @@ def test_chromium_is_there():
 # url path -> the page's title (a shared link opens the page itself, with the app's sidebar).
 PAGES = {"": "Overview", "good_faith": "Good-Faith standing", "action_queue": "Action queue",
          "breakdowns": "Platforms and complaint types", "repeat_offenders": "Repeat offenders",
-         "ip_portfolio": "IP portfolio", "data_quality": "Data quality"}
+         "escalations": "Escalations", "ip_portfolio": "IP portfolio", "data_quality": "Data quality"}
 
 
 @pytest.fixture(scope="module")

@@ -20,7 +20,8 @@ from hostile_fixtures import (
 
 from takedown.escape import BIDI_CONTROLS, WORD_JOINER
 
-PAGES = ("", "good_faith", "action_queue", "breakdowns", "repeat_offenders", "ip_portfolio", "data_quality")
+PAGES = ("", "good_faith", "action_queue", "breakdowns", "repeat_offenders", "escalations", "ip_portfolio",
+         "data_quality", "audit_log")
 # Every link, image or frame in the page, the charts' SVG included, that points at the hostile address.
 HOSTILE_ELEMENTS = """() => [...document.querySelectorAll('a, img, image, iframe, source, video, audio')]
     .map(element => ['href', 'xlink:href', 'src', 'srcset'].map(name => element.getAttribute(name) || '').join(' '))

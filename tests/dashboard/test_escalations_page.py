@@ -1,4 +1,4 @@
-"""The Escalations page in AppTest: after September's report, its workbook filled and loaded, the page
+"""The Escalations page in AppTest: after September's call (dashboard_fixtures.record_call), the page
 shows the escalations, the share removed per call and kind from metrics.escalations (the report's
 function), narrows with its filters, and never renders the call's untrusted text as markup."""
 
@@ -8,39 +8,15 @@ import datetime as dt
 from pathlib import Path
 
 import duckdb
-import openpyxl
 import polars as pl
-import pytest
-from dashboard_fixtures import AS_OF, MONTH, build_store
+from dashboard_fixtures import AS_OF, CALL_RESPONSE, MONTH, build_store
 from test_app import run_app
 
-from takedown.cli import main
-from takedown.ingest import ingest_files
 from takedown.metrics import escalations as calls
 from takedown.metrics.snapshot import load_snapshot, plain
 from takedown.report.data import load_escalation_record
 
 PAGE = "app_pages/escalations.py"
-RESPONSE = "<b>bold</b> **claim**"
-
-
-@pytest.fixture(scope="module")
-def called_store(tmp_path_factory) -> Path:
-    """The dashboard program with September's escalations.xlsx filled (every row in progress) and loaded."""
-    folder = tmp_path_factory.mktemp("escalations-page")
-    db = build_store(folder)
-    out = folder / "report"
-    assert main(["report", "--month", MONTH, "--as-of", AS_OF, "--out", str(out), "--db", str(db), "--no-pdf"]) == 0
-    workbook = openpyxl.load_workbook(out / "escalations.xlsx")
-    for sheet in workbook.worksheets:
-        columns = {cell.value: index + 1 for index, cell in enumerate(sheet[1])}
-        for row in range(2, sheet.max_row + 1):
-            sheet.cell(row, columns["platform_response"]).value = RESPONSE
-            sheet.cell(row, columns["state"]).value = "in progress"
-    workbook.save(folder / "filled.xlsx")
-    [result] = ingest_files([folder / "filled.xlsx"], db, timezone="UTC", now=dt.datetime(2026, 10, 16))
-    assert result.rejected == 0 and result.inserted > 0
-    return db
 
 
 def _expected(db: Path) -> pl.DataFrame:
@@ -51,14 +27,14 @@ def _expected(db: Path) -> pl.DataFrame:
         facts = plain(load_snapshot(con, as_of).facts)
     finally:
         con.close()
-    return calls.escalation_status(escalations, log, facts, MONTH, as_of)
+    return calls.within_view(calls.escalation_status(escalations, log, facts, MONTH, as_of), facts)
 
 
-def test_the_page_shows_the_calls_figures_and_rows(monkeypatch, called_store):
-    app = run_app(monkeypatch, called_store, month=MONTH, as_of=AS_OF)
+def test_the_page_shows_the_calls_figures_and_rows(monkeypatch, dashboard_store):
+    app = run_app(monkeypatch, dashboard_store, month=MONTH, as_of=AS_OF)
     app.switch_page(PAGE).run()
     assert not app.exception and not app.warning
-    expected = _expected(called_store)
+    expected = _expected(dashboard_store)
     tiles = {tile.label: tile.value for tile in app.metric}
     assert tiles["escalations"] == f"{expected.height:,}"
     assert tiles["still open or in progress"] == f"{expected.height:,}"
@@ -67,13 +43,13 @@ def test_the_page_shows_the_calls_figures_and_rows(monkeypatch, called_store):
     assert list(shares["removed_share"]) == wanted.get_column("removed_share").to_list()
     assert list(shares["escalated_items"]) == wanted.get_column("escalated_items").to_list()
     # The call's text reaches the page only through st.dataframe, never as Markdown or HTML.
-    assert all(RESPONSE not in block.value for block in app.markdown)
+    assert all(CALL_RESPONSE not in block.value for block in app.markdown)
 
 
-def test_the_kind_filter_narrows_every_figure(monkeypatch, called_store):
-    app = run_app(monkeypatch, called_store, month=MONTH, as_of=AS_OF)
+def test_the_kind_filter_narrows_every_figure(monkeypatch, dashboard_store):
+    app = run_app(monkeypatch, dashboard_store, month=MONTH, as_of=AS_OF)
     app.switch_page(PAGE).run()
-    expected = _expected(called_store)
+    expected = _expected(dashboard_store)
     kind = "pending_too_long"
     app.multiselect(key="escalations-kind").set_value([kind]).run()
     assert not app.exception
@@ -84,8 +60,8 @@ def test_the_kind_filter_narrows_every_figure(monkeypatch, called_store):
     assert set(every["escalation_kind"]) == {kind}
 
 
-def test_a_store_without_escalations_says_how_to_record_them(monkeypatch, dashboard_store):
-    app = run_app(monkeypatch, dashboard_store, month=MONTH, as_of=AS_OF)
+def test_a_store_without_escalations_says_how_to_record_them(monkeypatch, tmp_path):
+    app = run_app(monkeypatch, build_store(tmp_path), month=MONTH, as_of=AS_OF)
     app.switch_page(PAGE).run()
     assert not app.exception
     assert any("takedown ingest escalations.xlsx" in block.value for block in app.info)

@@ -14,7 +14,8 @@ from streamlit.testing.v1 import AppTest
 from takedown.escape import BIDI_CONTROLS
 
 PAGES = ("app_pages/overview.py", "app_pages/good_faith.py", "app_pages/action_queue.py", "app_pages/breakdowns.py",
-         "app_pages/repeat_offenders.py", "app_pages/ip_portfolio.py", "app_pages/data_quality.py")
+         "app_pages/repeat_offenders.py", "app_pages/escalations.py", "app_pages/ip_portfolio.py",
+         "app_pages/data_quality.py", "app_pages/audit_log.py")
 # Raw pieces of the hostile text that only an unescaped quote would contain.
 RAW = ("](https://evil", "<a href", "<img", ":red[", "$x^2$", *BIDI_CONTROLS)
 

@@ -89,3 +89,24 @@ def test_removed_share_per_call_and_kind_counts_an_item_once_in_all():
                    ("2026-09", "all"): (1, 2),  # K2 (twice escalated, removed) and K3
                    ("2026-10", "pending_too_long"): (0, 1), ("2026-10", "all"): (0, 1)}
     assert shares.filter(pl.col("call_month") == "2026-09").get_column("removed_share").to_list() == [0.5, 1.0, 0.5]
+
+
+def test_a_view_holds_the_escalations_of_its_items_their_sellers_and_their_accounts():
+    seller = {**_escalation("storefront_action", "", "2026-09"), "escalation_id": "ESC-S", "complaint_id": None,
+              "listing_id": None, "platform": "taobao", "seller_id": "S1", "account": None, "reason": None}
+    other_seller = {**seller, "escalation_id": "ESC-S2", "seller_id": "S2"}
+    account = {**_escalation("good_faith_risk", "", "2026-09"), "escalation_id": "ESC-A", "complaint_id": None,
+               "listing_id": None, "account": "a", "reason": "(all)"}
+    other_account = {**account, "escalation_id": "ESC-B", "account": "b"}
+    reason = {**account, "escalation_id": "ESC-AR", "reason": "r"}
+    other_reason = {**account, "escalation_id": "ESC-AX", "reason": "x"}
+    status = pl.DataFrame([E1, seller, E2, other_seller, E3, account, other_account, reason, other_reason],
+                          schema=calls.ESCALATION_SCHEMA)
+    # The view holds K1 and K2 (of seller S1 on taobao, account a, reason r); K3's item is outside it.
+    view = pl.DataFrame({"complaint_id": ["K1", "K2"], "listing_id": ["L", "L"], "platform": ["taobao", "taobao"],
+                         "seller_id": ["S1", "S1"], "account": ["a", "a"], "reason": ["r", "r"]},
+                        schema_overrides={"platform": pl.Categorical})
+    kept = calls.within_view(status, view)
+    assert kept.get_column("escalation_id").to_list() == [E1["escalation_id"], "ESC-S", E2["escalation_id"], "ESC-A",
+                                                          "ESC-AR"]
+    assert calls.within_view(status, view.clear()).is_empty()

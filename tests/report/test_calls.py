@@ -300,4 +300,9 @@ def test_the_page_lists_every_answered_escalation_and_caps_the_unanswered(loop, 
         "storefront_action",) else {"platform": "taobao", "seller_id": subject}) for kind, subject in ANSWERS}
     assert all(f'data-escalation="{value}"' in section for value in answered)
     assert section.count("data-escalation=") == len(answered) + 1
-    assert "And 3 more escalations left unanswered" in section
+    note = " ".join(section.split('id="since-hidden">', 1)[1].split("</p>", 1)[0].split())
+    assert note.startswith("Listed: every answered escalation and the first 1 left unanswered")
+    assert "The other 3 unanswered ones are not listed here: every one is in escalations.xlsx" in note
+    # No silent cap: every escalation left out is in the month's workbook, with its id.
+    hidden = [value for value in loop["ids"] if f'data-escalation="{value}"' not in section]
+    assert len(hidden) == 3 and set(hidden) <= set(loop["workbook"].get_column("escalation_id"))

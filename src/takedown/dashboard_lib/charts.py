@@ -106,18 +106,3 @@ def seller_history_figure(history: pl.DataFrame) -> go.Figure:
     figure.update_xaxes(type="category", categoryorder="array", categoryarray=months)
     figure.update_yaxes(tickformat=",d", rangemode="tozero")
     return _layout(figure, "complaint items by month")
-
-
-def escalation_outcome_figure(shares: pl.DataFrame) -> go.Figure:
-    """The share of escalated items that ended removed, per call (x) and escalation kind (one line each;
-    "all" the call's every kind), from metrics.escalations.removed_share."""
-    figure = go.Figure()
-    for (kind,), frame in shares.partition_by("escalation_kind", as_dict=True, maintain_order=True).items():
-        label = str(kind).replace("_", " ")
-        figure.add_trace(go.Scatter(
-            x=frame.get_column("call_month").to_list(), y=frame.get_column("removed_share").to_list(),
-            mode="lines+markers", name=label, customdata=frame.select("removed_items", "escalated_items").rows(),
-            hovertemplate=f"%{{x}}: %{{y:.1%}} (%{{customdata[0]}} of %{{customdata[1]}})<extra>{label}</extra>"))
-    figure.update_yaxes(tickformat=".0%", range=[0, 1.05])
-    figure.update_xaxes(type="category", title="call (month that raised them)")
-    return _layout(figure, "Escalated items that ended removed, call by call")

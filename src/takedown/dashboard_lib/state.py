@@ -231,18 +231,26 @@ def last_ingest(version: str) -> dt.datetime | None:
     return dashboard_data.last_ingest(cursor())
 
 
-def store_quality(version: str) -> dict[str, pl.DataFrame]:
-    """The Data quality page's frames of the store of `version`: summary, batches, by_rule, reasons, orphans.
+def store_quality(version: str) -> dict[str, pl.DataFrame] | None:
+    """The Data quality page's store-wide frames of the store of `version` (summary, batches, by_rule,
+    reasons, orphans), or None when the viewer may not see them (allowed("store_quality"): with an access
+    file only an admin, as a quarantined row may name any brand); others read scoped_quality."""
+    return _store_quality(version) if allowed("store_quality") else None
 
-    They are store-wide (a quarantined row may name any brand): with an access file, only an admin
-    sees them; anyone else is told so and the page stops there.
-    """
-    scope = viewer_scope()
-    if scope is not None and not scope.admin:
-        st.info("The data-quality figures are store-wide, across every brand: only an admin of the access "
-                "file sees them.")
-        st.stop()
-    return _store_quality(version)
+
+def scoped_quality(version: str) -> dict[str, pl.DataFrame]:
+    """The Data quality page of a viewer who is not an admin: their own quarantined rows, files and
+    orphans (quality_scope.quality_within_scope), cached per store version and scope."""
+    scope = viewer_scope() or access.Scope("none", (), ())
+    return _scoped_quality(version, scope.brands, scope.accounts)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _scoped_quality(version: str, brands: tuple[str, ...] | None,
+                    accounts: tuple[str, ...] | None) -> dict[str, pl.DataFrame]:
+    from takedown.quality_scope import quality_within_scope
+
+    return quality_within_scope(cursor(), brands, accounts)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -434,7 +442,9 @@ def _listings_detected(version: str, period: Period, as_of: dt.datetime, filters
 
 def seller_listings(version: str, platform: str, seller_id: str, as_of: dt.datetime,
                     filters: tuple[tuple[str, object], ...]) -> pl.DataFrame:
-    """dashboard_data.seller_listings on the store of `version`: only the brands of the viewer's scope (cached)."""
+    """dashboard_data.seller_listings on the store of `version`: only the brands of the viewer's scope (cached),
+    only for a role that may see rows."""
+    require("rows")
     return _seller_listings(version, platform, seller_id, as_of, scoped(Filters(**dict(filters))).key)
 
 
@@ -444,8 +454,17 @@ def _seller_listings(version: str, platform: str, seller_id: str, as_of: dt.date
     return dashboard_data.seller_listings(cursor(), platform, seller_id, as_of, Filters(**dict(filters)))
 
 
+# The widgets of dashboard_data that are rows behind a figure or lists of rows: only a role with the
+# "rows" permission reads them (access.ROLE_PERMISSIONS), whichever page asks.
+ROW_WIDGETS = frozenset({"kpi_rows", "breakdown_rows", "good_faith_pull_downs", "action_queue",
+                         "repeat_offenders_queue", "seller_complaints", "rights_portfolio"})
+
+
 def frame(loaded: Loaded, widget: str, *args: object) -> pl.DataFrame:
-    """A widget's frame of the loaded view (see derived), within the viewer's scope."""
+    """A widget's frame of the loaded view (see derived), within the viewer's scope; a row widget
+    (ROW_WIDGETS) only for a role that may see rows (a page asked anyway: it stops, saying why)."""
+    if widget in ROW_WIDGETS:
+        require("rows")
     return derived(widget, loaded.version, loaded.as_of, loaded.timezone, loaded.filters, loaded.span, *args)
 
 
@@ -546,6 +565,9 @@ def choose_view() -> View:
             st.button("Show live data", on_click=_unfreeze)
         if not auth_configured():
             st.caption("No sign-in configured: served on this computer only (see the README).")
+        scope = viewer_scope()
+        if scope is not None and scope.role in access.ROLE_SUMMARIES:
+            st.caption(f"Your role, {scope.role}: {access.ROLE_SUMMARIES[scope.role]}.")
     st.session_state[_CURRENT_KEY] = view
     return view
 
@@ -607,6 +629,41 @@ def scoped(filters: Filters) -> Filters:
     """`filters` within the viewer's scope (viewer_scope): what every snapshot, frame and chooser reads."""
     scope = viewer_scope()
     return filters.scoped(None, None) if scope is None else filters.scoped(scope.brands, scope.accounts)
+
+
+# --- what the viewer's role may do (access.ROLE_PERMISSIONS), enforced here for every page ---
+
+_ROLE_NEEDED = {"rows": "analysts and admins", "downloads": "analysts and admins", "store_quality": "admins",
+                "audit_log": "admins"}
+
+
+def allowed(permission: str) -> bool:
+    """Whether this viewer's role has `permission` (access.PERMISSIONS); without an access file, yes."""
+    scope = viewer_scope()
+    return scope is None or scope.may(permission)
+
+
+def page_allowed(title: str) -> bool:
+    """Whether the page titled `title` is open to this viewer's role (access.PAGE_PERMISSIONS)."""
+    scope = viewer_scope()
+    return scope is None or scope.may_see_page(title)
+
+
+def rows_allowed(what: str) -> bool:
+    """Whether this viewer may see the rows behind `what` (a drill-down); if not, a caption says so."""
+    if allowed("rows"):
+        return True
+    st.caption(markdown_text(f"The rows behind {what} are for {_ROLE_NEEDED['rows']} "
+                             f"(your role: {viewer_scope().role})."))  # type: ignore[union-attr]
+    return False
+
+
+def require(permission: str) -> None:
+    """Stop the page, saying why, unless this viewer's role has `permission` (a backstop: pages ask first)."""
+    if not allowed(permission):
+        st.info(markdown_text(f"This is for {_ROLE_NEEDED[permission]} of the dashboard's access file "
+                              f"(your role: {viewer_scope().role})."))  # type: ignore[union-attr]
+        st.stop()
 
 
 def auth_configured() -> bool:
@@ -673,6 +730,12 @@ def audit_log() -> Path:
     return audit.audit_path(db_path())
 
 
+def audit_events() -> pl.DataFrame:
+    """The audit log's events, newest first, one row each (audit.events_frame); admins only (a backstop)."""
+    require("audit_log")
+    return audit.events_frame(audit.read_events(audit_log()))
+
+
 def _audit(event: str, user: str | None, path: Path | None = None, **fields: object) -> bool:
     # One event into the audit log; a log that cannot be written is reported, never a traceback.
     path = path or audit_log()
@@ -733,6 +796,8 @@ def live(title: str, render: Callable[[Loaded], None], *, with_month: bool = Tru
     view: View = st.session_state.get(_CURRENT_KEY) or View()
     heading = st.empty()
     heading.title(title)
+    if not page_allowed(title):
+        require(access.PAGE_PERMISSIONS[title])
     try:
         with st.spinner("Loading the store ...", show_time=True):
             loaded = load(view, reads)
@@ -832,7 +897,10 @@ _MIME = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocume
 def download_buttons(table: pl.DataFrame, name: str, key: str) -> None:
     """Download CSV / Download XLSX buttons for `table` (download_files). Nothing is built until a button
     is pressed: the file is made then, off the page's thread, and the page does not rerun. Each file
-    built is logged in the audit log (audit_log) with the viewer, its name and its rows."""
+    built is logged in the audit log (audit_log) with the viewer, its name and its rows. None for a role
+    without downloads (allowed("downloads"))."""
+    if not allowed("downloads"):
+        return
     build = functools.cache(lambda: download_files(table, name))
     who = (viewer_email(), audit_log(), table.height)
     for column, suffix in zip(st.columns(2), ("csv", "xlsx"), strict=True):

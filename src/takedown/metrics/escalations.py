@@ -81,6 +81,32 @@ def escalation_status(escalations: pl.DataFrame, log: pl.DataFrame, facts: pl.Da
             .sort(["first_call_month", "escalation_kind", "escalation_id"]))
 
 
+# The reason of a Good-Faith row about the account's every reason (report.escalations.good_faith_risk).
+ALL_REASONS = "(all)"
+
+
+def within_view(status: pl.DataFrame, facts: pl.DataFrame) -> pl.DataFrame:
+    """The escalations of `status` about what a view holds (its complaint item `facts`, already within the
+    viewer's scope and filters), order kept: an item's when the view holds the item; a seller's
+    (storefront action) when it holds an item of the seller; an account's Good-Faith row when it holds
+    an item of the account (for a reason's row: an item of the account with that reason). The one rule
+    every surface that shows escalations to a viewer applies."""
+    indexed = status.with_row_index("_row")
+    kind, every_reason = pl.col("escalation_kind"), pl.col("reason") == ALL_REASONS
+
+    def held(rows: pl.DataFrame, columns: list[str]) -> pl.Series:
+        subjects = facts.select(pl.col(columns).cast(pl.String)).unique()
+        return rows.join(subjects, on=columns, how="semi").get_column("_row")
+
+    kept = pl.concat([
+        held(indexed.filter(kind.is_in(ITEM_KINDS)), _ITEM),
+        held(indexed.filter(kind == "storefront_action"), ["platform", "seller_id"]),
+        held(indexed.filter((kind == "good_faith_risk") & every_reason), ["account"]),
+        held(indexed.filter((kind == "good_faith_risk") & ~every_reason), ["account", "reason"]),
+    ])
+    return indexed.filter(pl.col("_row").is_in(kept.implode())).drop("_row")
+
+
 def last_call(status: pl.DataFrame, month: str) -> str | None:
     """The latest call before `month` that raised or answered an escalation, or None."""
     calls = pl.concat([status.get_column("first_call_month"), status.get_column("last_call_month")])

@@ -10,7 +10,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import polars as pl
 
-from takedown.dashboard_lib.charts import escalation_outcome_figure
+from takedown.charts_common import escalation_outcome_figure
 from takedown.metrics import escalations as calls
 from takedown.report.charts import WIDTH
 from takedown.report.data import ReportData

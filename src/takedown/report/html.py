@@ -105,6 +105,7 @@ def render_html(data: ReportData, sheets: dict[str, pl.DataFrame] | None = None)
     since_shown, since_hidden = calls.since_last_call_shown(data)
     since_chart = calls.removed_share_chart(data)
     context.update(last_call=calls.last_call(data), since_total=since.height, since_hidden=since_hidden,
+                   since_unanswered_shown=calls.UNANSWERED_ROWS_SHOWN,
                    since_last_call=since_shown.select(calls.SINCE_COLUMNS).to_dicts(),
                    since_overdue=int(since.get_column("overdue").sum()), removed_share=calls.removed_share(data).to_dicts(),
                    since_chart=None if since_chart is None else _figure_html(since_chart, True))
