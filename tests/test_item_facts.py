@@ -48,7 +48,7 @@ def _random_instant(rng: random.Random, days: int = 100) -> dt.datetime:
     return moment + dt.timedelta(microseconds=rng.choice([0, 0, 0, 1, 999_999]))
 
 
-def _program(rng: random.Random, items: int) -> tuple[dict[str, list[list[list[str]]]], list[dt.datetime]]:
+def _program(rng: random.Random, items: int, complaint_files: int = 2, outcome_files: int = 3) -> tuple[dict[str, list[list[list[str]]]], list[dt.datetime]]:
     """Files of each kind (each a header and rows), and the instants worth asking about."""
     listings = [["platform", "listing_id", "url", "title", "seller_id", "seller_name", "brand", "infringement_type",
                  "price", "currency", "units_sold", "risk_score", "detected_at"]]
@@ -94,8 +94,8 @@ def _program(rng: random.Random, items: int) -> tuple[dict[str, list[list[list[s
     # each a random part of its kind.
     files = {
         "listings": [listings],
-        "complaints": [*_split(rng, complaints, 2), [complaints[0], *restated]],
-        "outcomes": _split(rng, outcomes, 3),
+        "complaints": [*_split(rng, complaints, complaint_files), [complaints[0], *restated]],
+        "outcomes": _split(rng, outcomes, outcome_files),
     }
     return files, sorted(instants)
 
@@ -128,9 +128,9 @@ def _answers(capsys, store: str, argv: list[str], monkeypatch, kept: bool) -> st
     return capsys.readouterr().out
 
 
-def _cases(rng: random.Random, instants: list[dt.datetime]) -> list[list[str]]:
+def _cases(rng: random.Random, instants: list[dt.datetime], at_events: int) -> list[list[str]]:
     as_ofs = [START - dt.timedelta(days=1), instants[0], instants[-1] + dt.timedelta(days=20),
-              *rng.sample(instants, 3)]
+              *rng.sample(instants, at_events)]
     cases = []
     for as_of in as_ofs:
         month = (as_of - dt.timedelta(days=rng.randrange(0, 40))).strftime("%Y-%m")
@@ -158,17 +158,17 @@ def _kept_and_rebuilt_rows(store: str) -> tuple[list[tuple], list[tuple]]:
     return kept, rebuilt
 
 
-def _check_store(store: str, rng: random.Random, instants, capsys, monkeypatch) -> None:
+def _check_store(store: str, rng: random.Random, instants, capsys, monkeypatch, at_events: int = 3) -> None:
     kept, rebuilt = _kept_and_rebuilt_rows(store)
     assert kept == rebuilt
     assert any(row[0] == "K-orphan" for row in kept)  # an orphan's facts wait for its complaint
     compared = 0
-    for argv in _cases(rng, instants):
+    for argv in _cases(rng, instants, at_events):
         from_facts = _answers(capsys, store, argv, monkeypatch, kept=True)
         from_events = _answers(capsys, store, argv, monkeypatch, kept=False)
         assert from_facts == from_events, argv
         compared += len(from_facts) > 2
-    assert compared >= 6  # most runs have rows or figures to compare
+    assert compared >= 4  # most runs have rows or figures to compare
 
 
 @pytest.fixture(scope="module")
@@ -191,10 +191,10 @@ def test_kept_facts_on_a_ducklake(tmp_path, capsys, monkeypatch):
     monkeypatch.setenv(lake.DATA_PATH_VARIABLE, str(tmp_path / "lake-data"))
     monkeypatch.delenv(lake.AS_OF_VARIABLE, raising=False)
     rng = random.Random(7)
-    files, instants = _program(rng, 25)
+    files, instants = _program(rng, 20, complaint_files=1, outcome_files=2)  # a lake's ingest costs more
     store = f"ducklake:{tmp_path / 'catalog.ducklake'}"
     _ingest_in_random_order(rng, tmp_path, files, store)
-    _check_store(store, rng, instants, capsys, monkeypatch)
+    _check_store(store, rng, instants, capsys, monkeypatch, at_events=1)
 
 
 def test_a_store_made_before_the_facts_gets_them_from_its_first_writer(built_store, tmp_path, capsys, monkeypatch):
