@@ -58,16 +58,17 @@ def _program(rng: random.Random, items: int, complaint_files: int = 2, outcome_f
     instants: list[dt.datetime] = []
     restated = []
     for number in range(items):
-        platform, storefront = rng.choice(PLATFORMS), rng.random() < 0.15
+        # Few sellers, mostly on one platform: some are repeat offenders at some times, not at others.
+        platform, storefront = rng.choice([PLATFORMS[0], *PLATFORMS]), rng.random() < 0.15
         listing_id = "" if storefront else f"L{number}"
         submitted = _random_instant(rng)
         if not storefront:
-            listings.append([platform, listing_id, f"https://example.com/{listing_id}", "t", f"S{number % 4}", "s",
+            listings.append([platform, listing_id, f"https://example.com/{listing_id}", "t", f"S{number % 2}", "s",
                              rng.choice(BRANDS), "counterfeit", str(rng.randrange(1, 50)), "USD",
                              str(rng.randrange(0, 9)), "50", _iso(submitted - dt.timedelta(days=2))])
         status = rng.choice([None, None, "removed", "rejected", "counter_notice"])
         status_at = submitted + dt.timedelta(hours=rng.randrange(1, 200)) if status else None
-        row = [f"K{number}", platform, listing_id, f"S{number % 4}", "storefront" if storefront else "listing",
+        row = [f"K{number}", platform, listing_id, f"S{number % 2}", "storefront" if storefront else "listing",
                "trademark", "TM-1", "counterfeit", rng.choice(ACCOUNTS), _iso(submitted),
                status or "", _iso(status_at) if status_at else ""]
         complaints.append(row)
@@ -89,6 +90,10 @@ def _program(rng: random.Random, items: int, complaint_files: int = 2, outcome_f
             instants.append(moment)
             if event == "counter_notice":
                 instants.append(moment + WINDOW)
+        if rng.random() < 0.4:  # ends removed: sellers become repeat offenders at some as-of times
+            moment = moment + dt.timedelta(hours=rng.randrange(1, 300))
+            outcomes.append([f"K{number}", listing_id, "removed", _iso(moment), ""])
+            instants.append(moment)
     outcomes.append(["K-orphan", "X1", "removed", _iso(_random_instant(rng)), ""])  # never gets a complaint
     # Few files (Great Expectations' validation costs a second or two per file on a busy machine),
     # each a random part of its kind.
@@ -123,7 +128,9 @@ def _location(store: str) -> str | Path:
 def _answers(capsys, store: str, argv: list[str], monkeypatch, kept: bool) -> str:
     with monkeypatch.context() as patch:
         if not kept:
-            patch.setattr(inputs, "has_item_facts", lambda con: False)  # the figures from the events alone
+            # The figures from the events alone: the loaders are told the store keeps no facts.
+            patch.setattr(inputs, "has_item_facts", lambda con: False)
+            patch.setattr(item_facts, "has_item_facts", lambda con: False)
         assert main([*argv, "--db", store]) == 0
     return capsys.readouterr().out
 

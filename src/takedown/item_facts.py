@@ -143,3 +143,21 @@ def read_kept_milestones(con: duckdb.DuckDBPyConnection, as_of: dt.datetime,
     columns as kept, and `holds` (whether they are the item's milestones at `as_of` too)."""
     parameters = {"as_of": as_of, "definition": definition_key(response_window_hours)}
     return con.sql(load_query("metrics/kept_milestones"), params=parameters).pl()
+
+
+def milestones_as_of(con: duckdb.DuckDBPyConnection, as_of: dt.datetime,
+                     response_window_hours: float) -> tuple[str, dict[str, object]]:
+    """SQL and its parameters: item_milestones.sql's rows as of `as_of` for the items of a relation
+    `loaded_items` (item_id, complaint_id, listing_id) the caller defines, in one query: the kept
+    rows that hold, and the others' computed from their events (all of them: a store without facts)."""
+    from_events = milestones_query(known_events=load_query("metrics/outcome_events"))
+    parameters = milestone_parameters(as_of, response_window_hours)
+    if not has_item_facts(con):
+        return from_events, parameters
+    query = (f"with kept as ({load_query('metrics/kept_milestones')}),\n"
+             "changing as (select item_id, complaint_id, listing_id from loaded_items\n"
+             "             semi join (select item_id from kept where not holds) using (item_id))\n"
+             "select * exclude (holds) from kept where holds\n"
+             "union all by name\n"
+             f"select * from (with loaded_items as (select * from changing) select * from ({from_events}))")
+    return query, {**parameters, "definition": definition_key(response_window_hours)}

@@ -17,7 +17,7 @@ import polars as pl
 
 from takedown.config import exchange_rates_path
 from takedown.contract import EVENT_TIE_ORDER, STATUS_OF_EVENT
-from takedown.item_facts import has_item_facts, read_kept_milestones
+from takedown.item_facts import has_item_facts, milestones_as_of, read_kept_milestones
 from takedown.metrics.exchange_rates import check_exchange_rates
 from takedown.metrics.filters import Filters
 from takedown.metrics.listing_text import LISTING_TEXT_COLUMNS, ListingText
@@ -283,18 +283,19 @@ def load_removed_listing_items(con: duckdb.DuckDBPyConnection, as_of: dt.datetim
 
     What the repeat-offender figures read of the items outside a period's cohort, in one query: the
     listing items of metrics/matching_items (metrics/repeat_window_items: no listing read unless a
-    brand filter asks) and each item's status by the one rule (item_milestones.sql's last event),
-    only the removed items leaving DuckDB.
+    brand filter asks) and each item's status by the one rule (item_milestones.sql's last event,
+    kept by ingest where it holds at `as_of`: item_facts.milestones_as_of), only the removed items
+    leaving DuckDB.
     """
     items = load_query("metrics/repeat_window_items")
-    milestones = milestones_query(known_events=load_query("metrics/outcome_events"))
+    milestones, milestone_values = milestones_as_of(con, as_of, response_window_hours)
     query = _over_matching_items(
         f"with {_LOADED_ITEMS} as ({items}), milestones as (select item_id, last_rank from ({milestones}))\n"
         "select platform, seller_id, listing_id, submitted_at\n"
         f"from {_LOADED_ITEMS} join milestones using (item_id)\n"
         "where list_contains($removed_ranks, milestones.last_rank)")
     query = _as_categories(con, query, {"platform": "complaint_items.platform"})
-    parameters = {**milestone_parameters(as_of, response_window_hours), **_item_parameters(as_of, since, until, filters),
+    parameters = {**milestone_values, **_item_parameters(as_of, since, until, filters),
                   "removed_ranks": _REMOVED_RANKS}
     frame = con.sql(query, params=parameters).pl()
     return frame.select(
