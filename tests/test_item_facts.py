@@ -27,7 +27,7 @@ from takedown.cli import main
 from takedown.ingest import ingest_files
 from takedown.metrics import inputs
 from takedown.metrics.snapshot import load_snapshot
-from takedown.store import open_writer
+from takedown.store import mark_changing, open_writer, publish
 
 START = dt.datetime(2026, 7, 1)
 EVENTS = ("counter_notice", "counter_notice_rejected", "counter_notice_accepted", "removed", "rejected",
@@ -146,7 +146,9 @@ def _cases(rng: random.Random, instants: list[dt.datetime], at_events: int) -> l
         filters = rng.choice([[], ["--platform", rng.choice(PLATFORMS)], ["--account", rng.choice(ACCOUNTS)],
                               ["--brand", rng.choice(BRANDS)]])
         common = [*period, "--as-of", _iso(as_of), "--tz", tz, *filters]
-        cases.append(["metrics", *common, "--json"])
+        # Another response window: rows kept under the default one are recomputed, never read.
+        window = rng.choice([[], [], ["--response-window-hours", "48"]])
+        cases.append(["metrics", *common, *window, "--json"])
         cases.append(["items", *common, "--metric", rng.choice(["submitted", "removed", "pending",
                                                                 "missed_counter_notice_responses"]), "--json"])
     return cases
@@ -204,12 +206,19 @@ def test_kept_facts_on_a_ducklake(tmp_path, capsys, monkeypatch):
     _check_store(store, rng, instants, capsys, monkeypatch, at_events=1)
 
 
+def _change(store: Path, statement: str) -> None:
+    """Run `statement` on the store and publish it (what another version of takedown would leave)."""
+    with open_writer(store) as con:
+        mark_changing(store)
+        con.execute(statement)
+        publish(con, store)
+
+
 def test_a_store_made_before_the_facts_gets_them_from_its_first_writer(built_store, tmp_path, capsys, monkeypatch):
     store = tmp_path / "takedown.duckdb"
     shutil.copyfile(built_store[0], store)
     kept, _ = _kept_and_rebuilt_rows(str(store))
-    with open_writer(store) as con:  # the store as an older version left it: no table
-        con.execute("drop table item_facts")
+    _change(store, "drop table item_facts")  # the store as an older version left it
     # A reader of such a store computes every item from its events (nothing to read yet) ...
     month = ["metrics", "--month", "2026-08", "--as-of", _iso(built_store[1][-1]), "--json"]
     before = _answers(capsys, str(store), month, monkeypatch, kept=True)
@@ -220,6 +229,12 @@ def test_a_store_made_before_the_facts_gets_them_from_its_first_writer(built_sto
     ingest_files([tmp_path / "rights.csv"], store, timezone="UTC")
     assert _kept_and_rebuilt_rows(str(store))[0] == kept
     assert _answers(capsys, str(store), month, monkeypatch, kept=True) == before
+    # Rows kept by another definition (the rule's text or parameters changed) are never read, and
+    # the next writer computes them again.
+    _change(store, "update item_facts set definition = definition + 1, last_rank = 0")
+    assert _answers(capsys, str(store), month, monkeypatch, kept=True) == before
+    ingest_files([tmp_path / "rights.csv"], store, timezone="UTC")
+    assert _kept_and_rebuilt_rows(str(store))[0] == kept
 
 
 def test_a_view_of_now_recomputes_no_item(built_store, monkeypatch):
