@@ -142,7 +142,8 @@ def read_kept_milestones(con: duckdb.DuckDBPyConnection, as_of: dt.datetime,
     """metrics/kept_milestones for the items registered as `loaded_items`: item_milestones.sql's
     columns as kept, and `holds` (whether they are the item's milestones at `as_of` too)."""
     parameters = {"as_of": as_of, "definition": definition_key(response_window_hours)}
-    return con.sql(load_query("metrics/kept_milestones"), params=parameters).pl()
+    # execute, not sql(params=...): measured at 1M items, 0.3 s of CPU instead of 6.6 (DuckDB 1.5.5).
+    return con.execute(load_query("metrics/kept_milestones"), parameters).pl()
 
 
 def milestones_as_of(con: duckdb.DuckDBPyConnection, as_of: dt.datetime,
