@@ -48,6 +48,7 @@ import duckdb
 
 from takedown.config import WRITER_LOCK_TIMEOUT_SECONDS, WRITER_MEMORY_LIMIT
 from takedown.file_types import DESCRIPTIONS, read_head, sniff_format
+from takedown.item_facts import item_facts_need_rebuild, rebuild_item_facts
 from takedown.sql import list_queries, load_query
 
 # The table every takedown store has: its presence tells a store from another DuckDB database.
@@ -301,6 +302,8 @@ def open_writer(db_path: Path, timeout: float = WRITER_LOCK_TIMEOUT_SECONDS) -> 
             # schema uses none); a current lake is left alone, so writers do not commit DDL each time.
             if STORE_MARKER_TABLE not in _table_names(con) or not _schema_is_current(con):
                 create_schema(con)
+            if item_facts_need_rebuild(con):
+                rebuild_item_facts(con)
             yield con
         return
     db_path = Path(db_path)
@@ -335,6 +338,10 @@ def _writer_session(db_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
         if not _schema_is_current(con):
             mark_changing(db_path)
             create_schema(con)
+        # A store made before item_facts (or kept by another definition) gets them built, once.
+        if item_facts_need_rebuild(con):
+            mark_changing(db_path)
+            rebuild_item_facts(con)
         yield con
     finally:
         con.close()

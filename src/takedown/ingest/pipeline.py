@@ -29,6 +29,7 @@ from takedown.ingest.file_checks import check_regular_file
 from takedown.ingest.readers import LINE, RawTable, UnreadableFile, read_table
 from takedown.ingest.reasons import Reason
 from takedown.ingest.validation import validate, warm_up
+from takedown.item_facts import keep_item_facts
 from takedown.store import mark_changing, open_writer, publish, publish_and_close, refill_soon
 from takedown.frames import register_frame
 
@@ -188,6 +189,9 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, kind: str | None, t
             counts = upsert(con, file_kind.table, file_kind.key, rows, batch_id)
         if status_events is not None:
             insert_missing_events(con, status_events, batch_id)
+        if file_kind.table == "outcome_events" or status_events is not None:
+            # The kept facts of the items whose events this file may have added, in the same transaction.
+            keep_item_facts(con, rows if status_events is None else status_events)
         if digest:
             # The quarantine is idempotent like the tables: a file's bytes loaded again replace
             # what their earlier load quarantined (a rule may judge a row differently now).

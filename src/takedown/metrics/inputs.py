@@ -1,6 +1,7 @@
 """The frames every metric reads, and the loaders that read them from the store.
 
-This is the only module of `takedown.metrics` that does I/O. Everything else takes these frames
+This is the only module of `takedown.metrics` that does I/O, with takedown.item_facts (the facts
+ingest keeps, which the loaders read). Everything else takes these frames
 (or frames derived from them) and returns new ones. The loaders filter and join in DuckDB (by
 bound parameters, SQL in queries/metrics/) so that only the rows the metrics need reach Polars.
 """
@@ -16,6 +17,7 @@ import polars as pl
 
 from takedown.config import exchange_rates_path
 from takedown.contract import EVENT_TIE_ORDER, STATUS_OF_EVENT
+from takedown.item_facts import has_item_facts, milestones_as_of, read_kept_milestones
 from takedown.metrics.exchange_rates import check_exchange_rates
 from takedown.metrics.filters import Filters
 from takedown.metrics.listing_text import LISTING_TEXT_COLUMNS, ListingText
@@ -281,18 +283,19 @@ def load_removed_listing_items(con: duckdb.DuckDBPyConnection, as_of: dt.datetim
 
     What the repeat-offender figures read of the items outside a period's cohort, in one query: the
     listing items of metrics/matching_items (metrics/repeat_window_items: no listing read unless a
-    brand filter asks) and each item's status by the one rule (item_milestones.sql's last event),
-    only the removed items leaving DuckDB.
+    brand filter asks) and each item's status by the one rule (item_milestones.sql's last event,
+    kept by ingest where it holds at `as_of`: item_facts.milestones_as_of), only the removed items
+    leaving DuckDB.
     """
     items = load_query("metrics/repeat_window_items")
-    milestones = milestones_query(known_events=load_query("metrics/outcome_events"))
+    milestones, milestone_values = milestones_as_of(con, as_of, response_window_hours)
     query = _over_matching_items(
         f"with {_LOADED_ITEMS} as ({items}), milestones as (select item_id, last_rank from ({milestones}))\n"
         "select platform, seller_id, listing_id, submitted_at\n"
         f"from {_LOADED_ITEMS} join milestones using (item_id)\n"
         "where list_contains($removed_ranks, milestones.last_rank)")
     query = _as_categories(con, query, {"platform": "complaint_items.platform"})
-    parameters = {**milestone_parameters(as_of, response_window_hours), **_item_parameters(as_of, since, until, filters),
+    parameters = {**milestone_values, **_item_parameters(as_of, since, until, filters),
                   "removed_ranks": _REMOVED_RANKS}
     frame = con.sql(query, params=parameters).pl()
     return frame.select(
@@ -311,19 +314,39 @@ def load_item_milestones(con: duckdb.DuckDBPyConnection, items: pl.DataFrame, as
     """status.event_milestones of `items` as of `as_of`, computed inside the store by the same query
     (item_milestones.sql): the events never leave DuckDB, one row per item with events does.
 
-    `status_only`: item_id and last_event only (DuckDB then skips the rest).
+    A store that keeps item facts (takedown.item_facts) answers from them for the items whose facts
+    hold at `as_of`; only the others (an event or a response deadline after `as_of`) are computed
+    from their events. `status_only`: item_id and last_event only.
     """
-    register_frame(con, _LOADED_ITEMS, items.select("item_id", "complaint_id", "listing_id"))
-    try:
-        query = milestones_query(known_events=load_query("metrics/outcome_events"))
-        if status_only:
-            query = f"select item_id, last_rank from ({query})"
-        raw = con.sql(query, params=milestone_parameters(as_of, response_window_hours)).pl()
-    finally:
-        con.unregister(_LOADED_ITEMS)
+    keys = items.select("item_id", "complaint_id", "listing_id")
+    held: pl.DataFrame | None = None
+    if has_item_facts(con):
+        register_frame(con, _LOADED_ITEMS, keys)
+        try:
+            kept = read_kept_milestones(con, as_of, response_window_hours)
+        finally:
+            con.unregister(_LOADED_ITEMS)
+        held = kept.filter(pl.col("holds")).drop("holds")
+        # An item without a kept row has no event: only the kept rows that do not hold are recomputed.
+        keys = keys.join(kept.filter(~pl.col("holds")).select("item_id"), on="item_id", how="semi")
+    parts = [] if held is None else [held]
+    if held is None or keys.height:
+        parts.append(_milestones_from_events(con, keys, as_of, response_window_hours))
+    raw = pl.concat(parts, how="vertical_relaxed")
     if status_only:
         return raw.select(pl.col("item_id").cast(pl.Int64), last_event(pl.col("last_rank")).alias("last_event"))
     return typed_milestones(raw).select(MILESTONE_COLUMNS)
+
+
+def _milestones_from_events(con: duckdb.DuckDBPyConnection, keys: pl.DataFrame, as_of: dt.datetime,
+                            response_window_hours: float) -> pl.DataFrame:
+    # item_milestones.sql over the events by as_of of the items in `keys`, inside the store.
+    register_frame(con, _LOADED_ITEMS, keys)
+    try:
+        query = milestones_query(known_events=load_query("metrics/outcome_events"))
+        return con.sql(query, params=milestone_parameters(as_of, response_window_hours)).pl()
+    finally:
+        con.unregister(_LOADED_ITEMS)
 
 
 # The name under which the loader shows DuckDB the item_ids it loaded (metrics/outcome_events).

@@ -19,16 +19,17 @@ import polars as pl
 
 from takedown.config import DEFAULT_SETTINGS
 from takedown.contract import EVENT_TIE_ORDER, STATUS_OF_EVENT
-from takedown.sql import load_query
 from takedown.frames import register_frame
+from takedown.milestones import (  # noqa: F401 (the rule's parts, named here as before)
+    DECISION_EVENTS,
+    RESPONSE_EVENTS,
+    milestone_parameters,
+    milestones_query,
+)
 
 ITEM_KEY = ("complaint_id", "listing_id")
 ITEM_ID = ("item_id",)
 STATUSES = ("submitted", "counter_noticed", "withdrawn", "removed", "rejected", "restored")
-# The brand's answers to a counter-notice (SPEC 3, missed_counter_notice_responses).
-RESPONSE_EVENTS = ("counter_notice_accepted", "counter_notice_rejected", "withdrawn")
-# The platform's decisions on a complaint (SPEC 3, handled_within_24h_rate).
-DECISION_EVENTS = ("removed", "rejected")
 # Statuses that count a counter-notice as successful for the seller (SPEC 3).
 COUNTER_NOTICE_SUCCESS_STATUSES = ("restored", "withdrawn", "rejected")
 
@@ -78,20 +79,6 @@ def check_event_names(events: pl.DataFrame) -> None:
     unknown = sorted(name for name in names if name not in EVENT_TIE_ORDER)
     if unknown:
         raise ValueError(f"unknown event name(s) {unknown}; expected one of {list(EVENT_TIE_ORDER)}")
-
-
-def milestone_parameters(as_of: dt.datetime, response_window_hours: float) -> dict[str, object]:
-    """The parameters of queries/metrics/item_milestones.sql: T, the tie order, the event groups, the window."""
-    return {"as_of": as_of, "tie_order": list(EVENT_TIE_ORDER), "response_events": list(RESPONSE_EVENTS),
-            "decision_events": list(DECISION_EVENTS),
-            "response_window": dt.timedelta(hours=response_window_hours)}
-
-
-def milestones_query(known_events: str | None = None) -> str:
-    """queries/metrics/item_milestones.sql, reading `known_events` as the SQL `known_events` (None: a
-    relation of that name the caller registered)."""
-    query = load_query("metrics/item_milestones")
-    return query if known_events is None else f"with known_events as ({known_events}) select * from ({query})"
 
 
 def last_event(last_rank: pl.Expr) -> pl.Expr:
