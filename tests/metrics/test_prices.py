@@ -177,3 +177,19 @@ def test_listing_keys_choose_the_rows():
     keys = pl.DataFrame({"platform": ["alibaba", "alibaba"], "listing_id": ["X", "NONE"]})
     assert price_flags(con, AS_OF, RATES, keys)["listing_id"].to_list() == ["X"]
     assert price_flags_at_detection(con, RATES, keys)["listing_id"].to_list() == ["X"]
+
+
+def test_as_of_a_listings_detection_both_ways_give_the_same_figures():
+    # The two queries define the peers once each: they must agree for the listing detected last.
+    rows = (peers([100 + number for number in range(25)], detected_at=dt.datetime(2026, 9, 1))
+            + peers([90] * 5, prefix="OLD", detected_at=dt.datetime(2026, 3, 1))
+            + peers([100] * 21, prefix="SAME", extra={"Product Line": "Cases"}, detected_at=dt.datetime(2026, 9, 2))
+            + [{"listing_id": "X", "price": 70, "detected_at": dt.datetime(2026, 9, 5)},
+               {"listing_id": "Y", "price": 60, "detected_at": dt.datetime(2026, 9, 5),
+                "extra": {"Product Line": "Cases"}}])
+    con = store(rows)
+    at_detection = price_flags_at_detection(con, RATES).drop("detected_at")
+    snapshot_flags = price_flags(con, dt.datetime(2026, 9, 5), RATES)
+    for listing_id in ("X", "Y"):
+        assert flag_of(at_detection, listing_id) == flag_of(snapshot_flags, listing_id)
+    assert flag_of(snapshot_flags, "Y")["robust_z"] is not None  # the MAD-0 fallback, both ways

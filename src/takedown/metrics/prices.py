@@ -58,12 +58,9 @@ def price_flags(con: duckdb.DuckDBPyConnection, as_of: dt.datetime, rates: pl.Da
     in USD is unknown or the listing has fewer than abnormal_price_min_peers peers.
     """
     listings = _listing_prices(con, rates, as_of)
-    probes = (listings.select(_PEER_GROUP).unique(maintain_order=True)
-              .with_columns(pl.lit(as_of, pl.Datetime("us")).alias("anchor_at"),
-                            pl.lit(None, pl.Float64).alias("price_usd")))
-    points = pl.concat([listings.select(*_PEER_GROUP, "anchor_at", "price_usd"), probes], how="vertical_relaxed")
-    statistics = _peer_statistics(con, points, settings).select(_STATISTICS)
-    group_statistics = pl.concat([points.select(_PEER_GROUP), statistics], how="horizontal").slice(listings.height)
+    group_statistics = _run(con, "metrics/listing_price_peer_groups",
+                            listings.select(*_PEER_GROUP, "anchor_at", "price_usd"), {
+        "as_of": as_of, "window_days": settings.abnormal_price_window_days})
     flagged = listings.join(group_statistics, on=list(_PEER_GROUP), how="left", nulls_equal=True,
                             maintain_order="left")
     return _selected(flag_prices(flagged, settings), listing_keys)
@@ -122,12 +119,16 @@ def _listing_prices(con: duckdb.DuckDBPyConnection, rates: pl.DataFrame, as_of: 
 
 def _peer_statistics(con: duckdb.DuckDBPyConnection, points: pl.DataFrame, settings: Settings) -> pl.DataFrame:
     """metrics/listing_price_peers over `points`: the statistics of each row's peers, in the rows' order."""
+    return _run(con, "metrics/listing_price_peers", points.with_row_index("point_id"), {
+        "window_days": settings.abnormal_price_window_days, "min_peers": settings.abnormal_price_min_peers})
+
+
+def _run(con: duckdb.DuckDBPyConnection, name: str, points: pl.DataFrame, params: dict[str, object]) -> pl.DataFrame:
+    """The query `name` over `points` registered as price_points (on a cursor of its own)."""
     cursor = con.cursor()
     try:
-        cursor.register(_POINTS, points.with_row_index("point_id").to_arrow())
-        return cursor.sql(load_query("metrics/listing_price_peers"), params={
-            "window_days": settings.abnormal_price_window_days, "min_peers": settings.abnormal_price_min_peers,
-        }).pl()
+        cursor.register(_POINTS, points.to_arrow())
+        return cursor.sql(load_query(name), params=params).pl()
     finally:
         cursor.close()
 
