@@ -10,7 +10,7 @@ from pathlib import Path
 
 import polars as pl
 
-from takedown.export import write_table
+from takedown.export import XlsxResult, write_table
 
 
 def flatten_reasons(frame: pl.DataFrame) -> pl.DataFrame:
@@ -28,6 +28,7 @@ def flatten_reasons(frame: pl.DataFrame) -> pl.DataFrame:
     return pl.DataFrame(records, schema=schema)
 
 
-def export_rejects(frame: pl.DataFrame, out: Path) -> None:
-    """Write the flattened reasons as CSV (or XLSX by suffix), formula-escaped and atomically."""
-    write_table(flatten_reasons(frame), out, sheet="rejects")
+def export_rejects(reasons: pl.DataFrame, out: Path) -> XlsxResult:
+    """Write flattened reasons (flatten_reasons) as CSV (or XLSX by suffix), formula-escaped and
+    atomically; what had to be cut to fit XLSX."""
+    return write_table(reasons, out, sheet="rejects")

@@ -157,3 +157,59 @@ def test_hostile_text_held_as_a_category_is_escaped_too(tmp_path, capsys):
     for column in ("account", "reason", "brand"):
         assert {row[column] for row in rows} <= {"'" + hostile.lower() if column == "reason" else "'" + hostile, ""}
         assert any(row[column] for row in rows)
+
+
+def _with_titles(monkeypatch, titles):
+    from takedown.metrics.item_rows import rows_behind as real
+
+    def hostile(*args, **kwargs):
+        rows = real(*args, **kwargs)
+        return rows.with_columns(pl.Series("title", (titles * rows.height)[: rows.height]))
+
+    monkeypatch.setattr("takedown.metrics.snapshot.rows_behind", hostile)
+
+
+def test_xlsx_cells_that_look_like_links_stay_text(program_store, tmp_path, capsys, monkeypatch):
+    import openpyxl
+
+    links = ["file:///etc/passwd", "external:\\\\evil\\share\\x.exe"]
+    _with_titles(monkeypatch, links)
+    out = tmp_path / "items.xlsx"
+    assert main(["items", *SEPTEMBER, "--out", str(out), "--db", str(program_store)]) == 0
+    sheet = openpyxl.load_workbook(out)["items"]
+    header = [cell.value for cell in sheet[1]]
+    titles = [row[header.index("title")] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert set(titles) == set(links)
+    assert not any(cell.hyperlink for row in sheet.iter_rows() for cell in row)
+    assert "submitted_at (UTC)" in header and sheet.cell(2, header.index("submitted_at (UTC)") + 1).is_date
+
+
+def test_an_xlsx_cell_past_excel_s_limit_is_cut_with_a_mark_and_the_user_told(program_store, tmp_path, capsys,
+                                                                               monkeypatch):
+    long_title = "t" * 40_000
+    _with_titles(monkeypatch, [long_title])
+    out = tmp_path / "items.xlsx"
+    assert main(["items", *SEPTEMBER, "--metric", "removed", "--out", str(out), "--db", str(program_store)]) == 0
+    error = capsys.readouterr().err
+    assert "2 cell(s) longer than Excel's 32,767 characters were cut" in error and ".csv" in error
+    titles = pl.read_excel(out).get_column("title").to_list()
+    assert all(len(title) <= 32_767 and "more characters; a CSV export keeps the full text]" in title for title in titles)
+    csv_out = tmp_path / "items.csv"
+    assert main(["items", *SEPTEMBER, "--metric", "removed", "--out", str(csv_out), "--db", str(program_store)]) == 0
+    assert "were cut" not in capsys.readouterr().err
+    assert set(pl.read_csv(csv_out).get_column("title")) == {long_title}
+
+
+def test_more_rows_than_an_xlsx_sheet_holds_is_a_usage_error_before_the_file_is_built(program_store, tmp_path,
+                                                                                       capsys, monkeypatch):
+    # September has 4 items; a sheet made to hold 3 stands in for Excel's 1,048,575 (so the test stays small).
+    monkeypatch.setattr("takedown.export.XLSX_MAX_ROWS", 3)
+    built = []
+    monkeypatch.setattr("takedown.export.write_sheets", lambda *args: built.append(args))
+    out = tmp_path / "items.xlsx"
+    assert main(["items", *SEPTEMBER, "--out", str(out), "--db", str(program_store)]) == 2
+    error = capsys.readouterr().err
+    assert error.startswith("takedown items: --out: 4 rows do not fit in an XLSX sheet (Excel holds at most 3 rows")
+    assert "write a .csv file instead" in error and len(error.strip().splitlines()) == 1
+    assert built == [] and not out.exists() and list(tmp_path.iterdir()) == []
+    assert main(["items", *SEPTEMBER, "--out", str(tmp_path / "items.csv"), "--db", str(program_store)]) == 0

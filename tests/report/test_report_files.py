@@ -121,3 +121,25 @@ def test_formulas_in_untrusted_text_are_escaped_in_the_workbook(report_dir):
     assert "'" + FORMULA_TITLE in texts and "'" + FORMULA_SELLER in texts
     assert not any(cell.data_type == "f" for cell in cells)
     assert not any(isinstance(value, str) and value.startswith(("=", "+", "-", "@")) for value in texts)
+
+
+def test_the_workbook_s_times_are_utc_datetimes_and_days_have_one_decimal(report_dir):
+    import datetime as dt
+
+    sheet = openpyxl.load_workbook(report_dir / "escalations.xlsx")["Pending over 7 days"]
+    header = [cell.value for cell in sheet[1]]
+    assert "submitted_at (UTC)" in header and "submitted_at" not in header
+    submitted = sheet.cell(2, header.index("submitted_at (UTC)") + 1)
+    # K5 was submitted 2026-09-05T10:00:00Z; as of 2026-10-15 it had waited 39.58 days
+    assert submitted.value == dt.datetime(2026, 9, 5, 10, 0) and submitted.is_date
+    days = sheet.cell(2, header.index("days_pending") + 1)
+    assert days.value == 39.6 and days.number_format == "0.0"
+    assert all(link is None for row in sheet.iter_rows() for link in [cell.hyperlink for cell in row])
+
+
+def test_a_long_cell_in_the_report_s_tables_is_cut_with_a_mark():
+    from takedown.report.html import CELL_CHARACTERS, cell
+
+    shown = cell("é" * 40_000, "title")
+    assert shown == "é" * CELL_CHARACTERS + f"… [{40_000 - CELL_CHARACTERS:,} more characters in escalations.xlsx]"
+    assert cell("short title", "title") == "short title"

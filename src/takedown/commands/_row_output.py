@@ -8,7 +8,7 @@ import json
 import sys
 from pathlib import Path
 
-from takedown.cli import EXIT_FAILED, describe_os_error, fail
+from takedown.cli import EXIT_FAILED, EXIT_USAGE, describe_os_error, fail
 from takedown.escape import terminal_text
 
 
@@ -30,12 +30,18 @@ def print_json_lines(rows) -> None:
 
 
 def write_rows(command: str, rows, out: Path, sheet: str) -> int:
-    """The rows written to `out` (CSV or XLSX, escaped, atomically); the exit status (1 when it cannot be)."""
-    from takedown.export import write_table
+    """The rows written to `out` (CSV or XLSX, escaped, atomically); the exit status (2 when an XLSX
+    sheet cannot hold them, 1 when the file cannot be written)."""
+    from takedown.export import cut_cells_note, write_table, xlsx_rows_problem
 
+    # Counted before the file is built: a sheet holds at most XLSX_MAX_ROWS rows.
+    if out.suffix.lower() == ".xlsx" and (problem := xlsx_rows_problem("--out", rows.height)):
+        return fail(command, problem, EXIT_USAGE)
     try:
-        write_table(rows, out, sheet=sheet)
+        result = write_table(rows, out, sheet=sheet)
     except OSError as error:
         return fail(command, f"cannot write --out {out}: {describe_os_error(error)}", EXIT_FAILED)
+    if note := cut_cells_note(result):
+        print(f"takedown {command}: {note}", file=sys.stderr)
     print(f"{rows.height:,} rows written to {terminal_text(out)}", file=sys.stderr)
     return 0

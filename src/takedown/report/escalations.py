@@ -1,7 +1,8 @@
 """The call's agenda: one frame per escalation sheet, and escalations.xlsx written from them.
 
-Each sheet holds complaint ids and URLs ready to paste. Untrusted text is formula-escaped
-(escape.escape_cells) and every string written as a string, never as a formula or a link.
+Each sheet holds complaint ids and URLs ready to paste. The workbook is written like every other
+(takedown.export.write_sheets): untrusted text formula-escaped and written as a string, never as a
+formula or a link.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import polars as pl
 
 from takedown.metrics.snapshot import plain
 
-from takedown.escape import escape_cells
+from takedown.export import XlsxResult, write_sheets
 from takedown.metrics.periods import Period
 from takedown.report import sections
 from takedown.report.data import ReportData
@@ -23,8 +24,6 @@ PENDING_DAYS = 7
 _ITEM = ["complaint_id", "listing_id"]
 # The storefront candidates an agenda can hold: the ones with most removals (a big program has tens of thousands).
 STOREFRONT_ROWS = 2_000
-# The widest a column gets, in characters: long titles wrap off-screen instead of hiding the rest.
-MAX_WIDTH = 60
 
 
 def rejected_to_contest(data: ReportData) -> pl.DataFrame:
@@ -122,52 +121,11 @@ def escalation_sheets(data: ReportData) -> dict[str, pl.DataFrame]:
     return {name: build(data) for name, build in SHEETS.items()}
 
 
-def _column_cells(series: pl.Series) -> tuple[list[object], bool]:
-    """The cells of one column and whether they are numbers (written as numbers, the rest as text)."""
-    dtype = series.dtype
-    if dtype.is_numeric():
-        return series.to_list(), True
-    if dtype == pl.Boolean:
-        texts = series.replace_strict({True: "yes", False: "no"}, default=None, return_dtype=pl.String)
-    elif dtype == pl.Datetime:
-        texts = series.dt.strftime("%Y-%m-%d %H:%M")
-    else:
-        texts = series.cast(pl.String)
-    return texts.fill_null("").to_list(), False
-
-
-def write_escalations(sheets: dict[str, pl.DataFrame], path: Path) -> None:
+def write_escalations(sheets: dict[str, pl.DataFrame], path: Path) -> XlsxResult:
     """escalations.xlsx: one sheet per frame, a frozen header row, filters, widths fitted to the text.
 
-    Times are written as UTC text (`YYYY-MM-DD HH:MM`), numbers as numbers (rates as percentages),
-    everything else as text: never a formula or a link, whatever a cell starts with.
+    Written by takedown.export.write_sheets, as every workbook the project writes: times are Excel
+    date-times in UTC (the header says so), days to one decimal, rates as percentages, everything
+    else as text, never a formula or a link; a cell past Excel's limit is cut with a visible mark.
     """
-    import xlsxwriter
-
-    workbook = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
-                                               "strings_to_numbers": False, "constant_memory": True})
-    header = workbook.add_format({"bold": True, "bg_color": "#E8EEF4", "bottom": 1})
-    percent = workbook.add_format({"num_format": "0.0%"})
-    try:
-        for name, frame in sheets.items():
-            sheet = workbook.add_worksheet(name)
-            safe = escape_cells(frame)
-            columns = [_column_cells(safe.get_column(column)) for column in safe.columns]
-            formats = [percent if column.endswith("_rate") else None for column in safe.columns]
-            widths = []
-            for index, (column, (cells, numeric)) in enumerate(zip(safe.columns, columns, strict=True)):
-                shown = (len(f"{value:,}") for value in cells if value is not None) if numeric else map(len, cells)
-                widths.append(min(max(len(column), *shown, 0) + 2, MAX_WIDTH))
-                sheet.set_column(index, index, widths[-1])
-            sheet.write_row(0, 0, safe.columns, header)
-            for row_number in range(safe.height):
-                for index, (cells, numeric) in enumerate(columns):
-                    value = cells[row_number]
-                    if not numeric:
-                        sheet.write_string(row_number + 1, index, value)  # type: ignore[arg-type]
-                    elif value is not None:
-                        sheet.write_number(row_number + 1, index, value, formats[index])  # type: ignore[arg-type]
-            sheet.freeze_panes(1, 0)
-            sheet.autofilter(0, 0, max(safe.height, 1), max(safe.width - 1, 0))
-    finally:
-        workbook.close()
+    return write_sheets(sheets, path)

@@ -44,8 +44,14 @@ def _environment() -> jinja2.Environment:
     return environment
 
 
+# The most characters of untrusted text a table cell shows: a 40,000-character title laid out in
+# full took Chromium a minute to print (the workbook keeps the whole text).
+CELL_CHARACTERS = 300
+
+
 def cell(value: Any, column: str = "") -> str:
-    """A table cell's text: rates as percentages, counts with separators, times in UTC to the minute."""
+    """A table cell's text: rates as percentages, counts with separators, times in UTC to the minute,
+    text past CELL_CHARACTERS cut with a mark saying how much more the workbook holds."""
     if value is None:
         return "-"
     if isinstance(value, bool):
@@ -58,7 +64,10 @@ def cell(value: Any, column: str = "") -> str:
         return f"{value:,.1f}"
     if isinstance(value, int):
         return format_count(value)
-    return str(value)
+    text = str(value)
+    if len(text) > CELL_CHARACTERS:
+        return f"{text[:CELL_CHARACTERS]}… [{len(text) - CELL_CHARACTERS:,} more characters in escalations.xlsx]"
+    return text
 
 
 def _figure_html(figure: go.Figure, first: bool) -> str:
