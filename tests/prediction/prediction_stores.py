@@ -80,6 +80,8 @@ def program(count: int, seed: int = 1, days: int = 400, removed_share: dict[str,
         "title": [words.get(value, "item {}").format(index % 7) for index, value in enumerate(reason)],
         "seller_id": items["seller_id"], "brand": rng.choice(["Acme", "Northwind"], count),
         "infringement_type": ["counterfeit"] * count,
+        "price": np.round(np.where(reason == reasons[0], 40.0, 90.0) * rng.uniform(0.8, 1.2, count), 2),
+        "currency": ["USD"] * count,
         # Most listings are found before their complaint; one in ten only after it (then unknown at filing).
         "detected_at": [moment + dt.timedelta(days=2 if late else -1)
                         for moment, late in zip(submitted, rng.random(count) < 0.1, strict=True)],

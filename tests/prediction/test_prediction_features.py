@@ -26,6 +26,7 @@ def test_features_of_an_item_equal_those_computed_from_the_store_cut_at_its_subm
     full = _features(store_from(items, events, listings, rights), LATER)
     assert full.get_column("seller_removals").max() > 0  # the history features are not all empty
     assert full.get_column("account_reason_rate_90d").drop_nulls().len() > 100
+    assert full.get_column("price_usd").drop_nulls().len() > 150
     for index in range(20, 240, 7):
         cut = items.get_column("submitted_at")[index]
         kept_items = items.filter(pl.col("submitted_at") <= cut)

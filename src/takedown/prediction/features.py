@@ -29,7 +29,8 @@ CATEGORICAL_FEATURES = ("platform", "account", "reason", "ipr_type", "enforcemen
 NUMERIC_FEATURES = ("right_expired", "right_days_to_expiry", "seller_removals", "seller_rejections",
                     "seller_restorations", "seller_counter_notices", "seller_decided",
                     "seller_removal_share", "account_reason_removals_90d", "account_reason_failures_90d",
-                    "account_reason_rate_90d")
+                    "account_reason_rate_90d", "price_usd", "price_robust_z", "price_to_peer_median",
+                    "abnormal_price")
 # A title word: a run of Latin letters or digits, or up to two Chinese characters at a time.
 _WORD = r"[a-z0-9]+|\p{Han}{1,2}"
 
@@ -74,12 +75,32 @@ def load_filing_features(con: duckdb.DuckDBPyConnection, as_of: dt.datetime,
         .alias("account_reason_rate_90d"),
         title_words(pl.col("title")).alias("words"),
     )
+    frame = _with_price_features(con, frame)
     known = frame.filter(pl.col("submitted_at") <= as_of).select("item_id", "complaint_id", "listing_id")
     statuses = load_item_milestones(con, known, as_of, DEFAULT_SETTINGS.response_window_hours, status_only=True)
     status = (known.select("item_id")
               .join(statuses, on="item_id", how="left")
               .select("item_id", status_of_last_event(pl.col("last_event")).cast(pl.String).alias("status")))
     return frame.join(status, on="item_id", how="left", maintain_order="left").sort("submitted_at", "item_id")
+
+
+def _with_price_features(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame) -> pl.DataFrame:
+    """The listing's price against its category as known at its detection (metrics.prices, the one
+    rule): price_usd, price_robust_z, price_to_peer_median, abnormal_price (1/0; null when unknown).
+    Only for items whose listing was known at known_at (its brand is then set): the peers it was
+    compared with were detected by then too."""
+    from takedown.metrics.inputs import read_exchange_rates
+    from takedown.metrics.prices import price_flags_at_detection
+
+    known_listings = frame.filter(pl.col("brand").is_not_null()).select("platform", "listing_id").unique()
+    flags = price_flags_at_detection(con, read_exchange_rates(), known_listings).select(
+        "platform", "listing_id", "price_usd", pl.col("robust_z").alias("price_robust_z"),
+        (pl.col("price_usd") / pl.col("peer_median_usd")).alias("price_to_peer_median"),
+        pl.col("abnormal_price").cast(pl.Float64))
+    listed = pl.col("brand").is_not_null()
+    joined = frame.join(flags, on=["platform", "listing_id"], how="left", maintain_order="left")
+    return joined.with_columns(pl.when(listed).then(pl.col(name)).alias(name)
+                               for name in ("price_usd", "price_robust_z", "price_to_peer_median", "abnormal_price"))
 
 
 def _share(part: pl.Expr, whole: pl.Expr) -> pl.Expr:
