@@ -27,5 +27,6 @@ else:
         st.Page("app_pages/repeat_offenders.py", title="Repeat offenders", icon=":material/person_alert:"),
         st.Page("app_pages/ip_portfolio.py", title="IP portfolio", icon=":material/license:"),
         st.Page("app_pages/data_quality.py", title="Data quality", icon=":material/fact_check:"),
+        st.Page("app_pages/model.py", title="Model", icon=":material/query_stats:"),
     ]
 st.navigation(pages).run()

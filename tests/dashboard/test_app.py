@@ -128,7 +128,8 @@ def test_downloads_escape_cells_a_spreadsheet_would_run(dashboard_store):
 
 
 PAGES = ("app_pages/overview.py", "app_pages/good_faith.py", "app_pages/action_queue.py", "app_pages/breakdowns.py",
-         "app_pages/repeat_offenders.py", "app_pages/ip_portfolio.py", "app_pages/data_quality.py")
+         "app_pages/repeat_offenders.py", "app_pages/ip_portfolio.py", "app_pages/data_quality.py",
+         "app_pages/model.py")
 
 
 @pytest.mark.parametrize("page", PAGES)
