@@ -41,3 +41,27 @@ def test_the_normal_approximation_agrees_with_the_exact_interval_on_many_items(m
     monkeypatch.setattr(expected, "EXACT_MAX_ITEMS", 10)
     approximate = removal_count_interval(probabilities)
     assert abs(exact[0] - approximate[0]) <= 1 and abs(exact[1] - approximate[1]) <= 1
+
+
+def test_a_window_s_expected_rate_adds_its_pending_items_probabilities_to_its_removals():
+    import datetime as dt
+
+    import polars as pl
+    from prediction_stores import START, program, store_from
+
+    from takedown.prediction.expected import expected_rates_by_account
+    from takedown.prediction.registry import predict_items
+
+    items, events, listings, rights = program(1200, seed=6)
+    con = store_from(items, events, listings, rights)
+    as_of = START + dt.timedelta(days=300)
+    # The window's last items are still pending at T (decided 30 hours after filing).
+    _, predictions = predict_items(con, as_of, as_of - dt.timedelta(days=60), as_of)
+    rates = expected_rates_by_account(predictions)
+    assert rates.get_column("pending").sum() > 0
+    for row in rates.iter_rows(named=True):
+        mine = predictions.filter(pl.col("account") == row["account"])
+        pending = mine.filter(pl.col("status").is_in(["submitted", "counter_noticed"])).get_column("probability")
+        expected_rate = (row["removed"] + pending.sum()) / (row["decided"] + pending.len())
+        assert row["expected_takedown_rate"] == pytest.approx(expected_rate)
+        assert row["takedown_rate_low"] <= row["expected_takedown_rate"] <= row["takedown_rate_high"]

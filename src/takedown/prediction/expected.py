@@ -70,3 +70,36 @@ def expected_takedown_rate(removed: int, decided: int, pending_probabilities: np
         return ExpectedRate(expected, None, None, None)
     low, high = removal_count_interval(probabilities, level)
     return ExpectedRate(expected, (removed + expected) / total, (removed + low) / total, (removed + high) / total)
+
+
+# Statuses of an item whose outcome is still open (SPEC 3's pending).
+PENDING_STATUSES = ("submitted", "counter_noticed")
+
+
+def expected_rates_by_account(predictions, level: float = INTERVAL_LEVEL):
+    """Per account of `predictions` (registry.predict_items' frame: the items of a Good-Faith window
+    as of T, with status and probability): removed, decided, pending, and the expected final
+    takedown rate with its interval (null when there is no model, or nothing decided or pending).
+
+    A counter-noticed item is pending here as in SPEC 3; its probability is the one predicted at
+    filing (the counter-notice itself is not a feature).
+    """
+    import polars as pl
+
+    rows = []
+    known = predictions.filter(pl.col("status").is_not_null())
+    for (account,), items in known.group_by("account", maintain_order=True):
+        status = items.get_column("status")
+        removed = int((status == "removed").sum())
+        decided = int(status.is_in(["removed", "rejected", "restored"]).sum())
+        pending = items.filter(status.is_in(list(PENDING_STATUSES))).get_column("probability")
+        row = {"account": account, "removed": removed, "decided": decided, "pending": pending.len(),
+               "expected_takedown_rate": None, "takedown_rate_low": None, "takedown_rate_high": None}
+        if pending.null_count() == 0:
+            rate = expected_takedown_rate(removed, decided, pending.to_numpy(), level)
+            row.update(expected_takedown_rate=rate.expected_takedown_rate, takedown_rate_low=rate.takedown_rate_low,
+                       takedown_rate_high=rate.takedown_rate_high)
+        rows.append(row)
+    schema = {"account": pl.String, "removed": pl.Int64, "decided": pl.Int64, "pending": pl.Int64,
+              "expected_takedown_rate": pl.Float64, "takedown_rate_low": pl.Float64, "takedown_rate_high": pl.Float64}
+    return pl.DataFrame(rows, schema=schema).sort("account")
