@@ -17,7 +17,7 @@ from pathlib import Path
 
 from takedown.escape import terminal_text
 
-COMMANDS = ("ingest", "rejects", "metrics", "items", "report", "demo", "watch", "dashboard")
+COMMANDS = ("ingest", "rejects", "metrics", "items", "predict", "train", "report", "demo", "watch", "dashboard")
 
 EXIT_FAILED = 1
 EXIT_USAGE = 2

@@ -164,7 +164,10 @@ def test_downloads_escape_cells_a_spreadsheet_would_run(dashboard_store):
 
 
 PAGES = ("app_pages/overview.py", "app_pages/good_faith.py", "app_pages/action_queue.py", "app_pages/breakdowns.py",
-         "app_pages/repeat_offenders.py", "app_pages/ip_portfolio.py", "app_pages/data_quality.py")
+         "app_pages/repeat_offenders.py", "app_pages/ip_portfolio.py", "app_pages/data_quality.py",
+         "app_pages/model.py")
+# The Model page of this small store says it cannot predict: it has no table to download.
+PAGES_WITH_DOWNLOADS = tuple(page for page in PAGES if page != "app_pages/model.py")
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -203,7 +206,7 @@ def test_only_addresses_on_the_allow_list_get_past_sign_in(monkeypatch, dashboar
     assert any("allow-list" in error.value for error in app.error) is not allowed
 
 
-@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("page", PAGES_WITH_DOWNLOADS)
 def test_no_download_is_built_before_its_button_is_pressed(monkeypatch, dashboard_store, page):
     from takedown.dashboard_lib import state as dashboard_state
 

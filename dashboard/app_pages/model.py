@@ -1,0 +1,56 @@
+"""Model: how far the predicted probabilities of removal can be trusted (issue 21). Layout only."""
+
+import datetime as dt
+
+import streamlit as st
+
+from takedown.dashboard_lib import state
+from takedown.metrics.filters import Filters
+from takedown.metrics.periods import month_period
+from takedown.prediction.charts import reliability_figure, reliability_frame
+from takedown.prediction.registry import predict_items
+from takedown.prediction.summary import describe_training, probabilities_by
+
+
+@st.cache_data(show_spinner="Predicting ...", max_entries=16)
+def _predictions(version: str, as_of: dt.datetime, month: str, timezone: str, filters: tuple[tuple[str, str], ...]):
+    period = month_period(month, timezone)
+    training, predictions = predict_items(state.cursor(), as_of, period.start, period.end, Filters(**dict(filters)))
+    return training, predictions.drop("words")
+
+
+def render(loaded: state.Loaded) -> None:
+    snapshot = loaded.snapshot
+    training, predictions = _predictions(loaded.version, snapshot.as_of, loaded.month, snapshot.timezone,
+                                         tuple(sorted(snapshot.filters.active.items())))
+    if training.model is None:
+        st.info(training.unavailable or "No prediction.")
+        return
+    st.caption(describe_training(training))
+    scores = training.scores
+    st.subheader(f"On the {training.counts['check']:,} latest decided items (never fitted on)")
+    brier, log_loss, calibration = st.columns(3)
+    brier.metric("Brier score (lower is better)", f"{scores['brier']:.4f}", border=True,
+                 help=f"base rate {scores['brier_base_rate']:.4f}; account-by-reason rate "
+                      f"{scores['brier_account_reason']:.4f}")
+    brier.caption(f"base rate {scores['brier_base_rate']:.4f} · account-by-reason {scores['brier_account_reason']:.4f}")
+    log_loss.metric("log loss (lower is better)", f"{scores['log_loss']:.4f}", border=True)
+    log_loss.caption(f"base rate {scores['log_loss_base_rate']:.4f} · account-by-reason "
+                     f"{scores['log_loss_account_reason']:.4f}")
+    calibration.metric("expected calibration error", f"{scores['expected_calibration_error']:.4f}", border=True)
+    calibration.caption("ten bins; 0 is perfectly calibrated")
+    st.plotly_chart(reliability_figure(reliability_frame(training.reliability)), width="stretch")
+    st.subheader(f"Probabilities of the items submitted in {loaded.month}")
+    if predictions.is_empty():
+        st.info("No complaint item was submitted in this month.")
+        return
+    left, right = st.columns(2)
+    with left:
+        st.caption("per platform")
+        state.table(probabilities_by(predictions, "platform"), "probabilities-by-platform", key="model-platform")
+    with right:
+        st.caption("per reason")
+        state.table(probabilities_by(predictions, "reason"), "probabilities-by-reason", key="model-reason")
+
+
+state.live("Model", render)
