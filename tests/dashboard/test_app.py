@@ -154,3 +154,14 @@ def test_only_addresses_on_the_allow_list_get_past_sign_in(monkeypatch, dashboar
     assert not app.exception
     assert bool(app.metric) is allowed
     assert any("allow-list" in error.value for error in app.error) is not allowed
+
+
+def test_the_backlog_filters_to_abnormal_prices(monkeypatch, dashboard_store):
+    app = run_app(monkeypatch, dashboard_store, month=MONTH, as_of=AS_OF)
+    app.switch_page("app_pages/action_queue.py").run()
+    [checkbox] = [box for box in app.checkbox if box.label == "abnormal price only"]
+    assert not any("at an abnormal price" in caption.value for caption in app.caption)
+    checkbox.check().run()
+    assert not app.exception
+    # The store's few listings are too few peers for any flag: none is abnormal.
+    assert any(caption.value == "0 of them at an abnormal price." for caption in app.caption)

@@ -17,6 +17,7 @@ from program_stores import ingest_program
 
 from takedown.config import DEFAULT_SETTINGS
 from takedown.metrics.prices import price_flags, price_flags_at_detection
+from takedown.metrics.snapshot import load_snapshot
 from takedown.store import connect_reader, create_schema
 
 AS_OF = dt.datetime(2026, 10, 1)
@@ -216,7 +217,11 @@ def test_an_exported_category_column_reaches_the_flag_through_ingest(tmp_path):
     con = connect_reader(db_path)
     try:
         flags = price_flags(con, AS_OF, RATES)
+        backlog = load_snapshot(con, AS_OF).high_risk_backlog()
     finally:
         con.close()
     assert flag_of(flags, "Y")["peer_count"] == 20 and flag_of(flags, "Y")["abnormal_price"] is True
     assert flag_of(flags, "X")["peer_count"] == 1
+    # The backlog (nothing is reported yet) shows each listing's flag: the same function's.
+    assert flag_of(backlog, "Y")["abnormal_price"] is True and flag_of(backlog, "X")["abnormal_price"] is None
+    assert flag_of(backlog, "P0")["abnormal_price"] is False

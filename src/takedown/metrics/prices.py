@@ -138,3 +138,23 @@ def _selected(flags: pl.DataFrame, listing_keys: pl.DataFrame | None) -> pl.Data
         return flags
     keys = listing_keys.select(pl.col("platform").cast(pl.String), pl.col("listing_id").cast(pl.String)).unique()
     return flags.join(keys, on=["platform", "listing_id"], how="semi", maintain_order="left")
+
+
+def with_abnormal_price(frame: pl.DataFrame, flags: pl.DataFrame | None) -> pl.DataFrame:
+    """`frame` (with platform and listing_id) plus its listing's abnormal_price from `flags`
+    (price_flags' frame; None, or a listing it does not hold: null, unknown)."""
+    if flags is None:
+        return frame.with_columns(pl.lit(None, pl.Boolean).alias("abnormal_price"))
+    key = ["_flag_platform", "_flag_listing_id"]
+    flag_of_listing = flags.select(pl.col("platform").cast(pl.String).alias(key[0]),
+                                   pl.col("listing_id").cast(pl.String).alias(key[1]), "abnormal_price")
+    return (frame.drop("abnormal_price", strict=False)
+            .with_columns(pl.col("platform").cast(pl.String).alias(key[0]),
+                          pl.col("listing_id").cast(pl.String).alias(key[1]))
+            .join(flag_of_listing, on=key, how="left", maintain_order="left")
+            .drop(key))
+
+
+def only_abnormal_prices(frame: pl.DataFrame) -> pl.DataFrame:
+    """The rows of `frame` whose abnormal_price is true (an unknown flag is not abnormal)."""
+    return frame.filter(pl.col("abnormal_price").fill_null(False))
