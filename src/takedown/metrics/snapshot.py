@@ -17,10 +17,10 @@ little.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 
 import duckdb
@@ -112,9 +112,15 @@ class Snapshot:
     # Per seller with listings detected by as_of (of the filters' platform and brand): first and
     # last detected_at (repeat_offenders.listing_sightings); None: computed from `listings`.
     listing_sightings: pl.DataFrame | None = None
-    # Every listing's abnormal-price flag as of as_of (prices.price_flags), shown on the rows behind
-    # a figure and in the backlog; None when the listings were not loaded (those columns are null).
-    price_flags: pl.DataFrame | None = None
+    # Computes every listing's abnormal-price flag as of as_of (prices.price_flags), shown on the rows
+    # behind a figure and in the backlog: on first use only (it reads every listing of the store; the
+    # store must still be open). None when the listings were not loaded (those columns are null).
+    price_flag_source: Callable[[], pl.DataFrame] | None = None
+
+    @cached_property
+    def price_flags(self) -> pl.DataFrame | None:
+        """Every listing's abnormal-price flag as of as_of (None when the listings were not loaded)."""
+        return None if self.price_flag_source is None else self.price_flag_source()
 
     @property
     def timezone(self) -> str:
@@ -471,7 +477,8 @@ def _load_snapshot(con: duckdb.DuckDBPyConnection, as_of: dt.datetime, filters: 
                     settings=settings,
                     version=version, repeat_items=repeat_items,
                     listing_text=listing_text_from_store(con) if listings else None, listing_sightings=sightings,
-                    price_flags=price_flags(con, as_of, exchange_rates, settings=settings) if listings else None)
+                    price_flag_source=partial(price_flags, con, as_of, exchange_rates, settings=settings)
+                    if listings else None)
 
 
 def _slices(con: duckdb.DuckDBPyConnection, since: dt.datetime | None, until: dt.datetime | None,
