@@ -4,6 +4,7 @@ the high-risk unreported backlog, rights expiring or expired, and complaints on 
 import streamlit as st
 
 from takedown.dashboard_lib import state
+from takedown.metrics.prices import only_abnormal_prices
 
 
 def render(loaded: state.Loaded) -> None:
@@ -23,9 +24,14 @@ def render(loaded: state.Loaded) -> None:
     st.subheader("High-risk listings not reported yet")
     backlog = state.frame(loaded, "action_queue", "high_risk_backlog")
     st.caption(f"{backlog.height:,} listings detected and not reported, the riskiest first.")
+    if st.checkbox("abnormal price only", key="queue-backlog-abnormal-price",
+                   help="Priced far below the listings of its platform and category (metric dictionary: abnormal_price)"):
+        backlog = only_abnormal_prices(backlog)
+        st.caption(f"{backlog.height:,} of them at an abnormal price.")
     state.table(backlog, "high-risk-backlog", key="queue-backlog", column_config={
         "url": st.column_config.TextColumn("url"),
         "value_usd": st.column_config.NumberColumn("value (USD)", format="dollar"),
+        "abnormal_price": st.column_config.CheckboxColumn("abnormal price"),
         "days_waiting": st.column_config.NumberColumn("days waiting", format="%.1f"),
     })
 

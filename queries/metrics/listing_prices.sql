@@ -1,30 +1,15 @@
--- metrics/listing_prices: one row per listing detected by $as_of (null: any time), with what the
--- abnormal-price flag reads: its price and currency, when it was detected, and its peer group's
--- columns. category is the export's category column kept in `extra` (an unknown column, header
--- matched like the contract's: case-insensitive, spaces and hyphens as underscores), product_line
--- likewise; an empty value counts as none.
-with source as (
-    select
-        *,
-        list_filter(json_keys(extra), lambda k: regexp_replace(lower(trim(k)), '[ -]', '_', 'g') = 'category')[1]
-            as category_key,
-        list_filter(json_keys(extra), lambda k: regexp_replace(lower(trim(k)), '[ -]', '_', 'g') = 'product_line')[1]
-            as product_line_key
-    from listings
-    where $as_of is null or detected_at <= $as_of
-),
-
-renamed as (
-    select
-        platform,
-        listing_id,
-        brand,
-        nullif(trim(extra ->> category_key), '') as category,
-        nullif(trim(extra ->> product_line_key), '') as product_line,
-        cast(price as double) as price,
-        currency,
-        detected_at
-    from source
-)
-
-select * from renamed
+-- metrics/listing_prices: one row per listing detected by $as_of (listings_known; the peers are
+-- every brand's, so $platform, $brand and $brands are null), with what the abnormal-price flag
+-- reads: its price and currency, when it was detected, and its peer group's columns (category and
+-- product_line: staging/listing_peer_columns; null when its file had no such column).
+select
+    listings_known.platform,
+    listings_known.listing_id,
+    listings_known.brand,
+    listing_peer_columns.category,
+    listing_peer_columns.product_line,
+    listings_known.price,
+    listings_known.currency,
+    listings_known.detected_at
+from listings_known
+left join listing_peer_columns using (listing_key)

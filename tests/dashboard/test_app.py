@@ -292,3 +292,14 @@ def test_the_good_faith_page_shows_the_projection_with_labelled_columns(monkeypa
     assert accounts["at_risk"].get("hidden") is True
     # Fractions go to the browser x100 for that format (the download keeps the fraction).
     assert list(app.dataframe[0].value["takedown_rate"]) == [0.0, 100.0]
+
+
+def test_the_backlog_filters_to_abnormal_prices(monkeypatch, dashboard_store):
+    app = run_app(monkeypatch, dashboard_store, month=MONTH, as_of=AS_OF)
+    app.switch_page("app_pages/action_queue.py").run()
+    [checkbox] = [box for box in app.checkbox if box.label == "abnormal price only"]
+    assert not any("at an abnormal price" in caption.value for caption in app.caption)
+    checkbox.check().run()
+    assert not app.exception
+    # The store's few listings are too few peers for any flag: none is abnormal.
+    assert any(caption.value == "0 of them at an abnormal price." for caption in app.caption)

@@ -13,10 +13,12 @@ import json
 import duckdb
 import polars as pl
 import pytest
+from program_stores import ingest_program
 
 from takedown.config import DEFAULT_SETTINGS
 from takedown.metrics.prices import price_flags, price_flags_at_detection
-from takedown.store import create_schema
+from takedown.metrics.snapshot import load_snapshot
+from takedown.store import connect_reader, create_schema
 
 AS_OF = dt.datetime(2026, 10, 1)
 DAY = dt.timedelta(days=1)
@@ -35,11 +37,16 @@ def store(rows: list[dict]) -> duckdb.DuckDBPyConnection:
         con.execute(
             "insert into listings (platform, listing_id, url, seller_id, brand, infringement_type, price, currency,"
             " detected_at, extra, batch_id, line) values (?, ?, 'https://x.test', 's', ?, 'counterfeit', ?, ?, ?, ?,"
-            " 'b', ?)",
+            " ?, ?)",
             [row.get("platform", "alibaba"), row["listing_id"], row.get("brand", "Acme"), row["price"],
              row.get("currency", "USD"), row.get("detected_at", dt.datetime(2026, 9, 15)),
-             json.dumps(row["extra"]) if "extra" in row else None, line])
+             json.dumps(row["extra"]) if "extra" in row else None, batch(row), line])
     return con
+
+
+def batch(row: dict) -> str:
+    """The row's ingest batch: as in a real store, one file's rows share their extra columns."""
+    return "b-" + ",".join(sorted(row.get("extra", {})))
 
 
 def peers(prices: list[float], prefix: str = "P", **columns) -> list[dict]:
@@ -193,3 +200,28 @@ def test_as_of_a_listings_detection_both_ways_give_the_same_figures():
     for listing_id in ("X", "Y"):
         assert flag_of(at_detection, listing_id) == flag_of(snapshot_flags, listing_id)
     assert flag_of(snapshot_flags, "Y")["robust_z"] is not None  # the MAD-0 fallback, both ways
+
+
+def test_an_exported_category_column_reaches_the_flag_through_ingest(tmp_path):
+    # "Category" is unknown to the contract: ingest keeps it in `extra`, the flag groups by it, across brands.
+    header = ["platform", "listing_id", "url", "seller_id", "brand", "infringement_type", "price", "currency",
+              "detected_at", "Category"]
+    rows = [header] + [["alibaba", f"P{number}", "https://x.test", "s", "Acme" if number % 2 else "Bolt", "counterfeit",
+                        str(100 + number % 3), "USD", "2026-09-15T00:00:00Z", "Earbuds"] for number in range(19)]
+    rows.append(["alibaba", "X", "https://x.test", "s", "Acme", "counterfeit", "30", "USD", "2026-09-15T00:00:00Z",
+                 " earbuds "])  # another spelling is another category
+    rows.append(["alibaba", "Y", "https://x.test", "s", "Zed", "counterfeit", "30", "USD", "2026-09-15T00:00:00Z",
+                 "Earbuds"])
+    db_path, results = ingest_program(tmp_path, {"listings": rows})
+    assert results[0].rejected == 0
+    con = connect_reader(db_path)
+    try:
+        flags = price_flags(con, AS_OF, RATES)
+        backlog = load_snapshot(con, AS_OF).high_risk_backlog()
+    finally:
+        con.close()
+    assert flag_of(flags, "Y")["peer_count"] == 20 and flag_of(flags, "Y")["abnormal_price"] is True
+    assert flag_of(flags, "X")["peer_count"] == 1
+    # The backlog (nothing is reported yet) shows each listing's flag: the same function's.
+    assert flag_of(backlog, "Y")["abnormal_price"] is True and flag_of(backlog, "X")["abnormal_price"] is None
+    assert flag_of(backlog, "P0")["abnormal_price"] is False

@@ -28,6 +28,7 @@ import polars as pl
 
 from takedown.config import DEFAULT_SETTINGS, Settings
 from takedown.metrics.exchange_rates import with_price_usd
+from takedown.metrics.periods import LATEST
 from takedown.sql import load_query
 
 # Iglewicz and Hoaglin's modified z-score: 0.6745 is the 75th percentile of the standard normal,
@@ -106,7 +107,9 @@ def flag_prices(frame: pl.DataFrame, settings: Settings = DEFAULT_SETTINGS) -> p
 
 def _listing_prices(con: duckdb.DuckDBPyConnection, rates: pl.DataFrame, as_of: dt.datetime | None) -> pl.DataFrame:
     """metrics/listing_prices with price_usd, the peer group's columns and anchor_at (detected_at)."""
-    listings = con.sql(load_query("metrics/listing_prices"), params={"as_of": as_of}).pl()
+    # Peers are every listing of the store: no platform, brand or scope filter.
+    listings = con.sql(load_query("metrics/listing_prices"), params={
+        "as_of": LATEST if as_of is None else as_of, "platform": None, "brand": None, "brands": None}).pl()
     listings = with_price_usd(listings, rates, "detected_at")
     by_category = pl.col("category").is_not_null()
     return listings.with_columns(
@@ -138,3 +141,23 @@ def _selected(flags: pl.DataFrame, listing_keys: pl.DataFrame | None) -> pl.Data
         return flags
     keys = listing_keys.select(pl.col("platform").cast(pl.String), pl.col("listing_id").cast(pl.String)).unique()
     return flags.join(keys, on=["platform", "listing_id"], how="semi", maintain_order="left")
+
+
+def with_abnormal_price(frame: pl.DataFrame, flags: pl.DataFrame | None) -> pl.DataFrame:
+    """`frame` (with platform and listing_id) plus its listing's abnormal_price from `flags`
+    (price_flags' frame; None, or a listing it does not hold: null, unknown)."""
+    if flags is None:
+        return frame.with_columns(pl.lit(None, pl.Boolean).alias("abnormal_price"))
+    key = ["_flag_platform", "_flag_listing_id"]
+    flag_of_listing = flags.select(pl.col("platform").cast(pl.String).alias(key[0]),
+                                   pl.col("listing_id").cast(pl.String).alias(key[1]), "abnormal_price")
+    return (frame.drop("abnormal_price", strict=False)
+            .with_columns(pl.col("platform").cast(pl.String).alias(key[0]),
+                          pl.col("listing_id").cast(pl.String).alias(key[1]))
+            .join(flag_of_listing, on=key, how="left", maintain_order="left")
+            .drop(key))
+
+
+def only_abnormal_prices(frame: pl.DataFrame) -> pl.DataFrame:
+    """The rows of `frame` whose abnormal_price is true (an unknown flag is not abnormal)."""
+    return frame.filter(pl.col("abnormal_price").fill_null(False))
