@@ -1,28 +1,17 @@
 """Model: how far the predicted probabilities of removal can be trusted (issue 21). Layout only."""
 
-import datetime as dt
-
 import streamlit as st
 
+from takedown.dashboard_lib import predictions as predicted
 from takedown.dashboard_lib import state
-from takedown.metrics.filters import Filters
 from takedown.metrics.periods import month_period
 from takedown.prediction.charts import reliability_figure, reliability_frame
-from takedown.prediction.registry import predict_items
 from takedown.prediction.summary import describe_training, probabilities_by
 
 
-@st.cache_data(show_spinner="Predicting ...", max_entries=16)
-def _predictions(version: str, as_of: dt.datetime, month: str, timezone: str, filters: tuple[tuple[str, str], ...]):
-    period = month_period(month, timezone)
-    training, predictions = predict_items(state.cursor(), as_of, period.start, period.end, Filters(**dict(filters)))
-    return training, predictions.drop("words")
-
-
 def render(loaded: state.Loaded) -> None:
-    snapshot = loaded.snapshot
-    training, predictions = _predictions(loaded.version, snapshot.as_of, loaded.month, snapshot.timezone,
-                                         tuple(sorted(snapshot.filters.active.items())))
+    version, as_of, timezone, filters = predicted.view_key(loaded)
+    training = predicted.training(version, as_of)
     if training.model is None:
         st.info(training.unavailable or "No prediction.")
         return
@@ -41,6 +30,7 @@ def render(loaded: state.Loaded) -> None:
     calibration.caption("ten bins; 0 is perfectly calibrated")
     st.plotly_chart(reliability_figure(reliability_frame(training.reliability)), width="stretch")
     st.subheader(f"Probabilities of the items submitted in {loaded.month}")
+    predictions = predicted.period_predictions(version, as_of, month_period(loaded.month, timezone), filters)
     if predictions.is_empty():
         st.info("No complaint item was submitted in this month.")
         return

@@ -1,7 +1,10 @@
--- prediction/filing_features: one row per complaint item submitted in [$since, $until) matching
--- $platform, $account, $reason and $ipr_type (null: any), with what was known of it when it was
--- filed: at its known_at = least(submitted_at, $as_of), never later. An item submitted after
--- $as_of gets the features the store held at $as_of.
+-- prediction/filing_features: one row per filing of `filings` (a relation the caller registers:
+-- prediction/filed_items, the complaint items of a period; or prediction/backlog_filings, the
+-- complaints the backlog's listings would get), with what was known of it when it was filed: at its
+-- known_at (least(submitted_at, $as_of) for an item; $as_of for a backlog listing), never later.
+-- `filings` holds item_id, complaint_id, listing_id, platform, seller_id, enforcement_type,
+-- ipr_type, ipr_registration, reason, account, submitted_at, known_at, window_start (known_at -
+-- the account window).
 --
 -- The as-of rule, per source:
 --   outcome events   count only when occurred_at < known_at (and <= $as_of), of items submitted by
@@ -12,29 +15,9 @@
 --                    right's expiry is compared with known_at
 -- Seller history: the seller's (platform, seller_id) earlier items' removals, rejections,
 -- restorations and counter-notices. Account rate: the same account and reason's removals and
--- rejections + restorations in the 90 days before known_at ($account_window).
+-- rejections + restorations in the 90 days before known_at.
 with items as (
-    select
-        rowid as item_id,
-        complaint_id,
-        listing_id,
-        platform,
-        seller_id,
-        enforcement_type,
-        ipr_type,
-        ipr_registration,
-        reason,
-        account,
-        submitted_at,
-        least(submitted_at, $as_of) as known_at,
-        least(submitted_at, $as_of) - $account_window as window_start
-    from complaint_items
-    where submitted_at >= $since
-        and submitted_at < $until
-        and ($platform is null or platform = $platform)
-        and ($account is null or account = $account)
-        and ($reason is null or reason = $reason)
-        and ($ipr_type is null or ipr_type = $ipr_type)
+    select * from filings
 ),
 
 history_events as (
@@ -127,8 +110,3 @@ left join (
     on listings.platform = with_history.platform and listings.listing_id = with_history.listing_id
     and listings.detected_at <= with_history.known_at
 left join ip_rights as rights on rights.registration = with_history.ipr_registration
-where $brand is null or exists (
-    select 1 from listings as branded
-    where branded.platform = with_history.platform and branded.listing_id = with_history.listing_id
-        and branded.brand = $brand
-)

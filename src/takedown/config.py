@@ -87,6 +87,11 @@ class Settings:
     abnormal_price_min_peers: int = 20
     # Prices drift: peers are the listings detected over the trailing half year.
     abnormal_price_window_days: int = 180
+    # A backlog listing whose cited right is more likely rejected than removed is marked ...
+    backlog_likely_rejected_below: float = 0.5
+    # ... and another right of its brand is named when it raises the probability by 5 points at least
+    # (a smaller gain is not worth changing how the team files).
+    backlog_better_right_margin: float = 0.05
 
 
 DEFAULT_SETTINGS = Settings()

@@ -93,3 +93,15 @@ def test_a_right_expired_at_filing_is_told_by_the_filing_date(expires, expired):
                                  LATER)
     assert frame.get_column("right_expired")[0] == expired
     assert frame.get_column("right_status")[0] == "verified"
+
+
+def test_a_viewers_scope_keeps_only_the_items_of_its_brands_and_accounts():
+    from takedown.metrics.filters import Filters
+
+    items, events, listings, rights = program(200, seed=5)
+    con = store_from(items, events, listings, rights)
+    scoped = load_filing_features(con, LATER, filters=Filters(brands=("Acme",), accounts=("acct-a",)))
+    expected = (items.join(listings.select("platform", "listing_id", "brand"), on=["platform", "listing_id"])
+                .filter((pl.col("brand") == "Acme") & (pl.col("account") == "acct-a")))
+    assert 0 < scoped.height < items.height
+    assert sorted(scoped.get_column("complaint_id")) == sorted(expected.get_column("complaint_id"))

@@ -20,6 +20,14 @@ from takedown.sql import load_query
 ACCOUNT_WINDOW = dt.timedelta(days=90)
 # Outcome events that decide an item for the label (SPEC 3: takedown_rate's divisor).
 DECIDED_STATUSES = ("removed", "rejected", "restored")
+# A filing: what prediction/filing_features describes (a complaint item, or one the backlog would get).
+FILING_SCHEMA: dict[str, pl.DataType] = {
+    "item_id": pl.Int64(), "complaint_id": pl.String(), "listing_id": pl.String(), "platform": pl.String(),
+    "seller_id": pl.String(), "enforcement_type": pl.String(), "ipr_type": pl.String(),
+    "ipr_registration": pl.String(), "reason": pl.String(), "account": pl.String(),
+    "submitted_at": pl.Datetime("us"), "known_at": pl.Datetime("us"), "window_start": pl.Datetime("us"),
+}
+_FILINGS = "filings"
 # Bounds that hold every item when the caller gives none.
 _EARLIEST = dt.datetime(1970, 1, 1)
 _LATEST = dt.datetime(3000, 1, 1)
@@ -54,11 +62,32 @@ def load_filing_features(con: duckdb.DuckDBPyConnection, as_of: dt.datetime,
     from takedown.metrics.inputs import load_item_milestones
     from takedown.metrics.status import status_of_last_event
 
-    normal = filters.normalised()
     params = {"as_of": as_of, "since": since or _EARLIEST, "until": until or _LATEST,
-              "account_window": ACCOUNT_WINDOW, "platform": normal.platform, "account": normal.account,
-              "reason": normal.reason, "ipr_type": normal.ipr_type, "brand": normal.brand}
-    raw = con.sql(load_query("prediction/filing_features"), params=params).pl()
+              "account_window": ACCOUNT_WINDOW, **filters.parameters()}
+    filings = con.sql(load_query("prediction/filed_items"), params=params).pl()
+    frame = filing_features(con, as_of, filings)
+    known = frame.filter(pl.col("submitted_at") <= as_of).select("item_id", "complaint_id", "listing_id")
+    statuses = load_item_milestones(con, known, as_of, DEFAULT_SETTINGS.response_window_hours, status_only=True)
+    status = (known.select("item_id")
+              .join(statuses, on="item_id", how="left")
+              .select("item_id", status_of_last_event(pl.col("last_event")).cast(pl.String).alias("status")))
+    return frame.join(status, on="item_id", how="left", maintain_order="left").sort("submitted_at", "item_id")
+
+
+def filing_features(con: duckdb.DuckDBPyConnection, as_of: dt.datetime, filings: pl.DataFrame) -> pl.DataFrame:
+    """The features of each filing of `filings` (FILING_SCHEMA's columns: complaint items of
+    prediction/filed_items, or the complaints the backlog would file, prediction/backlog_filings)
+    as known at its known_at, with its title's words; in `filings`' order.
+
+    Columns: item_id, complaint_id, listing_id, submitted_at, known_at, CATEGORICAL_FEATURES,
+    NUMERIC_FEATURES, title, price, currency, words.
+    """
+    cursor = con.cursor()
+    try:
+        cursor.register(_FILINGS, filings.select(list(FILING_SCHEMA)).cast(FILING_SCHEMA).to_arrow())  # type: ignore[arg-type]
+        raw = cursor.sql(load_query("prediction/filing_features"), params={"as_of": as_of}).pl()
+    finally:
+        cursor.close()
     frame = raw.with_columns(
         pl.col("item_id").cast(pl.Int64),
         pl.col("submitted_at", "known_at").cast(pl.Datetime("us")),
@@ -76,12 +105,8 @@ def load_filing_features(con: duckdb.DuckDBPyConnection, as_of: dt.datetime,
         title_words(pl.col("title")).alias("words"),
     )
     frame = _with_price_features(con, frame)
-    known = frame.filter(pl.col("submitted_at") <= as_of).select("item_id", "complaint_id", "listing_id")
-    statuses = load_item_milestones(con, known, as_of, DEFAULT_SETTINGS.response_window_hours, status_only=True)
-    status = (known.select("item_id")
-              .join(statuses, on="item_id", how="left")
-              .select("item_id", status_of_last_event(pl.col("last_event")).cast(pl.String).alias("status")))
-    return frame.join(status, on="item_id", how="left", maintain_order="left").sort("submitted_at", "item_id")
+    order = filings.select(pl.col("item_id").cast(pl.Int64)).with_row_index("_order")
+    return frame.join(order, on="item_id", how="left").sort("_order").drop("_order")
 
 
 def _with_price_features(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame) -> pl.DataFrame:
