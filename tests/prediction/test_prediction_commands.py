@@ -89,3 +89,54 @@ def test_predict_refuses_bad_flags_in_one_line(store, capsys, tmp_path):
     assert err.startswith("takedown predict: no store at") and err.count("\n") == 1
     assert main(["train", "--as-of", "2999-01-01", "--db", store]) == 2
     assert capsys.readouterr().err.startswith("takedown train: --as-of 2999-01-01 is in the future")
+
+
+def test_the_reports_projection_shows_the_expected_rate_between_worst_and_best(store):
+    from takedown.report import sections
+    from takedown.report.data import load_report_data
+    from takedown.report.html import render_html
+    from takedown.store import connect_reader
+
+    con = connect_reader(store)
+    try:  # the page reads the price flags from the store on first use: it stays open
+        data = load_report_data(con, "2025-10", AS_OF, "UTC")
+        assert data.window_probabilities is not None
+        projection = sections.projection(data)
+        assert projection.get_column("pending").sum() > 0
+        for row in projection.iter_rows(named=True):
+            assert row["worst_takedown_rate"] <= row["low_expected_takedown_rate"] <= row["expected_takedown_rate"]
+            assert row["expected_takedown_rate"] <= row["high_expected_takedown_rate"] <= row["best_takedown_rate"]
+        page = render_html(data)
+    finally:
+        con.close()
+    assert "expected (90%)" in page and "Probabilities from the model as of 2025-10-28 00:00 UTC" in page
+    first = projection.row(0, named=True)
+    assert f"{first['low_expected_takedown_rate']:.1%} to {first['high_expected_takedown_rate']:.1%}" in page
+
+
+def test_the_good_faith_page_shows_the_reports_expected_rate(monkeypatch, store):
+    from streamlit.testing.v1 import AppTest
+
+    from takedown.config import REPO_DIR
+    from takedown.report import sections
+    from takedown.report.data import load_report_data
+    from takedown.store import connect_reader
+
+    con = connect_reader(store)
+    try:
+        expected = sections.projection(load_report_data(con, "2025-10", AS_OF, "UTC"))
+    finally:
+        con.close()
+    monkeypatch.setenv("TAKEDOWN_DB", store)
+    app = AppTest.from_file(str(REPO_DIR / "dashboard" / "app.py"), default_timeout=60)
+    app.query_params.update(month="2025-10", as_of=AS_OF.isoformat() + "Z")
+    app.run()
+    app.switch_page("app_pages/good_faith.py").run()
+    assert not app.exception
+    [shown] = [frame.value for frame in app.dataframe if "expected_takedown_rate" in frame.value.columns]
+    # The page sends rates x100 to the browser (its percent format).
+    for row in expected.iter_rows(named=True):
+        [mine] = shown[shown["account"] == row["account"]].to_dict("records")
+        for name in ("expected_takedown_rate", "low_expected_takedown_rate", "high_expected_takedown_rate"):
+            assert mine[name] == pytest.approx(100 * row[name])
+    assert any(caption.value.startswith("Probabilities from the model as of") for caption in app.caption)

@@ -49,7 +49,7 @@ def test_a_window_s_expected_rate_adds_its_pending_items_probabilities_to_its_re
     import polars as pl
     from prediction_stores import START, program, store_from
 
-    from takedown.prediction.expected import expected_rates_by_account
+    from takedown.prediction.expected import expected_takedown_rates
     from takedown.prediction.registry import predict_items
 
     items, events, listings, rights = program(1200, seed=6)
@@ -57,11 +57,41 @@ def test_a_window_s_expected_rate_adds_its_pending_items_probabilities_to_its_re
     as_of = START + dt.timedelta(days=300)
     # The window's last items are still pending at T (decided 30 hours after filing).
     _, predictions = predict_items(con, as_of, as_of - dt.timedelta(days=60), as_of)
-    rates = expected_rates_by_account(predictions)
+    rates = expected_takedown_rates(predictions, predictions)
     assert rates.get_column("pending").sum() > 0
     for row in rates.iter_rows(named=True):
         mine = predictions.filter(pl.col("account") == row["account"])
         pending = mine.filter(pl.col("status").is_in(["submitted", "counter_noticed"])).get_column("probability")
         expected_rate = (row["removed"] + pending.sum()) / (row["decided"] + pending.len())
         assert row["expected_takedown_rate"] == pytest.approx(expected_rate)
-        assert row["takedown_rate_low"] <= row["expected_takedown_rate"] <= row["takedown_rate_high"]
+        assert row["low_expected_takedown_rate"] <= row["expected_takedown_rate"] <= row["high_expected_takedown_rate"]
+
+
+def test_the_projection_gains_the_expected_rate_of_its_window_between_worst_and_best():
+    import datetime as dt
+
+    import polars as pl
+
+    from takedown.metrics.periods import Period
+    from takedown.prediction.expected import with_expected_takedown_rate
+
+    # acct-a: 6 removed, 2 rejected, 2 pending at 0.5 each; acct-b: 1 removed, 1 pending without a probability.
+    when = dt.datetime(2026, 9, 10)
+    statuses = {"acct-a": ["removed"] * 6 + ["rejected"] * 2 + ["submitted", "counter_noticed"],
+                "acct-b": ["removed", "submitted"]}
+    facts = pl.DataFrame([
+        {"complaint_id": f"{account}-{index}", "listing_id": "L", "account": account, "status": status,
+         "submitted_at": when}
+        for account, rows in statuses.items() for index, status in enumerate(rows)])
+    probabilities = pl.DataFrame({"complaint_id": ["acct-a-8", "acct-a-9"], "listing_id": ["L", "L"],
+                                  "probability": [0.5, 0.5]})
+    window = Period(dt.datetime(2026, 7, 1), dt.datetime(2026, 10, 1))
+    projection = pl.DataFrame({"account": ["acct-a", "acct-b"], "best_takedown_rate": [0.8, 1.0],
+                               "worst_takedown_rate": [0.6, 0.5]})
+    shown = with_expected_takedown_rate(projection, facts.filter(pl.col("submitted_at") >= window.start),
+                                        probabilities)
+    a, b = shown.to_dicts()
+    # K ~ Binomial(2, 0.5): E = 1, the central 90% [0, 2]: rate 7/10, interval 6/10 to 8/10 (worst to best).
+    assert a["expected_takedown_rate"] == pytest.approx(0.7)
+    assert (a["low_expected_takedown_rate"], a["high_expected_takedown_rate"]) == (pytest.approx(0.6), pytest.approx(0.8))
+    assert b["expected_takedown_rate"] is None and b["low_expected_takedown_rate"] is None

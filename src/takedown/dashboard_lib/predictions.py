@@ -49,3 +49,22 @@ def view_key(loaded: state.Loaded) -> tuple[str, dt.datetime, str, tuple[tuple[s
     """(version, as_of, timezone, filters within the viewer's scope) of the loaded view: these functions' keys."""
     snapshot = loaded.snapshot
     return loaded.version, snapshot.as_of, snapshot.timezone, state.scoped(snapshot.filters).key
+
+
+def with_expected_rate(loaded: state.Loaded, period: Period, projection: pl.DataFrame) -> tuple[pl.DataFrame, str]:
+    """The Good-Faith page's projection (dashboard_data.good_faith_projection) with the expected takedown
+    rate and its interval beside the worst case (prediction.expected.with_expected_takedown_rate of the
+    window's items), and the sentence naming the model or why there is none (the columns are then null)."""
+    from takedown.metrics.kpis import cohort
+    from takedown.metrics.snapshot import plain
+    from takedown.prediction.expected import EXPECTED_COLUMNS, with_expected_takedown_rate
+    from takedown.prediction.summary import describe_model_briefly
+
+    version, as_of, _, filters = view_key(loaded)
+    window = loaded.snapshot.good_faith_window(period)
+    model = training(version, as_of)
+    probabilities = None if model.model is None else period_predictions(version, as_of, window, filters)
+    expected = with_expected_takedown_rate(projection, cohort(plain(loaded.snapshot.facts), window), probabilities)
+    columns = projection.columns
+    at = columns.index("worst_takedown_rate") + 1
+    return expected.select(*columns[:at], *EXPECTED_COLUMNS, *columns[at:]), describe_model_briefly(model)

@@ -74,32 +74,50 @@ def expected_takedown_rate(removed: int, decided: int, pending_probabilities: np
 
 # Statuses of an item whose outcome is still open (SPEC 3's pending).
 PENDING_STATUSES = ("submitted", "counter_noticed")
+# The columns with_expected_takedown_rate adds to a projection.
+EXPECTED_COLUMNS = ("expected_takedown_rate", "low_expected_takedown_rate", "high_expected_takedown_rate")
 
 
-def expected_rates_by_account(predictions, level: float = INTERVAL_LEVEL):
-    """Per account of `predictions` (registry.predict_items' frame: the items of a Good-Faith window
-    as of T, with status and probability): removed, decided, pending, and the expected final
-    takedown rate with its interval (null when there is no model, or nothing decided or pending).
+def expected_takedown_rates(window_items, probabilities, by=("account",), level: float = INTERVAL_LEVEL):
+    """Per group of `by` of `window_items` (the items of a Good-Faith window with their status as of
+    T: a snapshot's facts, or predict_items' frame): removed, decided, pending, and the expected
+    final takedown rate with its interval (EXPECTED_COLUMNS; null when an item pending has no
+    probability, e.g. no model, or when nothing is decided or pending).
 
-    A counter-noticed item is pending here as in SPEC 3; its probability is the one predicted at
-    filing (the counter-notice itself is not a feature).
+    `probabilities`: complaint_id, listing_id, probability (registry.predict_items' frame of the
+    window); None: no model. A counter-noticed item is pending here as in SPEC 3; its probability is
+    the one predicted at filing (the counter-notice itself is not a feature).
     """
     import polars as pl
 
+    keys = list(by)
+    items = window_items.select(*keys, "complaint_id", "listing_id", pl.col("status").cast(pl.String))
+    if probabilities is None:
+        items = items.with_columns(pl.lit(None, dtype=pl.Float64).alias("probability"))
+    else:
+        items = items.join(probabilities.select("complaint_id", "listing_id", "probability"),
+                           on=["complaint_id", "listing_id"], how="left")
+    schema = {**{key: pl.String for key in keys}, "removed": pl.Int64, "decided": pl.Int64, "pending": pl.Int64,
+              **{name: pl.Float64 for name in EXPECTED_COLUMNS}}
     rows = []
-    known = predictions.filter(pl.col("status").is_not_null())
-    for (account,), items in known.group_by("account", maintain_order=True):
-        status = items.get_column("status")
+    for group, mine in items.group_by(keys, maintain_order=True):
+        status = mine.get_column("status")
         removed = int((status == "removed").sum())
         decided = int(status.is_in(["removed", "rejected", "restored"]).sum())
-        pending = items.filter(status.is_in(list(PENDING_STATUSES))).get_column("probability")
-        row = {"account": account, "removed": removed, "decided": decided, "pending": pending.len(),
-               "expected_takedown_rate": None, "takedown_rate_low": None, "takedown_rate_high": None}
+        pending = mine.filter(status.is_in(list(PENDING_STATUSES))).get_column("probability")
+        row = {**dict(zip(keys, group, strict=True)), "removed": removed, "decided": decided, "pending": pending.len(),
+               **dict.fromkeys(EXPECTED_COLUMNS)}
         if pending.null_count() == 0:
             rate = expected_takedown_rate(removed, decided, pending.to_numpy(), level)
-            row.update(expected_takedown_rate=rate.expected_takedown_rate, takedown_rate_low=rate.takedown_rate_low,
-                       takedown_rate_high=rate.takedown_rate_high)
+            row.update(zip(EXPECTED_COLUMNS, (rate.expected_takedown_rate, rate.takedown_rate_low,
+                                              rate.takedown_rate_high), strict=True))
         rows.append(row)
-    schema = {"account": pl.String, "removed": pl.Int64, "decided": pl.Int64, "pending": pl.Int64,
-              "expected_takedown_rate": pl.Float64, "takedown_rate_low": pl.Float64, "takedown_rate_high": pl.Float64}
-    return pl.DataFrame(rows, schema=schema).sort("account")
+    return pl.DataFrame(rows, schema=schema).sort(keys)
+
+
+def with_expected_takedown_rate(projection, window_items, probabilities, by=("account",),
+                                level: float = INTERVAL_LEVEL):
+    """`projection` (metrics.projection.good_faith_projection's rows per `by`) with EXPECTED_COLUMNS
+    beside its best and worst case: expected_takedown_rates of the same window items."""
+    rates = expected_takedown_rates(window_items, probabilities, by, level).select(*by, *EXPECTED_COLUMNS)
+    return projection.join(rates, on=list(by), how="left", maintain_order="left")

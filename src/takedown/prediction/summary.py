@@ -27,6 +27,18 @@ def describe_training(training: Training) -> str:
             f"expected calibration error {scores['expected_calibration_error']:.4f}.")
 
 
+def describe_model_briefly(training: Training) -> str:
+    """Half a sentence for a page that uses the probabilities: which model, and its Brier score
+    against the base rate's on the items it was checked on; or why there is none."""
+    if training.model is None:
+        return training.unavailable or "No prediction: no model."
+    kept = f"model {training.model_id} of the store" if training.model_id else "trained now"
+    scores = training.scores
+    return (f"Probabilities from the model as of {training.as_of:%Y-%m-%d %H:%M} UTC ({kept}): Brier score "
+            f"{scores['brier']:.4f} against the base rate's {scores['brier_base_rate']:.4f} on the "
+            f"{training.counts.get('check', 0):,} latest decided items.")
+
+
 def prediction_rows(predictions: pl.DataFrame) -> pl.DataFrame:
     """The rows SPEC 4 gives `takedown predict`: complaint_id, listing_id, probability, status."""
     return predictions.select(PREDICTION_COLUMNS)
