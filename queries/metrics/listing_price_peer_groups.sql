@@ -1,7 +1,7 @@
 -- metrics/listing_price_peer_groups: one row per peer group (platform, category_group, brand_group,
 -- product_line_group) of the registered frame `price_points` with a listing detected in
 -- ($as_of - $window_days days, $as_of], with the statistics of those priced listings: the peers of
--- every listing of the group as of $as_of. The same peers as metrics/listing_price_peers gives a
+-- every listing of the group as of $as_of. The same peers as metrics.price_windows gives a
 -- listing detected at $as_of (a test holds the two together), as one aggregate per group instead
 -- of a window per listing. The mean absolute deviation (around the mean) is the rule's fallback
 -- when the MAD is 0.

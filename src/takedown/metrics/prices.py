@@ -29,6 +29,7 @@ import polars as pl
 from takedown.config import DEFAULT_SETTINGS, Settings
 from takedown.metrics.exchange_rates import with_price_usd
 from takedown.metrics.periods import LATEST
+from takedown.metrics.price_windows import trailing_peer_statistics
 from takedown.sql import load_query
 
 # Iglewicz and Hoaglin's modified z-score: 0.6745 is the 75th percentile of the standard normal,
@@ -76,7 +77,9 @@ def price_flags_at_detection(con: duckdb.DuckDBPyConnection, rates: pl.DataFrame
     Same arguments (without as_of) and columns as price_flags, plus detected_at.
     """
     listings = _listing_prices(con, rates, None)
-    statistics = _peer_statistics(con, listings.select(*_PEER_GROUP, "anchor_at", "price_usd"), settings)
+    statistics = trailing_peer_statistics(listings.select(*_PEER_GROUP, "anchor_at", "price_usd"), list(_PEER_GROUP),
+                                          dt.timedelta(days=settings.abnormal_price_window_days),
+                                          settings.abnormal_price_min_peers)
     flagged = pl.concat([listings, statistics.select(_STATISTICS)], how="horizontal")
     return _selected(flag_prices(flagged, settings).with_columns(listings.get_column("detected_at")), listing_keys)
 
@@ -118,12 +121,6 @@ def _listing_prices(con: duckdb.DuckDBPyConnection, rates: pl.DataFrame, as_of: 
         pl.when(~by_category).then(pl.col("product_line")).alias("product_line_group"),
         pl.col("detected_at").cast(pl.Datetime("us")).alias("anchor_at"),
     )
-
-
-def _peer_statistics(con: duckdb.DuckDBPyConnection, points: pl.DataFrame, settings: Settings) -> pl.DataFrame:
-    """metrics/listing_price_peers over `points`: the statistics of each row's peers, in the rows' order."""
-    return _run(con, "metrics/listing_price_peers", points.with_row_index("point_id"), {
-        "window_days": settings.abnormal_price_window_days, "min_peers": settings.abnormal_price_min_peers})
 
 
 def _run(con: duckdb.DuckDBPyConnection, name: str, points: pl.DataFrame, params: dict[str, object]) -> pl.DataFrame:
