@@ -2,8 +2,9 @@
 
     .venv/bin/python benchmarks/bench_predict.py STORE [--as-of ISO] [--month YYYY-MM]
 
-Reads the store read-only. Prints one markdown row per stage: seconds (wall) and the process's peak
-resident memory after it (ru_maxrss, so it only grows).
+Reads the store read-only. Prints one markdown row per stage: seconds of wall time and of CPU (every
+thread of the process: on a machine shared with other jobs the wall time is an upper bound, the CPU
+time what the stage costs) and the process's peak resident memory after it (ru_maxrss: it only grows).
 """
 
 from __future__ import annotations
@@ -16,6 +17,18 @@ import time
 
 def _peak_gb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024
+
+
+class Stage:
+    """Wall and CPU seconds since the last lap."""
+
+    def __init__(self) -> None:
+        self.wall, self.cpu = time.perf_counter(), time.process_time()
+
+    def lap(self) -> str:
+        wall, cpu = time.perf_counter() - self.wall, time.process_time() - self.cpu
+        self.wall, self.cpu = time.perf_counter(), time.process_time()
+        return f"{wall:.1f} | {cpu:.1f} | {_peak_gb():.2f}"
 
 
 def main() -> None:
@@ -38,17 +51,15 @@ def main() -> None:
     month = args.month or f"{(as_of + dt.timedelta(days=1)):%Y-%m}"
     period = month_period(month, "UTC")
     print(f"store {args.store}: {items:,} items; T = {as_of:%Y-%m-%d}; predicting {month}")
-    print("| stage | seconds | peak memory (GB) | rows |")
-    print("| --- | --- | --- | --- |")
-    started = time.perf_counter()
+    print("| stage | wall seconds | CPU seconds | peak memory (GB) | rows |", flush=True)
+    print("| --- | --- | --- | --- | --- |", flush=True)
+    stage = Stage()
     features = load_filing_features(con, as_of, until=as_of + dt.timedelta(microseconds=1))
-    print(f"| features of the items submitted by T | {time.perf_counter() - started:.1f} | {_peak_gb():.2f} | {features.height:,} |")
-    started = time.perf_counter()
+    print(f"| features of the items submitted by T | {stage.lap()} | {features.height:,} |", flush=True)
     training = train_model(features, as_of)
-    print(f"| fit, calibrate, check | {time.perf_counter() - started:.1f} | {_peak_gb():.2f} | {training.decided_items:,} |")
-    started = time.perf_counter()
+    print(f"| fit, calibrate, check | {stage.lap()} | {training.decided_items:,} |", flush=True)
     _, predictions = predict_items(con, as_of, period.start, period.end, training=training)
-    print(f"| predict the month (features + model) | {time.perf_counter() - started:.1f} | {_peak_gb():.2f} | {predictions.height:,} |")
+    print(f"| predict the month (features + model) | {stage.lap()} | {predictions.height:,} |", flush=True)
     scores = training.scores
     if scores:
         print(f"\nchecked on {training.counts['check']:,} later items: Brier {scores['brier']:.4f} (base rate "
