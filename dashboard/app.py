@@ -31,6 +31,7 @@ else:
         st.Page("app_pages/escalations.py", title="Escalations", icon=":material/support_agent:"),
         st.Page("app_pages/ip_portfolio.py", title="IP portfolio", icon=":material/license:"),
         st.Page("app_pages/data_quality.py", title="Data quality", icon=":material/fact_check:"),
+        st.Page("app_pages/model.py", title="Model", icon=":material/query_stats:"),
         st.Page("app_pages/audit_log.py", title="Audit log", icon=":material/policy:"),
     ]
     # Only the pages the viewer's role opens (access.PAGE_PERMISSIONS; each page checks again).

@@ -154,6 +154,12 @@ CASES = [
     ("demo --inbox {root}/notes.txt --db {root}/d.duckdb", 2, "--inbox {root}/notes.txt is a file"),
     ("demo --db /dev/null/x.duckdb", 1, "/dev/null is not a folder"),
     ("demo --db {root}/folder", 1, "is a folder"),
+    # --- predict and train (issue 21)
+    ("predict --month 2026-09 --as-of 2999-01-01 --db {root}/store.duckdb", 2, "--as-of 2999-01-01 is in the future"),
+    ("predict --month 2026-09 --out {root}/p.txt --db {root}/store.duckdb", 2, "must end in .csv or .xlsx"),
+    ("predict --month 2026-09 --db {root}/missing.duckdb", 1, "no store at"),
+    ("train --as-of 2999-01-01 --db {root}/store.duckdb", 2, "--as-of 2999-01-01 is in the future"),
+    ("train --db {root}/notes.txt", 1, "notes"),
     # --- the command itself
     ("", 2, "the following arguments are required: COMMAND"),
     ("sellers", 2, "invalid choice: 'sellers'"),

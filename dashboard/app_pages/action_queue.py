@@ -3,8 +3,11 @@ the high-risk unreported backlog, rights expiring or expired, and complaints on 
 
 import streamlit as st
 
+from takedown.dashboard_lib import predictions as predicted
 from takedown.dashboard_lib import state
+from takedown.metrics.prices import only_abnormal_prices
 from takedown.metrics.queues import with_time_left
+from takedown.prediction.backlog import only_likely_rejected
 
 
 def render(loaded: state.Loaded) -> None:
@@ -24,12 +27,37 @@ def render(loaded: state.Loaded) -> None:
     })
 
     st.subheader("High-risk listings not reported yet")
-    backlog = state.frame(loaded, "action_queue", "high_risk_backlog")
-    st.caption(f"{backlog.height:,} listings detected and not reported, the riskiest first.")
+    version, as_of, timezone, filters = predicted.view_key(loaded)
+    training = predicted.training(version, as_of)
+    backlog = predicted.predicted_backlog(version, as_of, timezone, filters)
+    if training.model is None:
+        st.caption(f"{backlog.height:,} listings detected and not reported, the riskiest first. "
+                   f"{training.unavailable or 'No prediction.'} So no probability is shown.")
+    else:
+        settings = loaded.snapshot.settings
+        st.caption(f"{backlog.height:,} listings detected and not reported, the largest expected value removed "
+                   "first (the probability that the complaint the team would file ends removed x the listing's "
+                   "value), then the riskiest. Probability: filed as the team files its brand's listings of that "
+                   f"kind (account, reason, right). Likely rejected: below {settings.backlog_likely_rejected_below:.0%}"
+                   "; the better right is the brand's right that raises it by "
+                   f"{settings.backlog_better_right_margin:.0%} or more.")
+    if st.checkbox("likely rejected only", key="queue-backlog-likely-rejected", disabled=training.model is None,
+                   help="The complaint the team would file is more likely rejected than removed"):
+        backlog = only_likely_rejected(backlog)
+        st.caption(f"{backlog.height:,} of them likely rejected under the right the team would cite.")
+    if st.checkbox("abnormal price only", key="queue-backlog-abnormal-price",
+                   help="Priced far below the listings of its platform and category (metric dictionary: abnormal_price)"):
+        backlog = only_abnormal_prices(backlog)
+        st.caption(f"{backlog.height:,} of them at an abnormal price.")
     state.table(backlog, "high-risk-backlog", key="queue-backlog", column_config={
         "url": st.column_config.TextColumn("url"),
         "value_usd": st.column_config.NumberColumn("value (USD)", format="dollar"),
+        "abnormal_price": st.column_config.CheckboxColumn("abnormal price"),
         "days_waiting": st.column_config.NumberColumn("days waiting", format="%.1f"),
+        "probability": st.column_config.NumberColumn("probability removed", format="%.2f"),
+        "expected_value_removed_usd": st.column_config.NumberColumn("expected value removed (USD)", format="dollar"),
+        "likely_rejected": st.column_config.CheckboxColumn("likely rejected"),
+        "better_probability": st.column_config.NumberColumn("better right's probability", format="%.2f"),
     })
 
     st.subheader("Rights expiring or expired")

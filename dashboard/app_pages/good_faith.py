@@ -5,12 +5,15 @@ and the items that pulled each account's rates down. Layout only."""
 import streamlit as st
 
 from takedown.dashboard_lib import charts
+from takedown.dashboard_lib import predictions as predicted
 from takedown.dashboard_lib import state
 from takedown.escape import terminal_text
 from takedown.metrics.periods import month_period
 
 
 PROJECTION_HEADINGS = {"takedown_rate": "takedown now", "best_takedown_rate": "best", "worst_takedown_rate": "worst",
+                       "expected_takedown_rate": "expected", "low_expected_takedown_rate": "expected low (90%)",
+                       "high_expected_takedown_rate": "expected high (90%)",
                        "counter_notice_success_rate": "CN success now", "worst_counter_notice_success_rate": "CN worst",
                        "counter_notice_headroom": "CN headroom", "can_stay_in_good_faith": "can stay"}
 
@@ -41,8 +44,11 @@ def render(loaded: state.Loaded) -> None:
     st.caption(f"Best case: every pending item ends removed. Worst case: every pending item ends rejected after a "
                f"successful counter-notice. Removals needed: the fewest pending items that must end removed to hold "
                f"{settings.good_faith_min_takedown_rate:.0%} (\"out of reach\" when even the best case falls short). "
-               "Headroom: successful counter-notices the window still takes (negative: already over).")
-    projection = state.frame(loaded, "good_faith_projection", period)
+               "Headroom: successful counter-notices the window still takes (negative: already over). "
+               "Expected: the takedown rate the window ends at if each pending item ends removed with its predicted "
+               "probability, with the central 90% of the outcomes.")
+    projection, model = predicted.with_expected_rate(loaded, period, state.frame(loaded, "good_faith_projection", period))
+    st.caption(model)
     # The report's short headings, so the nine columns fit a laptop's width without scrolling sideways.
     state.table(projection, f"good-faith-projection-{month}", key="good-faith-projection", column_config={
         name: state.relabel(projection, name, label) for name, label in PROJECTION_HEADINGS.items()})

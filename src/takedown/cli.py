@@ -18,7 +18,8 @@ from pathlib import Path
 
 from takedown.escape import terminal_text
 
-COMMANDS = ("ingest", "rejects", "metrics", "items", "report", "demo", "watch", "dashboard", "compact")
+COMMANDS = ("ingest", "rejects", "metrics", "items", "predict", "train", "report", "demo", "watch", "dashboard",
+            "compact")
 
 EXIT_FAILED = 1
 EXIT_USAGE = 2

@@ -79,6 +79,19 @@ class Settings:
     rights_expiry_warning_days: int = 90
     # The report shows each escalation sheet's first 25 rows by rank (a page or so); the workbook holds all.
     report_agenda_rows: int = 25
+    # Corsearch flags a listing priced below half its category's mean price.
+    abnormal_price_mean_share: float = 0.5
+    # Iglewicz and Hoaglin's cut-off for an outlier's modified z-score (median and MAD), low side.
+    abnormal_price_robust_z: float = -3.5
+    # Below 20 priced peers a median and a MAD are too noisy to call any price abnormal.
+    abnormal_price_min_peers: int = 20
+    # Prices drift: peers are the listings detected over the trailing half year.
+    abnormal_price_window_days: int = 180
+    # A backlog listing whose cited right is more likely rejected than removed is marked ...
+    backlog_likely_rejected_below: float = 0.5
+    # ... and another right of its brand is named when it raises the probability by 5 points at least
+    # (a smaller gain is not worth changing how the team files).
+    backlog_better_right_margin: float = 0.05
 
 
 DEFAULT_SETTINGS = Settings()

@@ -36,11 +36,11 @@ def pages_offered(app) -> list[str]:
 
 
 @pytest.mark.parametrize("email, expected", [
-    (EXECUTIVE, ["Overview", "Good-Faith standing", "Platforms and complaint types", "Escalations"]),
+    (EXECUTIVE, ["Overview", "Good-Faith standing", "Platforms and complaint types", "Escalations", "Model"]),
     (ANALYST, ["Overview", "Good-Faith standing", "Action queue", "Platforms and complaint types", "Repeat offenders",
-               "Escalations", "IP portfolio", "Data quality"]),
+               "Escalations", "IP portfolio", "Data quality", "Model"]),
     (ADMIN, ["Overview", "Good-Faith standing", "Action queue", "Platforms and complaint types", "Repeat offenders",
-             "Escalations", "IP portfolio", "Data quality", "Audit log"]),
+             "Escalations", "IP portfolio", "Data quality", "Model", "Audit log"]),
 ])
 def test_each_role_is_offered_its_pages(monkeypatch, scoped_store, email, expected):
     assert pages_offered(run_as(monkeypatch, scoped_store, email)) == expected

@@ -19,6 +19,8 @@ SHOWS = {
     "repeat_offenders": ["networks of two or more sellers", "storefront_candidate"],
     "effectiveness": ["markedly_worse", "Good-Faith window 2026-07-01 to 2026-10-01"],
     "monthly_report": ["report of 2026-09 in UTC", "takedown rate", "Rejected to contest"],
+    # The sample store holds too few decided items: the notebook says so rather than make one up.
+    "prediction": ["No prediction: the store holds", "No reliability diagram"],
 }
 
 

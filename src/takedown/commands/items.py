@@ -10,11 +10,8 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import json
-import sys
-from pathlib import Path
 
-from takedown.cli import EXIT_FAILED, EXIT_USAGE, add_db_argument, describe_os_error, fail
+from takedown.cli import EXIT_FAILED, EXIT_USAGE, add_db_argument, fail
 from takedown.commands._period_args import (
     UsageError,
     add_filter_arguments,
@@ -22,7 +19,7 @@ from takedown.commands._period_args import (
     open_period_store,
     warn_unknown_filter_values,
 )
-from takedown.escape import terminal_text
+from takedown.commands._row_output import add_row_output_arguments, print_json_lines, write_rows
 
 HELP = "list the complaint items behind a figure of `takedown metrics` (JSON Lines, CSV or XLSX)"
 
@@ -38,9 +35,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--metric", default="submitted", metavar="NAME",
                         help=f"the figure whose items to list (default submitted): {', '.join(_row_metrics())}")
     add_filter_arguments(parser)
-    output = parser.add_mutually_exclusive_group()
-    output.add_argument("--json", action="store_true", help="print one JSON object per row (JSON Lines)")
-    output.add_argument("--out", type=Path, metavar="FILE", help="write the rows to a .csv or .xlsx file")
+    add_row_output_arguments(parser, "row")
     add_db_argument(parser)
 
 
@@ -77,36 +72,12 @@ def run(args: argparse.Namespace) -> int:
     finally:
         con.close()
     if args.json:
-        _print_json_lines(rows)
+        print_json_lines(rows)
     elif args.out is not None:
-        from takedown.export import cut_cells_note, write_table, xlsx_rows_problem
-
-        # Counted before the file is built: a sheet holds at most XLSX_MAX_ROWS rows.
-        if args.out.suffix.lower() == ".xlsx" and (problem := xlsx_rows_problem("--out", rows.height)):
-            return fail("items", problem, EXIT_USAGE)
-        try:
-            result = write_table(rows, args.out, sheet="items")
-        except OSError as error:
-            return fail("items", f"cannot write --out {args.out}: {describe_os_error(error)}", EXIT_FAILED)
-        if note := cut_cells_note(result):
-            print(f"takedown items: {note}", file=sys.stderr)
-        print(f"{rows.height:,} rows written to {terminal_text(args.out)}", file=sys.stderr)
+        return write_rows("items", rows, args.out, sheet="items")
     else:
         from takedown.display import print_item_rows
 
         print_item_rows(rows, args.metric)
     return 0
 
-
-def _jsonable(value: object) -> object:
-    import datetime as dt
-
-    from takedown.metrics.periods import iso_utc
-
-    return iso_utc(value) if isinstance(value, dt.datetime) else value
-
-
-def _print_json_lines(rows) -> None:
-    out = sys.stdout
-    for row in rows.iter_rows(named=True):
-        out.write(json.dumps({name: _jsonable(value) for name, value in row.items()}, ensure_ascii=False) + "\n")

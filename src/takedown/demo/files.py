@@ -29,7 +29,7 @@ LISTING_HEADERS = {
     "seller_name": "Seller Name", "brand": "Brand", "infringement_type": "Infringement Type", "price": "Price",
     "currency": "Currency", "units_sold": "Units Sold", "seller_country": "Seller Country",
     "risk_score": "Risk Score", "detected_at": "Detected At", "source": "Source", "relisted_from": "Relisted From",
-    "image_url": "Image URL",
+    "image_url": "Image URL", "product_line": "Product Line",
 }
 COMPLAINT_COLUMNS = ("complaint_id", "platform", "listing_id", "seller_id", "enforcement_type", "ipr_type",
                      "ipr_registration", "reason", "account", "submitted_at")

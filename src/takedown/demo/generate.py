@@ -40,7 +40,7 @@ class UnitData:
 
     complaints: pl.DataFrame  # contract columns + `portal` (bool: goes into the portal export)
     events: pl.DataFrame  # complaint_id, listing_id, event, occurred_at, detail
-    listings: pl.DataFrame  # contract columns + relisted_from, image_url
+    listings: pl.DataFrame  # contract columns + relisted_from, image_url, product_line
 
     @staticmethod
     def concat(parts: list[UnitData]) -> UnitData:

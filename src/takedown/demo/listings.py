@@ -3,8 +3,11 @@
 Each listing carries what a monitoring export shows: title, seller, price in the market's
 currency, units sold, a risk score, when and by what it was detected. Repeat offenders relist:
 when a seller's earlier listing was taken down before this one was detected, this listing is often
-the same product put back up (same title), and the tool links it in an extra `relisted_from`
-column (unknown to the contract, kept with the row). The image-matching tool also exports the
+the same product put back up (same title and product line), and the tool links it in an extra
+`relisted_from` column (unknown to the contract, kept with the row). The tool also exports the
+product line a listing sells (`product_line`, extra): the abnormal-price flag's peer group.
+Counterfeits sell 15-50% below the genuine price on their platform and every other listing near
+it, so the flag has a truth to be measured against (benchmarks/check_prices.py). The image-matching tool also exports the
 product photo it matched (`image_url`, another extra column; takedown.demo.networks).
 """
 
@@ -32,8 +35,12 @@ HOUR = 3600
 # Detection comes before the complaint: a gamma-distributed lag with a mean of about three days.
 DETECTION_LAG_SHAPE = 1.5
 DETECTION_LAG_MEAN_HOURS = 72
-# Counterfeit prices scatter around the platform's typical discount (log-normal sigma).
-PRICE_SPREAD = 0.35
+# A counterfeit sells 15% to 50% below the genuine product's price on its platform (MarkMonitor's
+# published range), uniformly in between ...
+COUNTERFEIT_DISCOUNT = (0.15, 0.50)
+# ... while the other listings (genuine goods sold under a misused mark, copied photos or designs,
+# resellers) sell near it: a log-normal scatter of about 5%.
+NEAR_RETAIL_SPREAD = 0.05
 # Share of prices ending in .99, as shops price them.
 CHARM_PRICE_SHARE = 0.6
 # Units sold scatter widely around the platform's median (log-normal sigma).
@@ -73,11 +80,15 @@ def format_minor_units(minor: np.ndarray, whole: np.ndarray) -> pl.Series:
     return pl.select(pl.when(pl.Series(whole)).then((series // 100).cast(pl.Utf8)).otherwise(decimal)).to_series()
 
 
-def _prices(rng: np.random.Generator, brands: np.ndarray, platforms: np.ndarray,
+def _prices(rng: np.random.Generator, brands: np.ndarray, platforms: np.ndarray, infringements: np.ndarray,
             currencies: pl.Series) -> pl.Series:
-    retail = np.array([b.retail_usd for b in BRANDS])[brands]
-    factor = np.array([p.price_factor for p in PLATFORMS])[platforms]
-    usd = retail * factor * rng.lognormal(0.0, PRICE_SPREAD, brands.shape[0])
+    """Prices in the market's currency: counterfeits below the genuine price, the rest near it."""
+    genuine = np.array([b.retail_usd for b in BRANDS])[brands] * np.array([p.price_factor for p in PLATFORMS])[platforms]
+    low, high = COUNTERFEIT_DISCOUNT
+    discount = low + (high - low) * rng.random(brands.shape[0])
+    near = rng.lognormal(0.0, NEAR_RETAIL_SPREAD, brands.shape[0])
+    counterfeit = infringements == INFRINGEMENT_TYPES.index("counterfeit")
+    usd = genuine * np.where(counterfeit, 1.0 - discount, near)
     rate = currencies.replace_strict(USD_RATES, return_dtype=pl.Float64).to_numpy()
     whole = currencies.is_in(list(WHOLE_UNIT_CURRENCIES)).to_numpy()
     local = usd * rate
@@ -142,18 +153,19 @@ def build_listings(rng: np.random.Generator, seed: int, unit: Unit, items: Items
     units_median = np.array([p.units_median for p in PLATFORMS])[platform]
     units = np.floor(units_median * rng.lognormal(0.0, UNITS_SPREAD, count)).astype(np.int64)
     templates = pl.Series([p.url_template for p in PLATFORMS]).gather(platform)
+    titles = listing_titles(rng, brand, infringement, chinese)
     frame = pl.DataFrame({
         "platform_code": platform, "seller_number": seller, "number": number,
         "platform": pl.Series([p.name for p in PLATFORMS]).gather(platform),
         "listing_id": ids,
         "url": pl.select(templates.str.replace("{domain}", domains, literal=True)
                          .str.replace("{listing_id}", ids, literal=True)).to_series(),
-        "title": listing_titles(rng, brand, infringement, chinese),
+        "title": titles.get_column("title"),
         "seller_id": pools.seller_ids(platform, seller),
         "seller_name": pools.seller_names(platform, seller),
         "brand": pl.Series([b.name for b in BRANDS]).gather(brand),
         "infringement_type": pl.Series(INFRINGEMENT_TYPES).gather(infringement),
-        "price": _prices(rng, brand, platform, currencies),
+        "price": _prices(rng, brand, platform, infringement, currencies),
         "currency": currencies,
         "units_sold": pl.select(pl.when(pl.Series(rng.random(count) < UNITS_UNKNOWN_SHARE)).then(None)
                                 .otherwise(pl.Series(units, dtype=pl.Int64).cast(pl.Utf8))).to_series(),
@@ -164,6 +176,7 @@ def build_listings(rng: np.random.Generator, seed: int, unit: Unit, items: Items
         "source": pl.Series(SOURCES).gather(choose(rng, SOURCE_WEIGHTS, count)),
         "removed_at": pl.Series(removed_at, dtype=pl.Int64),
         "head": pools.is_head(platform, seller),
+        "product_line": titles.get_column("product_line"),
     })
     # The image-matching tool records the product photo (drawn from the listing number: the random
     # stream, and so every other column, stays as it was before photos were exported).
@@ -185,5 +198,7 @@ def _mark_relists(rng: np.random.Generator, frame: pl.DataFrame) -> pl.DataFrame
         pl.when(relist).then(previous).otherwise(None).alias("relisted_from"),
         pl.when(relist).then(pl.col("title").shift(1).over("platform_code", "seller_number"))
         .otherwise(pl.col("title")).alias("title"),
+        pl.when(relist).then(pl.col("product_line").shift(1).over("platform_code", "seller_number"))
+        .otherwise(pl.col("product_line")).alias("product_line"),
     )
     return frame.drop("draw", "removed_at", "head").sort("detected_at", "platform_code", "number")

@@ -55,6 +55,11 @@ RESTORE_AFTER_LAPSE_HOURS = (1, 24)
 REVIEW_HOURS = (2, 48)
 # ... and upholds most takedowns.
 UPHELD_SHARE = 0.9
+# How much likelier the platform is to reject a complaint against each infringement type
+# (profile.INFRINGEMENT_TYPES order): a lookalike is arguable, a counterfeit plain. Normalised over
+# each unit's items, so every platform's and account's rejection rate is kept on average; it makes
+# outcomes depend on what a title tells (issue 21's predicted success has something to learn).
+INFRINGEMENT_REJECTION_FACTOR = (0.5, 3.0, 1.2, 1.0, 1.5, 1.0)
 # The slip sets in gradually: in the month before the Good-Faith window it is this far along.
 SLIP_ONSET_BLEND = 0.5
 
@@ -126,6 +131,8 @@ def decide(rng: np.random.Generator, items: Items, unit: Unit, right_expiry: np.
 
     cited_expired = (items.right >= 0) & (items.submitted > np.where(items.right >= 0, right_expiry[items.right], 0))
     rejection = np.array([p.rejection_rate for p in PLATFORMS])[items.platform] * quality["rejection_factor"]
+    factor = np.array(INFRINGEMENT_REJECTION_FACTOR)[items.infringement]
+    rejection = np.minimum(rejection * factor / max(float(factor.mean()), 1e-9), 1.0) if count else rejection
     rejection = np.where(cited_expired, EXPIRED_RIGHT_REJECTION_RATE, rejection)
     rejected = ~withdrawn & (rng.random(count) < rejection)
     removed = ~withdrawn & ~rejected

@@ -38,7 +38,7 @@ class PlatformProfile:
     # Language of titles and seller names: "zh" on the Chinese domestic sites, else "en".
     language: str
     markets: tuple[Market, ...]
-    # A counterfeit's price as a share of the genuine retail price (B2B wholesale is cheapest).
+    # The genuine product's price here as a share of its retail price (B2B wholesale is cheapest).
     price_factor: float
     # Median units sold shown on a listing page (wholesale and domestic sites show big numbers).
     units_median: float
@@ -200,7 +200,7 @@ class BrandProfile:
     share: float
     accounts: dict[str, float]
     reasons: dict[str, float]
-    # Typical genuine retail price in US dollars, the anchor of counterfeit prices.
+    # Typical genuine retail price in US dollars, the anchor of every listing's price.
     retail_usd: float
     products: tuple[Product, ...]
     registrant: str

@@ -111,8 +111,9 @@ _MODEL_COUNTS = np.diff(_MODEL_OFFSETS)
 
 
 def listing_titles(rng: np.random.Generator, brands: np.ndarray, infringements: np.ndarray,
-                   chinese: np.ndarray) -> pl.Series:
-    """A title per listing from its brand, infringement type and language (True: Chinese)."""
+                   chinese: np.ndarray) -> pl.DataFrame:
+    """A title per listing from its brand, infringement type and language (True: Chinese), with the
+    product line it names (its English name, as the monitoring tool's `product_line` column)."""
     count = brands.shape[0]
     product_counts = np.diff(_PRODUCT_OFFSETS)[brands]
     products = _PRODUCT_OFFSETS[brands] + (rng.random(count) * product_counts).astype(np.int64)
@@ -130,7 +131,8 @@ def listing_titles(rng: np.random.Generator, brands: np.ndarray, infringements: 
     english = pl.concat_str(["token_en", "product_en", "model", "modifier_en"], separator=" ")
     chinese_title = pl.concat_str([pl.col("token_zh") + pl.col("product_zh"), pl.col("model"),
                                    pl.col("modifier_zh")], separator=" ")
-    return frame.select(pl.when(pl.col("chinese")).then(chinese_title).otherwise(english).alias("title")).to_series()
+    return frame.select(pl.when(pl.col("chinese")).then(chinese_title).otherwise(english).alias("title"),
+                        pl.col("product_en").alias("product_line"))
 
 
 def pick_text(rng: np.random.Generator, options: dict[str, tuple[str, ...]], chinese: np.ndarray) -> pl.Series:

@@ -1,4 +1,5 @@
-"""Listing values in US dollars: price x units_sold x the month's rate (SPEC section 3, value_removed_usd).
+"""Listing values in US dollars: price x units_sold x the month's rate (SPEC section 3, value_removed_usd),
+and unit prices in US dollars (the abnormal-price flag, metrics/prices.py).
 
 The rate is the one of the calendar month, in UTC, of the instant that prices the value (an item's
 submitted_at; a backlog listing's detected_at): the store keeps UTC, and the USD value of an item
@@ -31,6 +32,15 @@ def with_value_usd(frame: pl.DataFrame, rates: pl.DataFrame, priced_at: str, ali
 
     The new column `alias` is null when the price, the units or the month's rate is missing.
     """
+    return (with_price_usd(frame, rates, priced_at, alias)
+            .with_columns((pl.col(alias) * pl.col("units_sold")).alias(alias)))
+
+
+def with_price_usd(frame: pl.DataFrame, rates: pl.DataFrame, priced_at: str, alias: str = "price_usd") -> pl.DataFrame:
+    """`frame` (with price, currency and the column `priced_at`) plus its unit price in US dollars.
+
+    The new column `alias` is null when the price or the month's rate is missing.
+    """
     # The frame's currency may be a categorical (the loader's) or a string (a hand-made frame).
     month_rates = rates.select(pl.col("month").alias(_RATE_MONTH), pl.col("currency").cast(frame.schema["currency"]),
                                "usd_per_unit")
@@ -39,6 +49,6 @@ def with_value_usd(frame: pl.DataFrame, rates: pl.DataFrame, priced_at: str, ali
     return (
         frame.with_columns(pl.col(priced_at).dt.truncate("1mo").cast(pl.Date).alias(_RATE_MONTH))
         .join(month_rates, on=[_RATE_MONTH, "currency"], how="left", maintain_order="left")
-        .with_columns((pl.col("price") * pl.col("units_sold") * usd_per_unit).alias(alias))
+        .with_columns((pl.col("price") * usd_per_unit).alias(alias))
         .drop(_RATE_MONTH, "usd_per_unit")
     )

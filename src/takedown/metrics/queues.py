@@ -15,6 +15,7 @@ from takedown.config import DEFAULT_SETTINGS, Settings
 from takedown.metrics.durations import days_between, hours_between
 from takedown.metrics.exchange_rates import with_value_usd
 from takedown.metrics.listing_text import ListingText, listing_text_from_frame, with_listing_keys, with_listing_text
+from takedown.metrics.prices import with_abnormal_price
 from takedown.metrics.repeat_offenders import SELLER, repeat_offender_sellers, seller_history
 from takedown.metrics.status import known_listings
 
@@ -60,24 +61,26 @@ def unreported_listings(listings: pl.DataFrame, facts: pl.DataFrame, as_of: dt.d
 
 def high_risk_backlog(listings: pl.DataFrame, facts: pl.DataFrame, exchange_rates: pl.DataFrame,
                       as_of: dt.datetime, settings: Settings = DEFAULT_SETTINGS,
-                      listing_text: ListingText | None = None) -> pl.DataFrame:
+                      listing_text: ListingText | None = None, price_flags: pl.DataFrame | None = None) -> pl.DataFrame:
     """Listings detected by `as_of` that no complaint item names yet, the riskiest first.
 
     Ranked by risk_score (unknown last), then sellers who are repeat offenders, then the seller's
     removed listings, then the listing's value (price x units_sold in USD at the rate of the month
     of detected_at; unknown last), then the longest waiting. Columns: rank, the listing's own
     columns, seller_complaint_items, seller_removed_listings, repeat_offender, value_usd,
-    days_waiting. The url, title and seller_name come from `listing_text` (None: from `listings`).
+    abnormal_price (prices.price_flags as of `as_of`: `price_flags`; None: null), days_waiting. The
+    url, title and seller_name come from `listing_text` (None: from `listings`).
     """
     if listing_text is None:
         listing_text = listing_text_from_frame(listings)
     candidates = unreported_listings(listings, facts, as_of)
-    return rank_backlog(candidates, facts, exchange_rates, as_of, settings, listing_text)
+    return rank_backlog(candidates, facts, exchange_rates, as_of, settings, listing_text, price_flags=price_flags)
 
 
 def rank_backlog(candidates: pl.DataFrame, facts: pl.DataFrame, exchange_rates: pl.DataFrame,
                  as_of: dt.datetime, settings: Settings, listing_text: ListingText,
-                 offenders: pl.DataFrame | None = None, history: pl.DataFrame | None = None) -> pl.DataFrame:
+                 offenders: pl.DataFrame | None = None, history: pl.DataFrame | None = None,
+                 price_flags: pl.DataFrame | None = None) -> pl.DataFrame:
     """high_risk_backlog of its candidates (unreported_listings, with listing_key) already chosen.
 
     `offenders` (repeat_offenders.repeat_offender_sellers) and `history` (seller_history of the
@@ -104,9 +107,9 @@ def rank_backlog(candidates: pl.DataFrame, facts: pl.DataFrame, exchange_rates: 
               .sort(["risk_score", "repeat_offender", "seller_removed_listings", "value_usd", "detected_at",
                      "platform", "listing_id"],
                     descending=[True, True, True, True, False, False, False], nulls_last=True))
-    ranked = with_listing_text(ranked.with_row_index("rank", offset=1), listing_text)
+    ranked = with_abnormal_price(with_listing_text(ranked.with_row_index("rank", offset=1), listing_text), price_flags)
     return ranked.with_columns(pl.col("rank").cast(pl.Int64)).select(
         "rank", "platform", "listing_id", "url", "title", "seller_id", "seller_name", "brand", "infringement_type",
         "risk_score", "seller_complaint_items", "seller_removed_listings", "repeat_offender", "price", "currency",
-        "units_sold", "value_usd", "detected_at", "days_waiting",
+        "units_sold", "value_usd", "abnormal_price", "detected_at", "days_waiting",
     )

@@ -17,10 +17,10 @@ little.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 
 import duckdb
@@ -53,6 +53,7 @@ from takedown.metrics.item_rows import rows_behind
 from takedown.metrics.listing_text import LISTING_TEXT_COLUMNS, ListingText, listing_text_from_frame, with_listing_keys
 from takedown.metrics.kpis import cohort, cohort_metrics
 from takedown.metrics.periods import Period, good_faith_window, naive_utc
+from takedown.metrics.prices import price_flags
 from takedown.metrics.status import event_milestones, known_events, known_items
 from takedown.metrics.trends import HEADLINE_METRICS, monthly_trend, trend_window
 
@@ -111,6 +112,15 @@ class Snapshot:
     # Per seller with listings detected by as_of (of the filters' platform and brand): first and
     # last detected_at (repeat_offenders.listing_sightings); None: computed from `listings`.
     listing_sightings: pl.DataFrame | None = None
+    # Computes every listing's abnormal-price flag as of as_of (prices.price_flags), shown on the rows
+    # behind a figure and in the backlog: on first use only (it reads every listing of the store; the
+    # store must still be open). None when the listings were not loaded (those columns are null).
+    price_flag_source: Callable[[], pl.DataFrame] | None = None
+
+    @cached_property
+    def price_flags(self) -> pl.DataFrame | None:
+        """Every listing's abnormal-price flag as of as_of (None when the listings were not loaded)."""
+        return None if self.price_flag_source is None else self.price_flag_source()
 
     @property
     def timezone(self) -> str:
@@ -266,7 +276,8 @@ class Snapshot:
         # The snapshot's listings are the backlog's candidates already (what load_snapshot reads).
         return plain(queues_module.rank_backlog(
             self.listings, self.facts, self.exchange_rates, self.as_of, self.settings,  # type: ignore[arg-type]
-            self.listing_text, self._repeat_offenders, self._seller_history))  # type: ignore[arg-type]
+            self.listing_text, self._repeat_offenders, self._seller_history,  # type: ignore[arg-type]
+            price_flags=self.price_flags))
 
     def repeat_offenders_queue(self) -> pl.DataFrame:
         """The repeat offenders with their history, storefront candidates flagged."""
@@ -303,7 +314,7 @@ class Snapshot:
             _check_breakdown(column)
             facts = facts.filter(pl.col(column).is_null() if value is None else pl.col(column) == value)
         return plain(rows_behind(facts, metric, self.listings, self.missed_counter_notices,  # type: ignore[arg-type]
-                                 self.listing_text))
+                                 self.listing_text, self.price_flags))
 
 
 def plain(frame: pl.DataFrame) -> pl.DataFrame:
@@ -465,7 +476,9 @@ def _load_snapshot(con: duckdb.DuckDBPyConnection, as_of: dt.datetime, filters: 
                     exchange_rates=exchange_rates, as_of=as_of, since=since, until=until, filters=filters,
                     settings=settings,
                     version=version, repeat_items=repeat_items,
-                    listing_text=listing_text_from_store(con) if listings else None, listing_sightings=sightings)
+                    listing_text=listing_text_from_store(con) if listings else None, listing_sightings=sightings,
+                    price_flag_source=partial(price_flags, con, as_of, exchange_rates, settings=settings)
+                    if listings else None)
 
 
 def _slices(con: duckdb.DuckDBPyConnection, since: dt.datetime | None, until: dt.datetime | None,

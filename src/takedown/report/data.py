@@ -60,6 +60,11 @@ class ReportData:
     # The escalations earlier calls raised and what each call said of them (metrics.escalations).
     escalations: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=ESCALATION_SCHEMA))
     escalation_log: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=LOG_SCHEMA))
+    # The Good-Faith window's items' probabilities of ending removed (complaint_id, listing_id,
+    # probability: prediction.registry.predict_items as of as_of), None without a model; and the
+    # sentence that says which model, or why there is none.
+    window_probabilities: pl.DataFrame | None = None
+    prediction_note: str = "No prediction: none was asked for."
 
     def once(self, name: str, compute: Callable[[], Any]) -> Any:
         """`compute()`, computed the first time `name` is asked for and remembered after."""
@@ -122,8 +127,24 @@ def load_report_data(con: duckdb.DuckDBPyConnection, month: str, as_of: dt.datet
     images = con.sql(load_query("report/listing_images")).pl().cast(IMAGE_SCHEMA)
     listings = known_listings(plain(load_listings_and_rights(con, filters)[0]), as_of)
     escalations, log = load_escalation_record(con)
+    probabilities, note = window_probabilities(con, snapshot.good_faith_window(period), as_of, filters)
     return ReportData(month, period, snapshot, metrics_json(snapshot, period), details, images, listings,
-                      escalations=escalations, escalation_log=log)
+                      escalations=escalations, escalation_log=log, window_probabilities=probabilities,
+                      prediction_note=note)
+
+
+def window_probabilities(con: duckdb.DuckDBPyConnection, window: Period, as_of: dt.datetime,
+                         filters: Filters) -> tuple[pl.DataFrame | None, str]:
+    """The probabilities of the items submitted in `window` (None without a model) and the sentence
+    naming the model (the store's newest as of <= as_of, else one trained now) or why there is none."""
+    from takedown.prediction.registry import predict_items, training_for
+    from takedown.prediction.summary import describe_model_briefly
+
+    training = training_for(con, as_of)
+    if training.model is None:
+        return None, describe_model_briefly(training)
+    _, predictions = predict_items(con, as_of, window.start, window.end, filters, training)
+    return predictions.select("complaint_id", "listing_id", "probability"), describe_model_briefly(training)
 
 
 def load_escalation_record(con: duckdb.DuckDBPyConnection) -> tuple[pl.DataFrame, pl.DataFrame]:

@@ -127,7 +127,7 @@ def render_html(data: ReportData, sheets: dict[str, pl.DataFrame] | None = None)
         changes=changes.what_changed(data).to_dicts(),
         accounts=accounts.to_dicts(),
         reasons_at_risk=sections.reasons_at_risk(data).to_dicts(),
-        projection=sections.projection(data).to_dicts(),
+        projection=sections.projection(data).to_dicts(), prediction_note=data.prediction_note,
         trend=trend.to_dicts(), platforms=platforms.to_dicts(),
         repeat_figures=data.metrics["repeat_offenders"],
         offenders=offenders.head(sections.TOP_ROWS).to_dicts(), offender_count=offenders.height,

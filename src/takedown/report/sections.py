@@ -11,10 +11,12 @@ import polars as pl
 
 
 from takedown.metrics.effectiveness import complaint_effectiveness
+from takedown.metrics.kpis import cohort
 from takedown.metrics.networks import seller_networks
 from takedown.metrics.periods import month_period, parse_month, shift_month, month_label
 from takedown.metrics.projection import good_faith_projection, with_removals_needed_text
 from takedown.metrics.registry import metric
+from takedown.prediction.expected import with_expected_takedown_rate
 from takedown.report.data import ReportData
 
 # The headline figures of the report's first page, in the order shown.
@@ -83,9 +85,15 @@ def good_faith_reasons(data: ReportData) -> pl.DataFrame:
 
 def projection(data: ReportData) -> pl.DataFrame:
     """The Good-Faith projection per account over the month's window (projection.good_faith_projection),
-    with removals_needed_text (projection.removals_needed_text: "out of reach" when null)."""
-    return data.once("projection", lambda: with_removals_needed_text(
-        good_faith_projection(data.facts(), data.window, data.snapshot.settings)))
+    with removals_needed_text (projection.removals_needed_text: "out of reach" when null) and the
+    expected takedown rate with its interval from the pending items' probabilities
+    (prediction.expected.with_expected_takedown_rate; null without a model)."""
+    def compute() -> pl.DataFrame:
+        facts, window = data.facts(), data.window
+        projected = with_removals_needed_text(good_faith_projection(facts, window, data.snapshot.settings))
+        return with_expected_takedown_rate(projected, cohort(facts, window), data.window_probabilities)
+
+    return data.once("projection", compute)
 
 
 def reason_projection(data: ReportData) -> pl.DataFrame:

@@ -1,0 +1,90 @@
+"""Models kept in the store (table prediction_models): `takedown train` writes, readers pick.
+
+A reader as of T uses the newest model trained as of <= T (its training saw nothing after T); when
+the store keeps none, it trains one in memory (read-only commands never write the store). The model
+is pickled: load only stores you trust, as with any file you open in Python.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import pickle
+
+import duckdb
+
+from takedown.metrics.filters import Filters
+from takedown.prediction.features import load_filing_features
+from takedown.prediction.model import Training, train_model
+
+TABLE = "prediction_models"
+
+
+def train_as_of(con: duckdb.DuckDBPyConnection, as_of: dt.datetime,
+                trained_at: dt.datetime | None = None) -> Training:
+    """A model trained on every item of the store decided by `as_of` (features as of each one's filing)."""
+    features = load_filing_features(con, as_of, until=as_of + dt.timedelta(microseconds=1))
+    return train_model(features, as_of, trained_at)
+
+
+def save_training(con: duckdb.DuckDBPyConnection, training: Training) -> str:
+    """Insert `training` as a new row of prediction_models (inside the caller's transaction); its id."""
+    model_id = f"{training.trained_at:%Y%m%dT%H%M%S%f}-{training.as_of:%Y%m%dT%H%M%S}"
+    training.model_id = model_id
+    windows, counts = training.windows, training.counts
+    con.execute(
+        f"insert into {TABLE} values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [model_id, training.trained_at, training.as_of, windows.get("fit"), windows.get("calibration"),
+         windows.get("check"), windows.get("check_until"), training.decided_items, training.removed_items,
+         counts.get("fit"), counts.get("calibration"), counts.get("check"), training.calibration_method,
+         training.unavailable, json.dumps(training.scores) if training.scores else None,
+         json.dumps(training.reliability) if training.model is not None else None,
+         pickle.dumps(training.model) if training.model is not None else None])
+    return model_id
+
+
+def latest_training(con: duckdb.DuckDBPyConnection, as_of: dt.datetime) -> Training | None:
+    """The newest training kept in the store whose as_of is <= `as_of` (it saw nothing dated later), else None."""
+    tables = {row[0] for row in con.sql("select table_name from information_schema.tables "
+                                        "where table_schema = 'main'").fetchall()}
+    if TABLE not in tables:
+        return None
+    row = con.execute(
+        f"select model_id, as_of, trained_at, model, unavailable, decided_items, removed_items, fit_from, calibration_from, "
+        f"check_from, check_until, fit_items, calibration_items, check_items, scores, reliability, calibration_method "
+        f"from {TABLE} where as_of <= ? order by as_of desc, trained_at desc limit 1",
+        [as_of]).fetchall()
+    if not row:
+        return None
+    (model_id, model_as_of, trained_at, blob, unavailable, decided, removed, fit_from, calibration_from, check_from,
+     check_until, fit_items, calibration_items, check_items, scores, reliability, method) = row[0]
+    return Training(
+        as_of=model_as_of, trained_at=trained_at, model=pickle.loads(blob) if blob is not None else None,
+        unavailable=unavailable, decided_items=decided, removed_items=removed,
+        windows={"fit": fit_from, "calibration": calibration_from, "check": check_from, "check_until": check_until},
+        counts={name: value for name, value in (("fit", fit_items), ("calibration", calibration_items),
+                                                ("check", check_items)) if value is not None},
+        scores=json.loads(scores) if scores else {}, reliability=json.loads(reliability) if reliability else [],
+        calibration_method=method, model_id=model_id)
+
+
+def training_for(con: duckdb.DuckDBPyConnection, as_of: dt.datetime) -> Training:
+    """The model to predict with as of T: the store's newest as of <= T, else one trained now in memory."""
+    return latest_training(con, as_of) or train_as_of(con, as_of)
+
+
+def predict_items(con: duckdb.DuckDBPyConnection, as_of: dt.datetime, since: dt.datetime, until: dt.datetime,
+                  filters: Filters = Filters(), training: Training | None = None):
+    """(Training, frame) for the items submitted in [since, until): complaint_id, listing_id,
+    probability (null when no model), status at as_of (null when submitted after as_of), with the
+    features beside them (for the breakdowns)."""
+    import polars as pl
+
+    training = training or training_for(con, as_of)
+    features = load_filing_features(con, as_of, since, until, filters)
+    if training.model is None:
+        probability = pl.Series("probability", [None] * features.height, dtype=pl.Float64)
+    else:
+        probability = pl.Series("probability", training.model.probabilities(features), dtype=pl.Float64)
+    return training, features.with_columns(probability)
+
