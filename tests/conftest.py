@@ -33,7 +33,8 @@ SLOW_TESTS: dict[str, tuple[str, ...]] = {
     "slow": ("tests/test_packaging.py::*", "tests/demo/*", "tests/dashboard/test_command.py::test_the_demo_*",
              "tests/ingest/test_properties.py::*", "tests/ingest/test_deferred_imports.py::*",
              "tests/dashboard/test_view_params.py::test_any_text_in_any_parameter_gives_a_view_and_warnings",
-             "tests/test_watch.py::test_watch_loads_a_file_written_while_it_runs*"),
+             "tests/test_watch.py::test_watch_loads_a_file_written_while_it_runs*",
+             "tests/lake/test_lake_concurrency.py::test_two_writers_and_four_readers*"),
 }
 
 
