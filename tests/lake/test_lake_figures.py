@@ -123,3 +123,14 @@ def test_compaction_merges_small_files_and_keeps_the_figures(location, tmp_path,
     con = connect_reader(location)
     assert con.sql("select count(*), count(distinct listing_id) from listings").fetchone() == counted == (480, 480)
     con.close()
+
+
+def test_the_dashboard_serves_a_lake(location, monkeypatch):
+    from takedown.dashboard_lib import state
+
+    monkeypatch.setenv("TAKEDOWN_DB", location)
+    assert state.store_problem() == f"The store at {location} cannot be read: no store at {location}: load " \
+        "exports with `takedown ingest FILE... --data-path DIR` to create it"
+    ingest_files([FIXTURES / "listings.csv", FIXTURES / "complaints_portal_gb18030.csv"], location, timezone="UTC")
+    assert state.store_problem() is None  # a lake is no file: the dashboard reads it, never "no store"
+    assert state.current_version() == store_version(location)
