@@ -37,6 +37,7 @@ import re
 import sys
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -234,10 +235,16 @@ def _new_instance(location: str) -> duckdb.DuckDBPyConnection:
 
 # Readers of a process share one in-memory DuckDB (loading the extensions costs about a second;
 # attaching a snapshot a tenth of that): each snapshot read is attached once, as `<lake>_s<id>`,
-# and every reader of it gets its own cursor. Snapshots never change, so they are never re-read.
+# and every reader of it gets its own cursor. Snapshots never change, so they are never re-read
+# while attached (see _users for when they are detached).
 _readers: duckdb.DuckDBPyConnection | None = None
-_readers_lock = threading.Lock()
+_readers_lock = threading.RLock()  # reentrant: a cursor collected as garbage releases its use under it
 _attached: set[str] = set()
+# How many open reader cursors use each attachment. Every attachment holds a connection to the catalog:
+# one no cursor uses is detached when a newer one is attached, so a process following a live feed (a
+# dashboard) keeps a few connections, not one per snapshot it ever read (PostgreSQL's
+# max_connections would refuse every process of the team once they had piled up).
+_users: dict[str, int] = {}
 
 
 def _alias(location: str, suffix: str) -> str:
@@ -252,14 +259,24 @@ class LakeConnection:
     works unchanged. Everything else is the DuckDB connection's own.
     """
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, alias: str) -> None:
+    def __init__(self, con: duckdb.DuckDBPyConnection, alias: str, reader: bool = False) -> None:
         self._con = con
         self._alias = alias
+        # A reader's cursor counts as a use of its attachment until it is closed or collected.
+        self._release = weakref.finalize(self, _release, alias) if reader else None
         con.execute(f"use {alias}")
         con.execute("set TimeZone = 'UTC'")
 
     def cursor(self) -> LakeConnection:
-        return LakeConnection(self._con.cursor(), self._alias)
+        reader = self._release is not None
+        if reader:
+            _use(self._alias)
+        return LakeConnection(self._con.cursor(), self._alias, reader)
+
+    def close(self) -> None:
+        self._con.close()
+        if self._release is not None:
+            self._release()  # once: a finalizer runs at most once
 
     def __getattr__(self, name: str) -> object:
         return getattr(self._con, name)
@@ -268,7 +285,32 @@ class LakeConnection:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._con.close()
+        self.close()
+
+
+def _use(alias: str) -> None:
+    with _readers_lock:
+        _users[alias] = _users.get(alias, 0) + 1
+
+
+def _release(alias: str) -> None:
+    with _readers_lock:
+        _users[alias] = max(_users.get(alias, 0) - 1, 0)
+
+
+def _detach_unused(keep: str) -> None:
+    """Detach every snapshot attachment but `keep` that no open cursor uses (call with the lock held).
+
+    A lake's `latest` attachment stays: every store_version asks it for the latest snapshot id.
+    """
+    for alias in sorted(_attached - {keep}):
+        if _users.get(alias, 0) == 0 and not alias.endswith("_latest"):
+            _attached.discard(alias)
+            _users.pop(alias, None)
+            try:
+                _readers.execute(f"detach database if exists {alias}")
+            except duckdb.Error:
+                pass
 
 
 def _reader_cursor(location: str, alias: str, options: list[str]) -> LakeConnection:
@@ -281,8 +323,10 @@ def _reader_cursor(location: str, alias: str, options: list[str]) -> LakeConnect
         if alias not in _attached:
             _attach(_readers, location, alias, options, create=False)
             _attached.add(alias)
+            _detach_unused(keep=alias)
+        _use(alias)
         cursor = _readers.cursor()
-    return LakeConnection(cursor, alias)
+    return LakeConnection(cursor, alias, reader=True)
 
 
 def _forget(alias: str) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 
-from lake_files import FIXTURES, listings_file, run_cli
+from lake_files import FIXTURES, complaints_file, listings_file, run_cli
 
 from takedown import lake
 from takedown.ingest import ingest_files
@@ -134,3 +134,27 @@ def test_the_dashboard_serves_a_lake(location, monkeypatch):
     ingest_files([FIXTURES / "listings.csv", FIXTURES / "complaints_portal_gb18030.csv"], location, timezone="UTC")
     assert state.store_problem() is None  # a lake is no file: the dashboard reads it, never "no store"
     assert state.current_version() == store_version(location)
+
+
+def test_a_reader_following_a_live_feed_keeps_few_catalog_connections(postgres, location, tmp_path):
+    from takedown import lake
+
+    reader = Reader(location)  # the dashboard's: a new connection for each new snapshot
+    held = None
+    for number in range(8):
+        ingest_files([complaints_file(tmp_path, f"c{number}", 3)], location, timezone="UTC")
+        assert reader.cursor().sql("select count(*) from complaint_items").fetchone()[0] == 3 * (number + 1)
+        if number == 1:  # a reader kept open (a report being built) reads its snapshot to the end
+            held = connect_reader(location)
+        con = connect_reader(location)
+        con.close()
+    assert held.sql("select count(*) from complaint_items").fetchone()[0] == 6
+    # Attached: the latest snapshot, the one asked for the latest id, the held reader's, and at most the
+    # one before the latest (its last cursor was still open when the latest was attached); each holds a
+    # connection or two. Never one per snapshot read: 8 here, and a dashboard following a live feed
+    # would exhaust PostgreSQL's max_connections.
+    attached = [alias for alias in lake._attached if alias.startswith(lake._alias(location, ""))]
+    assert len(attached) <= 4, attached
+    assert postgres.connections(location) <= 2 * len(attached) < 8
+    held.close()
+    reader.close()
