@@ -32,7 +32,7 @@ SLOW_TESTS: dict[str, tuple[str, ...]] = {
     # test atomicity and exit codes
     "kill": ("tests/ingest/test_atomicity.py::*", "tests/ingest/test_fault_injection.py::*", "*::test_*kill*",
              "*::test_ctrl_c*", "*::test_*sigterm*", "tests/demo/test_demo_live.py::*",
-             "tests/test_lake.py::test_the_catalog_stopped_mid_ingest*"),
+             "tests/lake/test_lake_failures.py::test_the_catalog_*"),
     # seconds each on any machine: builds and installs the wheel, generates (and serves) demo programs,
     # property tests' hundreds of generated cases, fresh interpreters, the watcher run for real, writers
     # and readers in parallel processes on a lake, every figure computed twice (file store and lake)
@@ -41,8 +41,9 @@ SLOW_TESTS: dict[str, tuple[str, ...]] = {
              "tests/dashboard/test_view_params.py::test_any_text_in_any_parameter_gives_a_view_and_warnings",
              "tests/test_watch.py::test_watch_loads_a_file_written_while_it_runs*",
              "tests/commands/test_cli.py::test_ingest_piped_in_a_40_column_shell*",
-             "tests/test_lake.py::test_two_writers_and_readers_at_once*",
-             "tests/test_lake.py::test_every_figure_equals_the_file_stores*"),
+             "tests/lake/test_lake_concurrency.py::test_two_writers_and_four_readers*",
+             "tests/lake/test_lake_concurrency.py::test_a_commit_that_conflicts_*",
+             "tests/lake/test_lake_figures.py::test_every_figure_equals_the_file_stores*"),
 }
 
 

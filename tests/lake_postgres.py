@@ -64,6 +64,13 @@ class Postgres:
     def stop(self) -> None:
         self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
 
+    def connections(self, location: str) -> int:
+        """How many connections the database of a lake location has now (PostgreSQL's pg_stat_activity)."""
+        name = location.split("dbname=", 1)[1].split()[0]
+        out = self._run("psql", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "-tAc",
+                        f"select count(*) from pg_stat_activity where datname = '{name}'").stdout
+        return int(out.strip())
+
     def new_lake(self) -> str:
         """A new empty database; its DuckLake location."""
         name = f"lake{next(self._numbers)}"

@@ -32,10 +32,12 @@ import datetime as dt
 import hashlib
 import importlib.util
 import os
+import random
 import re
 import sys
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -52,6 +54,8 @@ DATA_PATH_VARIABLE = "TAKEDOWN_DATA_PATH"
 AS_OF_VARIABLE = "TAKEDOWN_STORE_AS_OF"
 # How often a commit that lost a race with another writer's is tried again (DuckLake itself retries too).
 CONFLICT_RETRIES = 5
+# The first retry's wait (doubled for each next one: at most about 1.6 s in all).
+CONFLICT_BACKOFF_SECONDS = 0.05
 # `takedown watch` compacts a lake, between batches, once it holds this many small data files
 # (written by the commits since the last compaction).
 COMPACT_AT_SMALL_FILES = 50
@@ -231,10 +235,16 @@ def _new_instance(location: str) -> duckdb.DuckDBPyConnection:
 
 # Readers of a process share one in-memory DuckDB (loading the extensions costs about a second;
 # attaching a snapshot a tenth of that): each snapshot read is attached once, as `<lake>_s<id>`,
-# and every reader of it gets its own cursor. Snapshots never change, so they are never re-read.
+# and every reader of it gets its own cursor. Snapshots never change, so they are never re-read
+# while attached (see _users for when they are detached).
 _readers: duckdb.DuckDBPyConnection | None = None
-_readers_lock = threading.Lock()
+_readers_lock = threading.RLock()  # reentrant: a cursor collected as garbage releases its use under it
 _attached: set[str] = set()
+# How many open reader cursors use each attachment. Every attachment holds a connection to the catalog:
+# one no cursor uses is detached when a newer one is attached, so a process following a live feed (a
+# dashboard) keeps a few connections, not one per snapshot it ever read (PostgreSQL's
+# max_connections would refuse every process of the team once they had piled up).
+_users: dict[str, int] = {}
 
 
 def _alias(location: str, suffix: str) -> str:
@@ -249,14 +259,24 @@ class LakeConnection:
     works unchanged. Everything else is the DuckDB connection's own.
     """
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, alias: str) -> None:
+    def __init__(self, con: duckdb.DuckDBPyConnection, alias: str, reader: bool = False) -> None:
         self._con = con
         self._alias = alias
+        # A reader's cursor counts as a use of its attachment until it is closed or collected.
+        self._release = weakref.finalize(self, _release, alias) if reader else None
         con.execute(f"use {alias}")
         con.execute("set TimeZone = 'UTC'")
 
     def cursor(self) -> LakeConnection:
-        return LakeConnection(self._con.cursor(), self._alias)
+        reader = self._release is not None
+        if reader:
+            _use(self._alias)
+        return LakeConnection(self._con.cursor(), self._alias, reader)
+
+    def close(self) -> None:
+        self._con.close()
+        if self._release is not None:
+            self._release()  # once: a finalizer runs at most once
 
     def __getattr__(self, name: str) -> object:
         return getattr(self._con, name)
@@ -265,7 +285,32 @@ class LakeConnection:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._con.close()
+        self.close()
+
+
+def _use(alias: str) -> None:
+    with _readers_lock:
+        _users[alias] = _users.get(alias, 0) + 1
+
+
+def _release(alias: str) -> None:
+    with _readers_lock:
+        _users[alias] = max(_users.get(alias, 0) - 1, 0)
+
+
+def _detach_unused(keep: str) -> None:
+    """Detach every snapshot attachment but `keep` that no open cursor uses (call with the lock held).
+
+    A lake's `latest` attachment stays: every store_version asks it for the latest snapshot id.
+    """
+    for alias in sorted(_attached - {keep}):
+        if _users.get(alias, 0) == 0 and not alias.endswith("_latest"):
+            _attached.discard(alias)
+            _users.pop(alias, None)
+            try:
+                _readers.execute(f"detach database if exists {alias}")
+            except duckdb.Error:
+                pass
 
 
 def _reader_cursor(location: str, alias: str, options: list[str]) -> LakeConnection:
@@ -278,8 +323,10 @@ def _reader_cursor(location: str, alias: str, options: list[str]) -> LakeConnect
         if alias not in _attached:
             _attach(_readers, location, alias, options, create=False)
             _attached.add(alias)
+            _detach_unused(keep=alias)
+        _use(alias)
         cursor = _readers.cursor()
-    return LakeConnection(cursor, alias)
+    return LakeConnection(cursor, alias, reader=True)
 
 
 def _forget(alias: str) -> None:
@@ -309,14 +356,7 @@ def connect(location: str | os.PathLike[str], *, read_only: bool, create: bool =
         number = store_snapshot(location) if as_of is None else resolve_snapshot(location, as_of)
         alias = _alias(location, f"s{number}")
         options = [f"snapshot_version {number}", "read_only"]
-        cursor = _reader_cursor(location, alias, options)
-        try:
-            snapshot_id(cursor)  # an attachment kept from before a catalog restart is dead: attach again
-        except duckdb.Error:
-            cursor.close()
-            _forget(alias)
-            cursor = _reader_cursor(location, alias, options)
-        return cursor
+        return _live_cursor(location, alias, options)[0]
     con = _new_instance(location)
     try:
         _attach(con, location, ALIAS, [], create)
@@ -330,30 +370,57 @@ def resolve_snapshot(location: str, as_of: str) -> int:
     """The id of the snapshot `as_of` names: itself when a snapshot id, else the last committed at that time."""
     option = _snapshot_option(as_of)
     alias = _alias(location, "at_" + hashlib.sha1(option.encode()).hexdigest()[:8])
-    cursor = _reader_cursor(location, alias, [option, "read_only"])
-    try:
-        return snapshot_id(cursor)
-    finally:
-        cursor.close()
+    cursor, number = _live_cursor(location, alias, [option, "read_only"])
+    cursor.close()
+    return number
+
+
+def _live_cursor(location: str, alias: str, options: list[str]) -> tuple[LakeConnection, int]:
+    """A reader's cursor on the attachment `alias` that works now, and the snapshot it reads.
+
+    An attachment kept from before the catalog restarted is dead (even `use` fails on it): it is
+    attached again, once. A DuckDB error after that (the catalog down) is the one-line LakeError.
+    """
+    for attempt in (1, 2):
+        cursor = None
+        try:
+            cursor = _reader_cursor(location, alias, options)
+            return cursor, snapshot_id(cursor)
+        except duckdb.Error as error:
+            if cursor is not None:
+                cursor.close()
+            _forget(alias)
+            if attempt == 2:
+                raise problem(location, error, "read") from None
+    raise AssertionError("unreachable")
 
 
 T = TypeVar("T")
 
 
 def is_conflict(error: BaseException) -> bool:
-    text = str(error)
-    return isinstance(error, duckdb.TransactionException) or "conflict" in text.lower()
+    """Whether a failed commit lost a race with another writer's (DuckLake: "Transaction conflict - ...").
+
+    Only such a commit is worth running again; any other failure (the catalog down, a full disk, a
+    bad row) fails the same way a second time.
+    """
+    return isinstance(error, duckdb.TransactionException) and "conflict" in str(error).lower()
 
 
 def retry_conflicts(action: Callable[[], T], retries: int = CONFLICT_RETRIES) -> T:
-    """Run `action` (one whole transaction), again when its commit lost a race with another writer's."""
+    """Run `action` (one whole transaction), again when its commit lost a race with another writer's.
+
+    Each retry waits a little longer (CONFLICT_BACKOFF_SECONDS doubled each time, at random within
+    it, so two writers that collided do not collide again in step); after `retries` retries the
+    conflict is raised. Any other error is raised at once. A file store never conflicts (one writer).
+    """
     for attempt in range(retries + 1):
         try:
             return action()
         except duckdb.Error as error:
             if attempt == retries or not is_conflict(error):
                 raise
-            time.sleep(0.05 * (attempt + 1))
+            time.sleep(random.uniform(0.5, 1.0) * CONFLICT_BACKOFF_SECONDS * 2 ** attempt)
     raise AssertionError("unreachable")
 
 
@@ -387,18 +454,9 @@ def store_snapshot(location: str | os.PathLike[str]) -> int:
     _check_catalog_file(location, create=False)
     if (as_of := as_of_setting()) is not None:
         return resolve_snapshot(location, as_of)
-    alias = _alias(location, "latest")
-    for attempt in (1, 2):
-        cursor = _reader_cursor(location, alias, ["read_only"])
-        try:
-            return snapshot_id(cursor)  # a new transaction: the latest commit of any process
-        except duckdb.Error as error:
-            _forget(alias)
-            if attempt == 2:
-                raise problem(location, error, "read") from None
-        finally:
-            cursor.close()
-    raise AssertionError("unreachable")
+    cursor, number = _live_cursor(location, _alias(location, "latest"), ["read_only"])  # a new transaction:
+    cursor.close()  # the latest commit of any process
+    return number
 
 
 def snapshot_summary(con: duckdb.DuckDBPyConnection) -> dict[str, object]:

@@ -254,6 +254,7 @@ def bring_in_step(db_path: Path, flush: bool = False) -> None:
     work = working_path(db_path)
     _remove(published_record_path(db_path), work, work.with_name(work.name + ".wal"))
     if db_path.exists():
+        _check_readable(db_path)  # not a copy of a store this DuckDB cannot open (a DuckDB 2.0 one)
         _copy_atomically(db_path, work, flush=flush)
         _record_published(db_path)
 
@@ -272,20 +273,60 @@ def mark_changing(db_path: Path) -> None:
     _remove(published_record_path(db_path))
 
 
-def _open_problem(what: str, path: Path, error: duckdb.Error) -> StoreError:
-    """One line for a store DuckDB cannot open; a store written by a newer DuckDB says how to go on."""
-    if "created with an newer version of DuckDB" in str(error) or "newer version of DuckDB" in str(error):
-        return StoreError(f"cannot open {what} {path}: it was written by a newer DuckDB than this one "
-                          f"({duckdb.__version__}, pinned for DuckLake); load its exports into a new store "
-                          f"with `takedown ingest` (docs/ducklake.md)")
+# A DuckDB file's main header: the magic "DUCK" at byte 8, then the storage version number (a
+# little-endian uint64: 64 for DuckDB 1.5.5's files, 999 for DuckDB 2.0's), four flag words, and the
+# version of the DuckDB that wrote it (text, e.g. "v2.0.1", padded with NULs).
+HEADER_STORAGE_VERSION = slice(12, 20)
+HEADER_WRITTEN_BY = slice(52, 84)
+
+
+def written_by(path: Path) -> tuple[int, str] | None:
+    """The storage version number and the DuckDB version named in a DuckDB file's header (None if not one)."""
+    try:
+        with Path(path).open("rb") as handle:
+            head = handle.read(HEADER_WRITTEN_BY.stop)
+    except OSError:
+        return None
+    if sniff_format(head) != "duckdb" or len(head) < HEADER_WRITTEN_BY.stop:
+        return None
+    version = head[HEADER_WRITTEN_BY].split(b"\0", 1)[0].decode("ascii", "replace")
+    return int.from_bytes(head[HEADER_STORAGE_VERSION], "little"), version
+
+
+def _is_newer_format(error: BaseException) -> bool:
+    return "newer version of DuckDB" in str(error)
+
+
+def _open_problem(what: str, path: Path, error: duckdb.Error, store: Path | None = None) -> StoreError:
+    """One line for a store DuckDB cannot open; a store written by a newer DuckDB says how to migrate it.
+
+    `store` is the store `path` is the working copy of (the user knows the store, not its copy).
+    """
+    if _is_newer_format(error):
+        store = Path(store or path)
+        header = written_by(store) or written_by(path)
+        writer = f"DuckDB {header[1] or '?'} (storage version {header[0]})" if header else "a newer DuckDB"
+        return StoreError(
+            f"cannot open the store {store}: it was written by {writer}, which this DuckDB {duckdb.__version__} "
+            f"(pinned for DuckLake) cannot read; migrate it: load its exports into a new store with `takedown "
+            f"ingest --db NEW FILE...`, or copy its tables with that DuckDB (`EXPORT DATABASE 'DIR'`) and "
+            f"`IMPORT DATABASE 'DIR'` with DuckDB {duckdb.__version__} (docs/ducklake.md)")
     return StoreError(f"cannot open {what} {path}: {error}")
 
 
-def _connect_writer(path: Path) -> duckdb.DuckDBPyConnection:
+def _check_readable(db_path: Path) -> None:
+    """Open the published store read-only once: a store this DuckDB cannot read fails here, in one line."""
+    try:
+        duckdb.connect(str(db_path), read_only=True).close()
+    except duckdb.Error as error:
+        raise _open_problem("the store", db_path, error) from error
+
+
+def _connect_writer(path: Path, db_path: Path) -> duckdb.DuckDBPyConnection:
     try:
         return duckdb.connect(str(path))
     except duckdb.Error as error:
-        raise _open_problem("the working store", path, error) from error
+        raise _open_problem("the working store", path, error, store=db_path) from error
 
 
 @contextmanager
@@ -325,7 +366,7 @@ def _writer_session(db_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
         bring_in_step(db_path)
     except OSError as error:
         raise StoreError(f"cannot prepare the working copy of {db_path}: {error.strerror or error}") from error
-    con = _connect_writer(working_path(db_path))
+    con = _connect_writer(working_path(db_path), db_path)
     try:
         _check_is_store(con, db_path, empty_is_fine=True)
         _configure(con)

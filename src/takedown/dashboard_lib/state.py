@@ -45,7 +45,7 @@ from takedown.metrics.periods import (
     utc_now,
 )
 from takedown.metrics.snapshot import Snapshot, load_snapshot, round_as_of
-from takedown.store import Reader, StoreError, store_version
+from takedown.store import Reader, StoreError, store_exists, store_version
 
 # How often an open page looks for a newly published store (seconds); tests set it low.
 REFRESH_ENV = "TAKEDOWN_DASHBOARD_REFRESH_SECONDS"
@@ -190,7 +190,7 @@ def cursor():
 def store_problem() -> str | None:
     """Why there is nothing to show (no store, not a store, no complaint items), or None when ready."""
     path = db_path()
-    if not path.exists():
+    if not store_exists(path):  # a DuckLake location is no file: connecting tells
         return f"There is no store at {path} yet."
     try:
         if dashboard_data.complaint_item_count(cursor()) == 0:

@@ -30,6 +30,7 @@ from takedown.ingest.readers import LINE, RawTable, UnreadableFile, read_table
 from takedown.ingest.reasons import Reason
 from takedown.ingest.validation import validate, warm_up
 from takedown.item_facts import keep_item_facts
+from takedown.lake import retry_conflicts
 from takedown.store import mark_changing, open_writer, publish, publish_and_close, refill_soon
 from takedown.frames import register_frame
 
@@ -181,35 +182,42 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, kind: str | None, t
     del raw, prepared, valid  # the big intermediate frames: free them before the load
     rows, status_events = kind_rows(file_kind, typed)
     del typed
-    con.execute("begin transaction")
-    try:
-        if file_kind.name == "escalations":
-            counts = record_escalations(con, escalation_rows(rows), batch_id, moment)
-        else:
-            counts = upsert(con, file_kind.table, file_kind.key, rows, batch_id)
-        if status_events is not None:
-            insert_missing_events(con, status_events, batch_id)
-        if file_kind.table == "outcome_events" or status_events is not None:
-            # The kept facts of the items whose events this file may have added, in the same transaction.
-            keep_item_facts(con, rows if status_events is None else status_events)
-        if digest:
-            # The quarantine is idempotent like the tables: a file's bytes loaded again replace
-            # what their earlier load quarantined (a rule may judge a row differently now).
-            con.execute("delete from quarantined_rows where file_sha256 = ?", [digest])
-        if quarantine.height:
-            register_frame(con, "_quarantine", quarantine.with_columns(pl.lit(digest).alias("file_sha256")))
-            con.execute("insert into quarantined_rows by name select * from _quarantine")
-            con.unregister("_quarantine")
-        result = FileResult(str(path), file_kind.name, total_rows, counts.inserted, counts.updated,
-                            counts.unchanged, quarantine.height, batch_id)
-        _record_batch(con, batch_id, path, digest, file_kind.name, file_format, result, timezone, mapping)
-        con.execute("commit")
-    except BaseException:
+
+    def load() -> FileResult:
+        """The file's rows and quarantine in one transaction: committed whole, or rolled back."""
+        con.execute("begin transaction")
         try:
-            con.execute("rollback")
-        except duckdb.Error:
-            pass  # a commit that failed (a full disk) was rolled back by DuckDB itself: the first error counts
-        raise
+            if file_kind.name == "escalations":
+                counts = record_escalations(con, escalation_rows(rows), batch_id, moment)
+            else:
+                counts = upsert(con, file_kind.table, file_kind.key, rows, batch_id)
+            if status_events is not None:
+                insert_missing_events(con, status_events, batch_id)
+            if file_kind.table == "outcome_events" or status_events is not None:
+                # The kept facts of the items whose events this file may have added, in the same transaction.
+                keep_item_facts(con, rows if status_events is None else status_events)
+            if digest:
+                # The quarantine is idempotent like the tables: a file's bytes loaded again replace
+                # what their earlier load quarantined (a rule may judge a row differently now).
+                con.execute("delete from quarantined_rows where file_sha256 = ?", [digest])
+            if quarantine.height:
+                register_frame(con, "_quarantine", quarantine.with_columns(pl.lit(digest).alias("file_sha256")))
+                con.execute("insert into quarantined_rows by name select * from _quarantine")
+                con.unregister("_quarantine")
+            result = FileResult(str(path), file_kind.name, total_rows, counts.inserted, counts.updated,
+                                counts.unchanged, quarantine.height, batch_id)
+            _record_batch(con, batch_id, path, digest, file_kind.name, file_format, result, timezone, mapping)
+            con.execute("commit")
+        except BaseException:
+            try:
+                con.execute("rollback")
+            except duckdb.Error:
+                pass  # a commit that failed (a full disk) was rolled back by DuckDB itself: the first error counts
+            raise
+        return result
+
+    # On a DuckLake another writer's commit can conflict with this one's: the whole transaction runs again.
+    result = retry_conflicts(load)
     if progress:
         progress("load", total_rows)
     return result
