@@ -8,6 +8,7 @@ brands, so its drill-down would leak a Bolt listing if the scope were missed the
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import polars as pl
@@ -254,3 +255,31 @@ def _snapshot_brands() -> None:
 def test_the_snapshot_every_page_reads_is_loaded_within_the_scope(monkeypatch, scoped_store, email, expected):
     app = run_as(monkeypatch, scoped_store, email, script=_snapshot_brands)
     assert [text.value for text in app.text] == expected
+
+
+@pytest.fixture(scope="module")
+def a_trained_model():
+    """A model trained on a program of its own (the scoped store is too small to train one)."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parents[1] / "prediction"))
+    from prediction_stores import program, store_from
+
+    from takedown.prediction.registry import train_as_of
+
+    training = train_as_of(store_from(*program(1500, seed=5)), dt.datetime(2027, 1, 1))
+    assert training.model is not None, training.unavailable
+    return training
+
+
+@pytest.mark.parametrize("email, sees_scores", [("admin@agency.example", True), ("acme@client.example", False)])
+def test_the_model_s_store_wide_scores_are_shown_only_to_a_viewer_of_every_brand(
+        monkeypatch, scoped_store, a_trained_model, email, sees_scores):
+    from takedown.dashboard_lib import predictions
+
+    monkeypatch.setattr(predictions, "training", lambda version, as_of: a_trained_model)
+    app = run_as(monkeypatch, scoped_store, email, "app_pages/model.py")
+    labels = [tile.label for tile in app.main.metric]
+    assert ("Brier score (lower is better)" in labels) is sees_scores
+    assert any("every brand" in info.value for info in app.main.info) is not sees_scores
