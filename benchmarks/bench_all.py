@@ -57,7 +57,7 @@ from common import OUT, ROOT, ChildFailed, load_average, machine_facts, parse_si
 from bench_browser import app_pages
 from generate import EXPORT_ROWS_MAX, GENERATE_MEMORY, ensure_data, store_path
 
-STAGES = ("ingest", "metrics", "dashboard", "browser", "report", "live", "lake")
+STAGES = ("ingest", "metrics", "dashboard", "browser", "report", "live", "lake", "predict")
 DEFAULT_SIZES = "100k,1M,10M"
 # At and above this size the long stages run each variant once (a second 10M report or dashboard pass
 # would not fit the budget); the stages the targets read keep their median of --repeat.
@@ -66,7 +66,7 @@ SINGLE_RUN_STAGES = ("dashboard", "report")
 # Stages run once at every size: the browser pass starts a fresh server per page (eight servers); the
 # lake stage measures every command on both backends (its 1M-row ingest into a lake took 8 minutes on
 # this machine under load, docs/ducklake.md).
-ONE_RUN_STAGES = ("browser", "lake")
+ONE_RUN_STAGES = ("browser", "lake", "predict")
 # At and above this size (100M, on request: SIZES=100M) the stages below are left out: ingest loads the
 # same 1M-row files as at 10M, and copying 100M items into a DuckLake would take longer than the rest.
 HUNDRED_MILLION = 100_000_000
@@ -161,6 +161,12 @@ TABLES = {
              "On a copy of each size's store, after one untimed ingest. The watch figure is from the "
              "rename into the inbox to a takedown.store.Reader seeing the file's batch (the watcher's "
              "memory, its process tree, is in the memory table)."),
+    "predict": ("Predicted success: features, training, predicting a month (issue 21)", None,
+                "benchmarks/bench_predict.py on each size's store (read-only), one process: T is the first of "
+                "the month two months before the store's last submission; the model is fitted, calibrated "
+                "and checked on the items decided by T (HistGradientBoosting + CalibratedClassifierCV, "
+                "two threads) and predicts the month after T. Peak MiB is the process's after each step "
+                "(it only grows); n is the step's rows."),
     "lake": ("DuckLake beside the DuckDB file (issue 18)", stages.LAKE_FILE,
              "On each size's store: a throw-away PostgreSQL 15 catalog started as tests/lake_postgres.py does "
              "(a temp folder, a free port, fsync off) and the store copied into a new DuckLake with "

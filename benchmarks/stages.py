@@ -383,3 +383,30 @@ TARGET_NAMES.update({"drawn_cold": DRAWN_COLD, "drawn_warm": DRAWN_WARM, "first_
                      "page_prefix": "dashboard: ", "server_process": SERVER_PROCESS,
                      "server_any": SERVER_ANY,
                      "report_stage": REPORT_STAGE, "report_variant": REPORT_VARIANT})
+
+
+PREDICT_VARIANT = "takedown.prediction (benchmarks/bench_predict.py, one process)"
+
+
+def predict(size: int, db: Path, repeat: int, log) -> list[dict]:
+    """Predicted success on the size's store, read-only (benchmarks/bench_predict.py): the features of the
+    items submitted by T, fitting, calibrating and checking the model, and predicting the month after T.
+    One process: each step's wall seconds and the process's peak memory after it (it only grows); n is
+    the step's rows."""
+    cells = []
+    for _ in range(repeat):
+        run = measured([PYTHON, str(BENCHMARKS / "bench_predict.py"), str(db)])
+        for line in run.stdout.splitlines():
+            parts = [part.strip() for part in line.strip().strip("|").split("|")]
+            if len(parts) != 5 or not parts[1].replace(".", "", 1).isdigit():
+                continue
+            name, wall, cpu, peak_gb, rows = parts
+            cells.append(cell(name, PREDICT_VARIANT, size, int(rows.replace(",", "")),
+                              [(float(wall), float(peak_gb) * 1024)]))
+            log(f"predict: {name}: {wall} s ({cpu} CPU-s), peak {peak_gb} GB")
+        for line in run.stdout.splitlines():
+            if line.startswith(("checked on", "No prediction")):
+                log(f"predict: {line}")
+    if not cells:
+        raise RuntimeError("benchmarks/bench_predict.py printed no step")
+    return cells
