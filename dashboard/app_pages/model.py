@@ -34,7 +34,7 @@ def render(loaded: state.Loaded) -> None:
         st.info(training.unavailable or "No prediction.")
         return
     scope = state.viewer_scope()
-    if scope is None or (scope.brands is None and scope.accounts is None):
+    if scope is None or scope.everything:
         render_scores(training)
     else:
         # The model is fitted and checked on every brand's items: its scores and counts are store-wide figures.

@@ -70,8 +70,9 @@ def run(args: argparse.Namespace) -> int:
     if problem := out_problem(out):
         # an --out that is a file is a usage error; a folder or a name in the way is a file problem
         return fail("report", problem, EXIT_USAGE if problem.endswith("is a file, not a folder") else EXIT_FAILED)
+    db = resolve_db_path(args.db)
     try:
-        con = connect_reader(resolve_db_path(args.db))
+        con = connect_reader(db)
     except StoreError as error:
         return fail("report", str(error), EXIT_FAILED)
     unchanged = f"nothing was published: {out} keeps its previous report" if out.is_dir() else \
@@ -80,7 +81,7 @@ def run(args: argparse.Namespace) -> int:
     progress = StepLines(5 if args.no_pdf else 6)
     try:
         files = build_report(con, args.month, as_of, args.tz, out, pdf=not args.no_pdf, progress=progress,
-                             filters=filters, source=read_source(con, resolve_db_path(args.db)))
+                             filters=filters, source=read_source(con, db))
     except UnknownFilterValue as error:
         described = "; and ".join(value.describe("--" + value.name) for value in error.unknown)
         return fail("report", f"{described}; {unchanged}", EXIT_USAGE)

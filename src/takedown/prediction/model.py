@@ -166,8 +166,10 @@ def _fit(training: Training, slices: dict[str, pl.DataFrame]) -> None:
         # mostly noise around a few effects, and a model that learns the noise is miscalibrated later.
         max_iter=MAX_TREES, learning_rate=0.05, max_leaf_nodes=15, min_samples_leaf=max(40, fit.height // 200),
         l2_regularization=1.0, early_stopping=True, validation_fraction=0.1, n_iter_no_change=15, random_state=0)
-    model.absent = tuple(int(index) for index in np.flatnonzero(np.isnan(model.matrix(fit)).all(axis=0)))
-    booster.fit(model.matrix(fit), fit.get_column("label").to_numpy())
+    inputs = model.matrix(fit)
+    model.absent = tuple(int(index) for index in np.flatnonzero(np.isnan(inputs).all(axis=0)))
+    inputs[:, list(model.absent)] = 0.0  # as matrix() gives them from now on
+    booster.fit(inputs, fit.get_column("label").to_numpy())
     method = "isotonic" if calibration.height >= ISOTONIC_MIN_ITEMS else "sigmoid"
     calibrated = CalibratedClassifierCV(FrozenEstimator(booster), method=method)
     calibrated.fit(model.matrix(calibration), calibration.get_column("label").to_numpy())
