@@ -264,17 +264,27 @@ def seller_listings(con: duckdb.DuckDBPyConnection, platform: str, seller_id: st
 
 def seller_complaints(snapshot: Snapshot, platform: str, seller_id: str) -> pl.DataFrame:
     """The seller's complaint items as of the snapshot with their status, newest first."""
-    return (snapshot.facts.filter((pl.col("platform") == platform) & (pl.col("seller_id") == seller_id))
-            .select("complaint_id", "listing_id", "enforcement_type", "account", "reason", "ipr_type",
-                    "submitted_at", "status", "status_at", "first_removed_at", "has_counter_notice")
+    return seller_complaints_of(snapshot.facts.filter((pl.col("platform") == platform)
+                                                      & (pl.col("seller_id") == seller_id)))
+
+
+def seller_complaints_of(facts: pl.DataFrame) -> pl.DataFrame:
+    """seller_complaints of the facts of one seller's items."""
+    return (facts.select("complaint_id", "listing_id", "enforcement_type", "account", "reason", "ipr_type",
+                         "submitted_at", "status", "status_at", "first_removed_at", "has_counter_notice")
             .sort("submitted_at", descending=True))
 
 
 def seller_outcomes_by_month(snapshot: Snapshot, platform: str, seller_id: str) -> pl.DataFrame:
     """month (YYYY-MM, the report time zone), status, items: the seller's complaint items over time."""
-    return (snapshot.facts.filter((pl.col("platform") == platform) & (pl.col("seller_id") == seller_id))
-            .group_by(item_month(pl.col("submitted_at"), snapshot.timezone).alias("month"),
-                      pl.col("status").cast(pl.String))
+    return seller_outcomes_of(snapshot.facts.filter((pl.col("platform") == platform)
+                                                    & (pl.col("seller_id") == seller_id)), snapshot.timezone)
+
+
+def seller_outcomes_of(facts: pl.DataFrame, timezone: str) -> pl.DataFrame:
+    """seller_outcomes_by_month of the facts of one seller's items, months in `timezone`."""
+    return (facts.group_by(item_month(pl.col("submitted_at"), timezone).alias("month"),
+                           pl.col("status").cast(pl.String))
             .agg(pl.len().alias("items")).sort("month", "status"))
 
 
@@ -290,8 +300,13 @@ def rights_portfolio(snapshot: Snapshot) -> pl.DataFrame:
     snapshot.require_listings("the IP portfolio")
     usage = plain(cohort_metrics(snapshot.facts.filter(pl.col("ipr_registration").is_not_null()),
                                  by="ipr_registration"))
-    today = snapshot.as_of.date()
-    return (plain(snapshot.rights)  # type: ignore[arg-type]
+    return portfolio_of(plain(snapshot.rights), usage, snapshot.as_of)  # type: ignore[arg-type]
+
+
+def portfolio_of(rights: pl.DataFrame, usage: pl.DataFrame, as_of: dt.datetime) -> pl.DataFrame:
+    """rights_portfolio of the register `rights` and the per-right `usage` (cohort_metrics by ipr_registration)."""
+    today = as_of.date()
+    return (rights
             .with_columns(calendar_days(pl.lit(today), pl.col("expires_on")).alias("days_to_expiry"))
             .join(usage.select("ipr_registration", "submitted", "removed", "takedown_rate",
                                "counter_notice_success_rate", "value_removed_usd"),

@@ -70,18 +70,15 @@ def expiring_rights(rights: pl.DataFrame, facts: pl.DataFrame, as_of: dt.datetim
             .sort(["expires_on", "registration"]))
 
 
-def complaint_items_on_weak_rights(facts: pl.DataFrame, rights: pl.DataFrame) -> pl.DataFrame:
-    """Complaint items that relied on a right that was expired, not verified, or not in the register.
-
-    Only items that name a registration. Columns: the item's key, platform, account, reason,
-    submitted_at, status, ipr_registration, expires_on, ipp_status, and problem: a comma-separated
-    list of `not_in_register`, `expired_when_filed` (expires_on before submitted_at's date),
-    `not_verified` (ipp_status is not verified). The newest first.
-    """
+def weak_right_problems(named: pl.DataFrame, rights: pl.DataFrame) -> pl.DataFrame:
+    """The rows of `named` (any frame with ipr_registration and submitted_at) that relied on a right that
+    was expired, not verified, or not in the register, with the right's expires_on and ipp_status and
+    their `problem` (see complaint_items_on_weak_rights): the one rule of weak rights. A row's answer
+    depends on its registration and submission date only."""
     register = rights.select(pl.col("registration").alias("ipr_registration"), "expires_on", "ipp_status",
                              pl.lit(True).alias("_in_register"))
     registration = pl.col("ipr_registration").cast(pl.String)
-    named = (facts.filter(registration.str.strip_chars() != "")
+    named = (named.filter(registration.str.strip_chars() != "")
              .with_columns(registration))
     checked = named.join(register, on="ipr_registration", how="left", maintain_order="left")
     in_register = pl.col("_in_register").fill_null(False)
@@ -95,6 +92,18 @@ def complaint_items_on_weak_rights(facts: pl.DataFrame, rights: pl.DataFrame) ->
     )
     return (checked.filter(~in_register | expired | not_verified)
             .with_columns(problem.alias("problem"))
+            .drop("_in_register"))
+
+
+def complaint_items_on_weak_rights(facts: pl.DataFrame, rights: pl.DataFrame) -> pl.DataFrame:
+    """Complaint items that relied on a right that was expired, not verified, or not in the register.
+
+    Only items that name a registration. Columns: the item's key, platform, account, reason,
+    submitted_at, status, ipr_registration, expires_on, ipp_status, and problem: a comma-separated
+    list of `not_in_register`, `expired_when_filed` (expires_on before submitted_at's date),
+    `not_verified` (ipp_status is not verified). The newest first.
+    """
+    return (weak_right_problems(facts, rights)
             .select("complaint_id", "listing_id", "platform", "account", "reason", "submitted_at", "status",
                     "ipr_registration", "expires_on", "ipp_status", "problem")
             .sort(["submitted_at", "complaint_id", "listing_id"], descending=[True, False, False]))
