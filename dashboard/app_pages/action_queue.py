@@ -11,10 +11,11 @@ from takedown.prediction.backlog import only_likely_rejected
 
 
 def render(loaded: state.Loaded) -> None:
-    st.caption("The whole store as of the view's as-of (filters apply; the month does not).")
+    st.caption("The whole store as of the view's as-of (filters apply; the month does not): each queue reads only "
+               "its own items.")
 
     # Hours left and overdue are seen at this render's clock (the queue is cached per store version).
-    awaiting = with_time_left(state.frame(loaded, "action_queue", "counter_notices_awaiting_response"),
+    awaiting = with_time_left(state.view_frame(loaded, "action_queue", "counter_notices_awaiting_response"),
                               state.clock(loaded))
     overdue = awaiting.filter(awaiting.get_column("overdue")).height if awaiting.height else 0
     st.subheader("Counter-notices awaiting the brand's answer")
@@ -34,7 +35,7 @@ def render(loaded: state.Loaded) -> None:
         st.caption(f"{backlog.height:,} listings detected and not reported, the riskiest first. "
                    f"{training.unavailable or 'No prediction.'} So no probability is shown.")
     else:
-        settings = loaded.snapshot.settings
+        settings = state.view_settings(loaded)
         st.caption(f"{backlog.height:,} listings detected and not reported, the largest expected value removed "
                    "first (the probability that the complaint the team would file ends removed x the listing's "
                    "value), then the riskiest. Probability: filed as the team files its brand's listings of that "
@@ -61,10 +62,10 @@ def render(loaded: state.Loaded) -> None:
     })
 
     st.subheader("Rights expiring or expired")
-    state.table(state.frame(loaded, "action_queue", "expiring_rights"), "expiring-rights", key="queue-rights")
+    state.table(state.view_frame(loaded, "action_queue", "expiring_rights"), "expiring-rights", key="queue-rights")
     st.subheader("Complaints filed on an expired, unverified or unknown right")
-    state.table(state.frame(loaded, "action_queue", "complaint_items_on_weak_rights"), "weak-rights",
+    state.table(state.view_frame(loaded, "action_queue", "complaint_items_on_weak_rights"), "weak-rights",
                 key="queue-weak-rights")
 
 
-state.live("Action queue", render, with_month=False)
+state.live("Action queue", render, with_month=False, reads="none")

@@ -10,25 +10,15 @@ from takedown.dashboard_lib import state
 from takedown.escape import terminal_text
 from takedown.metrics import escalations as calls
 from takedown.metrics.registry import format_percent
-from takedown.metrics.snapshot import plain
-from takedown.report.data import load_escalation_record
-
-
-@st.cache_data(show_spinner=False, max_entries=8)
-def escalation_record(version: str) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """The store's escalations and escalation log (report.data.load_escalation_record), cached per version."""
-    return load_escalation_record(state.cursor())
 
 
 def render(loaded: state.Loaded) -> None:
-    snapshot, month = loaded.snapshot, loaded.month
+    month = loaded.month
     st.caption(f"Calls up to {month}.")
-    escalations, log = escalation_record(loaded.version)
-    facts = plain(snapshot.facts)
-    # Only the escalations about what the view holds (its items, their sellers and accounts): the
-    # snapshot's facts are within the viewer's scope and the view's filters.
-    status = calls.within_view(calls.escalation_status(escalations, log, facts, month, snapshot.as_of), facts)
-    if snapshot.filters.active:
+    # Only the escalations about what the view holds (its items, their sellers and accounts), within
+    # the viewer's scope and the view's filters: read from the escalated items' facts (narrow.escalation_view).
+    escalations, status = state.escalation_view(loaded.version, loaded.as_of, loaded.timezone, loaded.filters, month)
+    if state.view_filters(loaded).active:
         st.caption("The view is filtered: only the escalations of the complaint items it holds, their sellers "
                    "and their accounts are shown.")
     if escalations.is_empty():
@@ -40,7 +30,7 @@ def render(loaded: state.Loaded) -> None:
                 "accounts of this view.")
         return
     st.caption(f"Escalations raised by the calls up to {month}, with the latest response loaded and each item's "
-               f"status as of {snapshot.as_of:%Y-%m-%d %H:%M} UTC.")
+               f"status as of {loaded.as_of:%Y-%m-%d %H:%M} UTC.")
     left, middle, right = st.columns(3)
     kinds = left.multiselect("Escalation kind", sorted(status.get_column("escalation_kind").unique()),
                              key="escalations-kind")
@@ -80,4 +70,4 @@ def render(loaded: state.Loaded) -> None:
     state.table(shown, f"escalations-{month}", key="escalations-all")
 
 
-state.live("Escalations", render)
+state.live("Escalations", render, reads="none")

@@ -7,11 +7,11 @@ from takedown.metrics.rights import rights_summary
 
 
 def render(loaded: state.Loaded) -> None:
-    rights = state.frame(loaded, "rights_portfolio")
+    rights = state.view_frame(loaded, "rights_portfolio")
     if rights.is_empty():
         st.info("No IP rights loaded: ingest an ip_rights export.")
         return
-    counts = rights_summary(rights, loaded.snapshot.as_of)
+    counts = rights_summary(rights, loaded.as_of)
     columns = st.columns(3)
     columns[0].metric("rights", f"{counts['rights']:,}", border=True)
     columns[1].metric("expired", f"{counts['expired']:,}", border=True)
@@ -22,4 +22,4 @@ def render(loaded: state.Loaded) -> None:
     })
 
 
-state.live("IP portfolio", render, with_month=False)
+state.live("IP portfolio", render, with_month=False, reads="none")

@@ -123,3 +123,28 @@ def test_a_narrow_load_holds_only_the_items_it_needs(con):
                        plain(whole.facts).join(keys, on=["complaint_id", "listing_id"], how="semi").sort("item_id"),
                        check_dtypes=False)
     assert pl.Series(facts.get_column("item_id")).is_unique().all()
+
+
+@pytest.mark.parametrize("page", ["action_queue", "repeat_offenders", "ip_portfolio", "escalations"])
+def test_the_pages_of_every_item_load_no_snapshot(monkeypatch, dashboard_store, page):
+    from dashboard_fixtures import APP
+    from dashboard_fixtures import AS_OF as FIXTURE_AS_OF
+    from streamlit.testing.v1 import AppTest
+
+    from takedown.dashboard_lib import state
+
+    loads: list[object] = []
+
+    def recording(*args, **options):
+        loads.append(options.get("since"))
+        return load_snapshot(*args, **options)
+
+    monkeypatch.setattr(state, "load_snapshot", recording)
+    monkeypatch.setenv("TAKEDOWN_DB", str(dashboard_store))
+    app = AppTest.from_file(APP, default_timeout=60)
+    app.query_params.update({"month": "2026-09", "as_of": FIXTURE_AS_OF})
+    app.switch_page(f"app_pages/{page}.py").run()
+    assert not app.exception
+    assert loads == []
+    assert app.metric and app.dataframe
+    state.narrowed.clear(), state.escalation_view.clear()

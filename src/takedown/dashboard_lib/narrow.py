@@ -252,6 +252,8 @@ def escalation_view(con: duckdb.DuckDBPyConnection, as_of: dt.datetime, filters:
     """calls.within_view(calls.escalation_status(...)) as the Escalations page shows it, from the facts of
     the escalated items and the view's sellers and (account, reason) pairs among the escalated ones:
     what within_view reads of a view's facts."""
+    if escalations.is_empty():
+        return escalations  # a store no filled workbook was loaded into: nothing to show
     items = escalations.filter(pl.col("escalation_kind").is_in(calls.ITEM_KINDS)).select(_ITEM).unique()
     facts = plain(facts_of(con, as_of, filters, settings, items)) if items.height else None
     status = calls.escalation_status(escalations, log, facts if facts is not None else _item_frame(), month, as_of)

@@ -41,8 +41,8 @@ def predicted_backlog(version: str, as_of: dt.datetime, timezone: str,
     """The view's high-risk backlog ranked by expected value removed (prediction.backlog.predicted_backlog)."""
     from takedown.prediction.backlog import predicted_backlog as rank
 
-    # The backlog is a whole-store queue (the Action queue page reads the whole store: span (None, None)).
-    backlog = state.derived("action_queue", version, as_of, timezone, filters, (None, None), "high_risk_backlog")
+    # The backlog is a whole-store queue, read from the unreported listings and their sellers' items only.
+    backlog = state.narrowed("action_queue", version, as_of, timezone, filters, "high_risk_backlog")
     return rank(state.cursor(), backlog, as_of, training(version, as_of))
 
 

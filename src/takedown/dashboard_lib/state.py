@@ -382,6 +382,31 @@ def derived(widget: str, version: str, as_of: dt.datetime, timezone: str, filter
     return getattr(dashboard_data, widget)(snapshot, *args)
 
 
+@st.cache_data(show_spinner=False, max_entries=DERIVED_FRAMES, ttl=LIVE_AS_OF_SECONDS)
+def narrowed(widget: str, version: str, as_of: dt.datetime, timezone: str, filters: tuple[tuple[str, object], ...],
+             *args: object) -> pl.DataFrame:
+    """narrow.<widget>(store, as_of, filters, settings, *args): a frame of a page that reads no snapshot (the
+    Action queue, Repeat offenders, the IP portfolio), read from the items it shows only, cached on (store
+    version, as-of, tz, filters, args)."""
+    from takedown.dashboard_lib import narrow
+
+    return getattr(narrow, widget)(cursor(), as_of, Filters(**dict(filters)), _settings(timezone), *args)
+
+
+@st.cache_data(show_spinner=False, max_entries=DERIVED_FRAMES, ttl=LIVE_AS_OF_SECONDS)
+def escalation_view(version: str, as_of: dt.datetime, timezone: str, filters: tuple[tuple[str, object], ...],
+                    month: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The store's escalations (report.data.load_escalation_record) and those raised by the calls up to
+    `month` about what the view holds, with their status (narrow.escalation_view), cached per view."""
+    from takedown.dashboard_lib import narrow
+    from takedown.report.data import load_escalation_record
+
+    con = cursor()
+    escalations, log = load_escalation_record(con)
+    return escalations, narrow.escalation_view(con, as_of, Filters(**dict(filters)), _settings(timezone),
+                                               escalations, log, month)
+
+
 # The trend's months the page's snapshot does not hold are read this many at a time, by calendar blocks
 # (quarters): a few loads instead of one per month (each reads the events once), each a few months' items
 # at most in memory, and the next month's view finds all but one block cached.
@@ -466,6 +491,23 @@ def frame(loaded: Loaded, widget: str, *args: object) -> pl.DataFrame:
     if widget in ROW_WIDGETS:
         require("rows")
     return derived(widget, loaded.version, loaded.as_of, loaded.timezone, loaded.filters, loaded.span, *args)
+
+
+def view_frame(loaded: Loaded, widget: str, *args: object) -> pl.DataFrame:
+    """frame's twin for a page that reads no snapshot (reads="none"): narrowed(widget, ...) of the view."""
+    if widget in ROW_WIDGETS:
+        require("rows")
+    return narrowed(widget, loaded.version, loaded.as_of, loaded.timezone, loaded.filters, *args)
+
+
+def view_filters(loaded: Loaded) -> Filters:
+    """The filters (within the viewer's scope) the loaded view reads."""
+    return Filters(**dict(loaded.filters))
+
+
+def view_settings(loaded: Loaded) -> Settings:
+    """The settings the loaded view's figures use (its report time zone)."""
+    return _settings(loaded.timezone)
 
 
 # --- the view across pages ---
