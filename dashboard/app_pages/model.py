@@ -54,4 +54,4 @@ def render(loaded: state.Loaded) -> None:
         state.table(probabilities_by(predictions, "reason"), "probabilities-by-reason", key="model-reason")
 
 
-state.live("Model", render)
+state.live("Model", render, reads="none")

@@ -125,7 +125,7 @@ def test_a_narrow_load_holds_only_the_items_it_needs(con):
     assert pl.Series(facts.get_column("item_id")).is_unique().all()
 
 
-@pytest.mark.parametrize("page", ["action_queue", "repeat_offenders", "ip_portfolio", "escalations"])
+@pytest.mark.parametrize("page", ["action_queue", "repeat_offenders", "ip_portfolio", "escalations", "model"])
 def test_the_pages_of_every_item_load_no_snapshot(monkeypatch, dashboard_store, page):
     from dashboard_fixtures import APP
     from dashboard_fixtures import AS_OF as FIXTURE_AS_OF
@@ -146,5 +146,6 @@ def test_the_pages_of_every_item_load_no_snapshot(monkeypatch, dashboard_store, 
     app.switch_page(f"app_pages/{page}.py").run()
     assert not app.exception
     assert loads == []
-    assert app.metric and app.dataframe
+    # The page drew its figures (the Model page on this small store: why it has no model).
+    assert (app.metric and app.dataframe) if page != "model" else (app.metric or app.info)
     state.narrowed.clear(), state.escalation_view.clear()

@@ -124,8 +124,9 @@ def trend_of_months(rows: Sequence[pl.DataFrame]) -> pl.DataFrame:
 
 # What a page reads of the store (view_span): its month; the month, the month before and the month's
 # Good-Faith window (the Overview: the trend is read a month at a time); the Good-Faith window; the
-# whole store (the work queues, repeat offenders, the IP portfolio, escalations: every item counts);
-# or no snapshot at all (data quality: store-wide SQL counts).
+# whole store (an analyst's snapshot: no page asks for it); or no snapshot at all (data quality:
+# store-wide SQL counts; the work queues, repeat offenders, the IP portfolio and escalations, where every
+# item counts: dashboard_lib.narrow reads the items each shows).
 SPANS = ("month", "overview", "good_faith", "store", "none")
 
 
