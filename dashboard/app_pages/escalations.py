@@ -10,6 +10,13 @@ from takedown.dashboard_lib import state
 from takedown.escape import terminal_text
 from takedown.metrics import escalations as calls
 from takedown.metrics.registry import format_percent
+from takedown.report.data import load_escalation_record
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def escalation_record(version: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The store's escalations and escalation log (report.data.load_escalation_record), cached per version."""
+    return load_escalation_record(state.cursor())
 
 
 def render(loaded: state.Loaded) -> None:
@@ -17,7 +24,9 @@ def render(loaded: state.Loaded) -> None:
     st.caption(f"Calls up to {month}.")
     # Only the escalations about what the view holds (its items, their sellers and accounts), within
     # the viewer's scope and the view's filters: read from the escalated items' facts (narrow.escalation_view).
-    escalations, status = state.escalation_view(loaded.version, loaded.as_of, loaded.timezone, loaded.filters, month)
+    escalations, log = escalation_record(loaded.version)
+    status = state.escalation_view(loaded.version, loaded.as_of, loaded.timezone, loaded.filters, month,
+                                   escalations, log)
     if state.view_filters(loaded).active:
         st.caption("The view is filtered: only the escalations of the complaint items it holds, their sellers "
                    "and their accounts are shown.")

@@ -395,16 +395,14 @@ def narrowed(widget: str, version: str, as_of: dt.datetime, timezone: str, filte
 
 @st.cache_data(show_spinner=False, max_entries=DERIVED_FRAMES, ttl=LIVE_AS_OF_SECONDS)
 def escalation_view(version: str, as_of: dt.datetime, timezone: str, filters: tuple[tuple[str, object], ...],
-                    month: str) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """The store's escalations (report.data.load_escalation_record) and those raised by the calls up to
-    `month` about what the view holds, with their status (narrow.escalation_view), cached per view."""
+                    month: str, _escalations: pl.DataFrame, _log: pl.DataFrame) -> pl.DataFrame:
+    """The escalations raised by the calls up to `month` about what the view holds, with their status
+    (narrow.escalation_view), of the store of `version`'s escalation record (`_escalations`, `_log`: the
+    page's, read per version; not hashed, the version keys them), cached per view."""
     from takedown.dashboard_lib import narrow
-    from takedown.report.data import load_escalation_record
 
-    con = cursor()
-    escalations, log = load_escalation_record(con)
-    return escalations, narrow.escalation_view(con, as_of, Filters(**dict(filters)), _settings(timezone),
-                                               escalations, log, month)
+    return narrow.escalation_view(cursor(), as_of, Filters(**dict(filters)), _settings(timezone),
+                                  _escalations, _log, month)
 
 
 # The trend's months the page's snapshot does not hold are read this many at a time, by calendar blocks
