@@ -79,7 +79,7 @@ def facts_of(con: duckdb.DuckDBPyConnection, as_of: dt.datetime, filters: Filter
 def _items(con: duckdb.DuckDBPyConnection, as_of: dt.datetime, filters: Filters, wanted: pl.DataFrame,
            on: str | None) -> pl.DataFrame:
     # The items of facts_of (LISTED_ITEM_SCHEMA).
-    condition = on or " and ".join(f"item.{name} = wanted.{name}" for name in wanted.columns)
+    condition = on or " and ".join(f"item.{name} is not distinct from wanted.{name}" for name in wanted.columns)
     query = _items_query(f"semi join {_WANTED} as wanted on {condition}")
     query = _as_categories(con, query, _CATEGORIES["metrics/complaint_items"])
     cursor = con.cursor()
