@@ -221,7 +221,7 @@ def load_unreported_listings(con: duckdb.DuckDBPyConnection, as_of: dt.datetime,
     query = _over_matching_items(
         f"with {_REPORTED_LISTINGS} as ({reported}) select * from ({load_query('metrics/unreported_listings')})")
     query = _as_categories(con, query, _CATEGORIES["metrics/unreported_listings"])
-    frame = con.sql(query, params=_item_parameters(as_of, None, None, filters)).pl()
+    frame = con.execute(query, _item_parameters(as_of, None, None, filters)).pl()
     return frame.cast(KEYED_LISTING_SCHEMA)  # type: ignore[arg-type]
 
 
@@ -244,7 +244,7 @@ def load_items(con: duckdb.DuckDBPyConnection, as_of: dt.datetime, since: dt.dat
     matching `filters` (metrics/matching_items), with their listing's columns (metrics/complaint_items)."""
     query = _over_matching_items(load_query("metrics/complaint_items"))
     query = _as_categories(con, query, _CATEGORIES["metrics/complaint_items"])
-    frame = con.sql(query, params=_item_parameters(as_of, since, until, filters)).pl()
+    frame = con.execute(query, _item_parameters(as_of, since, until, filters)).pl()
     return frame.cast(LISTED_ITEM_SCHEMA)  # type: ignore[arg-type]
 
 
@@ -259,7 +259,7 @@ def count_items(con: duckdb.DuckDBPyConnection, as_of: dt.datetime, since: dt.da
     query = f"select count(*) from ({load_query('metrics/matching_items')})"  # the one item window
     parameters = _item_parameters(as_of, since, until, Filters())
     del parameters["brand"], parameters["brands"]  # applied by the queries that read the listings, not matching_items
-    return con.sql(query, params=parameters).fetchall()[0][0]
+    return con.execute(query, parameters).fetchall()[0][0]
 
 
 def _over_matching_items(query: str) -> str:
@@ -297,7 +297,7 @@ def load_removed_listing_items(con: duckdb.DuckDBPyConnection, as_of: dt.datetim
     query = _as_categories(con, query, {"platform": "complaint_items.platform"})
     parameters = {**milestone_values, **_item_parameters(as_of, since, until, filters),
                   "removed_ranks": _REMOVED_RANKS}
-    frame = con.sql(query, params=parameters).pl()
+    frame = con.execute(query, parameters).pl()
     return frame.select(
         pl.col("platform").cast(pl.Categorical), pl.col("seller_id").cast(pl.String), pl.col("listing_id").cast(pl.String),
         pl.lit("listing", dtype=pl.Categorical).alias("enforcement_type"),
@@ -344,7 +344,7 @@ def _milestones_from_events(con: duckdb.DuckDBPyConnection, keys: pl.DataFrame, 
     register_frame(con, _LOADED_ITEMS, keys)
     try:
         query = milestones_query(known_events=load_query("metrics/outcome_events"))
-        return con.sql(query, params=milestone_parameters(as_of, response_window_hours)).pl()
+        return con.execute(query, milestone_parameters(as_of, response_window_hours)).pl()
     finally:
         con.unregister(_LOADED_ITEMS)
 
@@ -394,7 +394,7 @@ def _query(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, object],
     categories = _CATEGORIES.get(name)
     if categories:
         query = _as_categories(con, query, categories)
-    frame = con.sql(query, params=params).pl()
+    frame = con.execute(query, params).pl()
     return frame.cast(schema)  # type: ignore[arg-type]
 
 
