@@ -288,7 +288,7 @@ def load_removed_listing_items(con: duckdb.DuckDBPyConnection, as_of: dt.datetim
     leaving DuckDB.
     """
     items = load_query("metrics/repeat_window_items")
-    milestones, milestone_values = milestones_as_of(con, as_of, response_window_hours)
+    milestones, milestone_values = milestones_as_of(con, as_of, response_window_hours, columns=("last_rank",))
     query = _over_matching_items(
         f"with {_LOADED_ITEMS} as ({items}), milestones as (select item_id, last_rank from ({milestones}))\n"
         "select platform, seller_id, listing_id, submitted_at\n"
