@@ -239,11 +239,13 @@ def _listing_parameters(filters: Filters) -> dict[str, object]:
 
 
 def load_items(con: duckdb.DuckDBPyConnection, as_of: dt.datetime, since: dt.datetime | None = None,
-               filters: Filters = Filters(), until: dt.datetime | None = None) -> pl.DataFrame:
+               filters: Filters = Filters(), until: dt.datetime | None = None,
+               categories: str | None = None) -> pl.DataFrame:
     """The items of load_metric_inputs (LISTED_ITEM_SCHEMA): submitted by `as_of`, in [since, until),
-    matching `filters` (metrics/matching_items), with their listing's columns (metrics/complaint_items)."""
+    matching `filters` (metrics/matching_items), with their listing's columns (metrics/complaint_items).
+    `categories`: item_categories(con), when the caller read it already."""
     query = _over_matching_items(load_query("metrics/complaint_items"))
-    query = _as_categories(con, query, _CATEGORIES["metrics/complaint_items"])
+    query = _as_categories(con, query, _CATEGORIES["metrics/complaint_items"], categories)
     frame = con.execute(query, _item_parameters(as_of, since, until, filters)).pl()
     return frame.cast(LISTED_ITEM_SCHEMA)  # type: ignore[arg-type]
 
@@ -398,13 +400,25 @@ def _query(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, object],
     return frame.cast(schema)  # type: ignore[arg-type]
 
 
-def _as_categories(con: duckdb.DuckDBPyConnection, query: str, columns: dict[str, str]) -> str:
+def _as_categories(con: duckdb.DuckDBPyConnection, query: str, columns: dict[str, str],
+                   casts: str | None = None) -> str:
     """`query` with each of `columns` cast to a DuckDB ENUM of the values its store column holds.
 
     An ENUM reaches Polars as a categorical, so DuckDB's result and the frame hold a small integer
     per row. DuckDB cannot bind a type, and a read-only store cannot create one, so the values are
     written into the SQL as string literals (quotes doubled: the values are untrusted text).
+    `casts`: those casts made already (item_categories), for a load that reads several slices.
     """
+    return f"select * replace ({casts or _category_casts(con, columns)}) from ({query})"
+
+
+def item_categories(con: duckdb.DuckDBPyConnection) -> str:
+    """The casts load_items makes of its low-variety columns (each store column's distinct values, read
+    once): a load reading the items slice by slice passes them to each (a scan of two tables saved)."""
+    return _category_casts(con, _CATEGORIES["metrics/complaint_items"])
+
+
+def _category_casts(con: duckdb.DuckDBPyConnection, columns: dict[str, str]) -> str:
     values: dict[str, list[str] | None] = {}
     tables: dict[str, list[str]] = {}
     for source in columns.values():
@@ -414,9 +428,8 @@ def _as_categories(con: duckdb.DuckDBPyConnection, query: str, columns: dict[str
         lists = ", ".join(f"list(distinct {name}) filter ({name} is not null)" for name in names)
         row = con.sql(f"select {lists} from {table}").fetchall()[0]
         values.update({f"{table}.{name}": found for name, found in zip(names, row, strict=True)})
-    casts = ", ".join(f"cast({column} as {_enum_type(values[source])}) as {column}"
-                      for column, source in columns.items())
-    return f"select * replace ({casts}) from ({query})"
+    return ", ".join(f"cast({column} as {_enum_type(values[source])}) as {column}"
+                     for column, source in columns.items())
 
 
 def _enum_type(values: list[str] | None) -> str:
