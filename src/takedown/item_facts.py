@@ -146,19 +146,25 @@ def read_kept_milestones(con: duckdb.DuckDBPyConnection, as_of: dt.datetime,
     return con.execute(load_query("metrics/kept_milestones"), parameters).pl()
 
 
-def milestones_as_of(con: duckdb.DuckDBPyConnection, as_of: dt.datetime,
-                     response_window_hours: float) -> tuple[str, dict[str, object]]:
+def milestones_as_of(con: duckdb.DuckDBPyConnection, as_of: dt.datetime, response_window_hours: float,
+                     columns: tuple[str, ...] | None = None) -> tuple[str, dict[str, object]]:
     """SQL and its parameters: item_milestones.sql's rows as of `as_of` for the items of a relation
     `loaded_items` (item_id, complaint_id, listing_id) the caller defines, in one query: the kept
-    rows that hold, and the others' computed from their events (all of them: a store without facts)."""
+    rows that hold, and the others' computed from their events (all of them: a store without facts).
+    `columns` (None: all): only item_id and these of item_milestones.sql's columns."""
     from_events = milestones_query(known_events=load_query("metrics/outcome_events"))
     parameters = milestone_parameters(as_of, response_window_hours)
+    wanted = "*" if columns is None else ", ".join(("item_id", *columns))
     if not has_item_facts(con):
-        return from_events, parameters
-    query = (f"with kept as ({load_query('metrics/kept_milestones')}),\n"
+        return f"select {wanted} from ({from_events})", parameters
+    # The kept rows are read twice (those that hold, and those that do not): DuckDB materializes
+    # them, so they are narrowed to the columns asked for first (the kept lists of missed notices
+    # cost most): at 10M items the repeat window's query took 16 s instead of 27 (same machine, profiled).
+    kept = f"select {wanted}, holds from ({load_query('metrics/kept_milestones')})"
+    query = (f"with kept as ({kept}),\n"
              "changing as (select item_id, complaint_id, listing_id from loaded_items\n"
              "             semi join (select item_id from kept where not holds) using (item_id))\n"
              "select * exclude (holds) from kept where holds\n"
              "union all by name\n"
-             f"select * from (with loaded_items as (select * from changing) select * from ({from_events}))")
+             f"select {wanted} from (with loaded_items as (select * from changing) select * from ({from_events}))")
     return query, {**parameters, "definition": definition_key(response_window_hours)}

@@ -209,3 +209,16 @@ def test_rows_keep_their_order_whatever_the_input_order():
     two = snapshot_from_inputs(inputs(shuffled, EVENTS, LISTINGS, rates=RATES), AS_OF).rows(SEPTEMBER)
     assert one.equals(two)
     assert Period(SEPTEMBER.start, SEPTEMBER.end) == SEPTEMBER
+
+
+def test_a_snapshot_read_in_slices_holds_what_one_read_holds(con, monkeypatch):
+    from polars.testing import assert_frame_equal
+
+    from takedown.metrics import snapshot as snapshot_module
+
+    whole = load_snapshot(con, AS_OF)
+    # One item a slice: every slice's items cast by the categories read once for the load.
+    monkeypatch.setattr(snapshot_module, "_ITEMS_PER_SLICE", 1)
+    sliced = load_snapshot(con, AS_OF)
+    assert_frame_equal(sliced.facts.sort("item_id"), whole.facts.sort("item_id"), categorical_as_str=True)
+    assert metrics_json(sliced, SEPTEMBER) == metrics_json(whole, SEPTEMBER)

@@ -221,7 +221,7 @@ def load_unreported_listings(con: duckdb.DuckDBPyConnection, as_of: dt.datetime,
     query = _over_matching_items(
         f"with {_REPORTED_LISTINGS} as ({reported}) select * from ({load_query('metrics/unreported_listings')})")
     query = _as_categories(con, query, _CATEGORIES["metrics/unreported_listings"])
-    frame = con.sql(query, params=_item_parameters(as_of, None, None, filters)).pl()
+    frame = con.execute(query, _item_parameters(as_of, None, None, filters)).pl()
     return frame.cast(KEYED_LISTING_SCHEMA)  # type: ignore[arg-type]
 
 
@@ -239,12 +239,14 @@ def _listing_parameters(filters: Filters) -> dict[str, object]:
 
 
 def load_items(con: duckdb.DuckDBPyConnection, as_of: dt.datetime, since: dt.datetime | None = None,
-               filters: Filters = Filters(), until: dt.datetime | None = None) -> pl.DataFrame:
+               filters: Filters = Filters(), until: dt.datetime | None = None,
+               categories: str | None = None) -> pl.DataFrame:
     """The items of load_metric_inputs (LISTED_ITEM_SCHEMA): submitted by `as_of`, in [since, until),
-    matching `filters` (metrics/matching_items), with their listing's columns (metrics/complaint_items)."""
+    matching `filters` (metrics/matching_items), with their listing's columns (metrics/complaint_items).
+    `categories`: item_categories(con), when the caller read it already."""
     query = _over_matching_items(load_query("metrics/complaint_items"))
-    query = _as_categories(con, query, _CATEGORIES["metrics/complaint_items"])
-    frame = con.sql(query, params=_item_parameters(as_of, since, until, filters)).pl()
+    query = _as_categories(con, query, _CATEGORIES["metrics/complaint_items"], categories)
+    frame = con.execute(query, _item_parameters(as_of, since, until, filters)).pl()
     return frame.cast(LISTED_ITEM_SCHEMA)  # type: ignore[arg-type]
 
 
@@ -259,7 +261,7 @@ def count_items(con: duckdb.DuckDBPyConnection, as_of: dt.datetime, since: dt.da
     query = f"select count(*) from ({load_query('metrics/matching_items')})"  # the one item window
     parameters = _item_parameters(as_of, since, until, Filters())
     del parameters["brand"], parameters["brands"]  # applied by the queries that read the listings, not matching_items
-    return con.sql(query, params=parameters).fetchall()[0][0]
+    return con.execute(query, parameters).fetchall()[0][0]
 
 
 def _over_matching_items(query: str) -> str:
@@ -288,7 +290,7 @@ def load_removed_listing_items(con: duckdb.DuckDBPyConnection, as_of: dt.datetim
     leaving DuckDB.
     """
     items = load_query("metrics/repeat_window_items")
-    milestones, milestone_values = milestones_as_of(con, as_of, response_window_hours)
+    milestones, milestone_values = milestones_as_of(con, as_of, response_window_hours, columns=("last_rank",))
     query = _over_matching_items(
         f"with {_LOADED_ITEMS} as ({items}), milestones as (select item_id, last_rank from ({milestones}))\n"
         "select platform, seller_id, listing_id, submitted_at\n"
@@ -297,7 +299,7 @@ def load_removed_listing_items(con: duckdb.DuckDBPyConnection, as_of: dt.datetim
     query = _as_categories(con, query, {"platform": "complaint_items.platform"})
     parameters = {**milestone_values, **_item_parameters(as_of, since, until, filters),
                   "removed_ranks": _REMOVED_RANKS}
-    frame = con.sql(query, params=parameters).pl()
+    frame = con.execute(query, parameters).pl()
     return frame.select(
         pl.col("platform").cast(pl.Categorical), pl.col("seller_id").cast(pl.String), pl.col("listing_id").cast(pl.String),
         pl.lit("listing", dtype=pl.Categorical).alias("enforcement_type"),
@@ -344,7 +346,7 @@ def _milestones_from_events(con: duckdb.DuckDBPyConnection, keys: pl.DataFrame, 
     register_frame(con, _LOADED_ITEMS, keys)
     try:
         query = milestones_query(known_events=load_query("metrics/outcome_events"))
-        return con.sql(query, params=milestone_parameters(as_of, response_window_hours)).pl()
+        return con.execute(query, milestone_parameters(as_of, response_window_hours)).pl()
     finally:
         con.unregister(_LOADED_ITEMS)
 
@@ -394,17 +396,29 @@ def _query(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, object],
     categories = _CATEGORIES.get(name)
     if categories:
         query = _as_categories(con, query, categories)
-    frame = con.sql(query, params=params).pl()
+    frame = con.execute(query, params).pl()
     return frame.cast(schema)  # type: ignore[arg-type]
 
 
-def _as_categories(con: duckdb.DuckDBPyConnection, query: str, columns: dict[str, str]) -> str:
+def _as_categories(con: duckdb.DuckDBPyConnection, query: str, columns: dict[str, str],
+                   casts: str | None = None) -> str:
     """`query` with each of `columns` cast to a DuckDB ENUM of the values its store column holds.
 
     An ENUM reaches Polars as a categorical, so DuckDB's result and the frame hold a small integer
     per row. DuckDB cannot bind a type, and a read-only store cannot create one, so the values are
     written into the SQL as string literals (quotes doubled: the values are untrusted text).
+    `casts`: those casts made already (item_categories), for a load that reads several slices.
     """
+    return f"select * replace ({casts or _category_casts(con, columns)}) from ({query})"
+
+
+def item_categories(con: duckdb.DuckDBPyConnection) -> str:
+    """The casts load_items makes of its low-variety columns (each store column's distinct values, read
+    once): a load reading the items slice by slice passes them to each (a scan of two tables saved)."""
+    return _category_casts(con, _CATEGORIES["metrics/complaint_items"])
+
+
+def _category_casts(con: duckdb.DuckDBPyConnection, columns: dict[str, str]) -> str:
     values: dict[str, list[str] | None] = {}
     tables: dict[str, list[str]] = {}
     for source in columns.values():
@@ -414,9 +428,8 @@ def _as_categories(con: duckdb.DuckDBPyConnection, query: str, columns: dict[str
         lists = ", ".join(f"list(distinct {name}) filter ({name} is not null)" for name in names)
         row = con.sql(f"select {lists} from {table}").fetchall()[0]
         values.update({f"{table}.{name}": found for name, found in zip(names, row, strict=True)})
-    casts = ", ".join(f"cast({column} as {_enum_type(values[source])}) as {column}"
-                      for column, source in columns.items())
-    return f"select * replace ({casts}) from ({query})"
+    return ", ".join(f"cast({column} as {_enum_type(values[source])}) as {column}"
+                     for column, source in columns.items())
 
 
 def _enum_type(values: list[str] | None) -> str:

@@ -40,6 +40,7 @@ from takedown.metrics.inputs import (
     count_items,
     empty_frame,
     first_submitted_at,
+    item_categories,
     listing_text_from_store,
     load_item_milestones,
     load_items,
@@ -456,8 +457,10 @@ def _load_snapshot(con: duckdb.DuckDBPyConnection, as_of: dt.datetime, filters: 
             # behind a figure read only their text, by key.
             listing_frame, sightings = empty_frame(KEYED_LISTING_SCHEMA), empty_frame(LISTING_SIGHTING_SCHEMA)
     facts_slices, missed_slices = [], []
-    for start, end in _slices(con, since, until, as_of, _ITEMS_PER_SLICE):
-        items = load_items(con, as_of, start, filters, end)
+    slices = _slices(con, since, until, as_of, _ITEMS_PER_SLICE)
+    categories = item_categories(con) if len(slices) > 1 else None
+    for start, end in slices:
+        items = load_items(con, as_of, start, filters, end, categories)
         milestones = load_item_milestones(con, items, as_of, settings.response_window_hours)
         facts_slices.append(facts_from_milestones(items, milestones, exchange_rates, as_of, settings))
         missed_slices.append(_missed_counter_notices(milestones, facts_slices[-1], settings))

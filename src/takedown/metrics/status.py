@@ -113,7 +113,7 @@ def event_milestones(events: pl.DataFrame, as_of: dt.datetime,
     con = duckdb.connect()
     try:
         register_frame(con, "known_events", known)
-        raw = con.sql(milestones_query(), params=milestone_parameters(as_of, response_window_hours)).pl()
+        raw = con.execute(milestones_query(), milestone_parameters(as_of, response_window_hours)).pl()
     finally:
         con.close()
     return typed_milestones(raw).select(MILESTONE_COLUMNS)

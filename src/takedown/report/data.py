@@ -123,7 +123,7 @@ def load_report_data(con: duckdb.DuckDBPyConnection, month: str, as_of: dt.datet
     period = month_period(month, timezone)
     # The whole store: the escalation queues and the year-ago month need every item.
     snapshot = load_snapshot(con, as_of, filters, settings=settings, listings=True)
-    details = con.sql(load_query("report/decision_details"), params={"as_of": as_of}).pl().cast(DETAIL_SCHEMA)
+    details = con.execute(load_query("report/decision_details"), {"as_of": as_of}).pl().cast(DETAIL_SCHEMA)
     images = con.sql(load_query("report/listing_images")).pl().cast(IMAGE_SCHEMA)
     listings = known_listings(plain(load_listings_and_rights(con, filters)[0]), as_of)
     escalations, log = load_escalation_record(con)
