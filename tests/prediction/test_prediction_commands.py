@@ -171,3 +171,36 @@ def test_the_good_faith_page_shows_the_reports_expected_rate(monkeypatch, traine
         for name in ("expected_takedown_rate", "low_expected_takedown_rate", "high_expected_takedown_rate"):
             assert mine[name] == pytest.approx(100 * row[name])
     assert any(caption.value.startswith("Probabilities from the model as of") for caption in app.caption)
+
+
+def test_predict_as_of_an_earlier_t_beats_the_base_rate_on_later_months_and_is_calibrated(tmp_path, capsys):
+    """The held-back check of issue 21 through the command: a program whose outcome depends on the
+    reason (92% against 45% removed), `takedown predict --start --end --as-of T` on the months after
+    T; against the outcomes the store holds later, its Brier score clearly beats the base rate's
+    (that of the items decided by T) and its expected calibration error over ten bins is under 0.05."""
+    from prediction_stores import program, store_from
+
+    from takedown.prediction.features import decided_label, load_filing_features
+    from takedown.prediction.model import expected_calibration_error, reliability_bins
+
+    path = str(tmp_path / "held_back.duckdb")
+    store_from(*program(8000, seed=12), path=path).close()
+    as_of, end = START + dt.timedelta(days=280), START + dt.timedelta(days=400)
+    assert main(["predict", "--start", as_of.isoformat(), "--end", end.isoformat(), "--as-of", as_of.isoformat(),
+                 "--db", path, "--json"]) == 0
+    predicted = pl.DataFrame(_lines(capsys.readouterr().out))
+    assert predicted.height > 2000 and predicted["status"].null_count() == predicted.height  # all after T
+    con = duckdb.connect(path, read_only=True)
+    try:
+        later = load_filing_features(con, dt.datetime(2030, 1, 1), as_of, end)
+        earlier = load_filing_features(con, as_of, until=as_of)
+    finally:
+        con.close()
+    outcome = later.select("complaint_id", "listing_id", decided_label(pl.col("status")).alias("label"))
+    checked = predicted.join(outcome, on=["complaint_id", "listing_id"]).drop_nulls(["label", "probability"])
+    assert checked.height > 2000
+    label, probability = checked["label"].to_numpy(), checked["probability"].to_numpy()
+    base_rate = earlier.select(decided_label(pl.col("status")).mean()).item()
+    brier, brier_base = ((probability - label) ** 2).mean(), ((base_rate - label) ** 2).mean()
+    assert brier < 0.85 * brier_base
+    assert expected_calibration_error(reliability_bins(label, probability)) < 0.05
