@@ -117,7 +117,7 @@ def test_the_report_trains_no_model_and_says_how_to_keep_one(store):
         con.close()
     assert data.window_probabilities is None
     assert data.prediction_note.startswith("No prediction: the store keeps no model trained as of")
-    assert f"`takedown train --as-of {AS_OF:%Y-%m-%dT%H:%M}`" in data.prediction_note
+    assert f"run takedown train --as-of {AS_OF:%Y-%m-%dT%H:%M} to keep one." in data.prediction_note
     assert projection.get_column("expected_takedown_rate").null_count() == projection.height
     assert "keeps no model trained as of" in page and "Probabilities from the model" not in page
 

@@ -77,7 +77,7 @@ def stored_training(con: duckdb.DuckDBPyConnection, as_of: dt.datetime) -> Train
     return latest_training(con, as_of) or Training(
         as_of=as_of, trained_at=utc_now(), model=None, decided_items=0, removed_items=0,
         unavailable=(f"No prediction: the store keeps no model trained as of {as_of:%Y-%m-%d %H:%M} UTC or "
-                     f"earlier; `takedown train --as-of {as_of:%Y-%m-%dT%H:%M}` keeps one."))
+                     f"earlier: run takedown train --as-of {as_of:%Y-%m-%dT%H:%M} to keep one."))
 
 
 def training_for(con: duckdb.DuckDBPyConnection, as_of: dt.datetime) -> Training:
