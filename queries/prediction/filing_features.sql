@@ -31,28 +31,71 @@ history_events as (
         and events.event in ('removed', 'rejected', 'restored', 'counter_notice')
 ),
 
--- One row per seller and instant: the seller's running totals up to and including that instant.
-seller_steps as (
-    select
-        platform, seller_id, occurred_at,
-        sum(count(*) filter (where event = 'removed')) over seller_order as removals,
-        sum(count(*) filter (where event = 'rejected')) over seller_order as rejections,
-        sum(count(*) filter (where event = 'restored')) over seller_order as restorations,
-        sum(count(*) filter (where event = 'counter_notice')) over seller_order as counter_notices
+-- Running totals as cumulative window sums: each filing is a probe row put in its seller's (and its
+-- account and reason's) event stream at its known_at, ordered before the events of the same instant
+-- (an event counts only when occurred_at < known_at), so the sum of the events up to the probe row
+-- is the history known then. One sort per stream, no join per filing.
+seller_stream as (
+    select platform, seller_id, known_at as instant, 0 as is_event, item_id,
+        0 as removed, 0 as rejected, 0 as restored, 0 as counter_notice
+    from items
+    where platform is not null and seller_id is not null
+    union all
+    select platform, seller_id, occurred_at, 1, null,
+        cast(event = 'removed' as integer), cast(event = 'rejected' as integer),
+        cast(event = 'restored' as integer), cast(event = 'counter_notice' as integer)
     from history_events
-    group by platform, seller_id, occurred_at
-    window seller_order as (partition by platform, seller_id order by occurred_at rows unbounded preceding)
+    where platform is not null and seller_id is not null
 ),
 
--- One row per account, reason and instant: running removals and failures (rejected, restored).
-account_steps as (
-    select
-        account, reason, occurred_at,
-        sum(count(*) filter (where event = 'removed')) over account_order as removals,
-        sum(count(*) filter (where event in ('rejected', 'restored'))) over account_order as failures
+seller_history as (
+    select item_id, removals, rejections, restorations, counter_notices
+    from (
+        select
+            is_event, item_id,
+            sum(removed) over seller_order as removals,
+            sum(rejected) over seller_order as rejections,
+            sum(restored) over seller_order as restorations,
+            sum(counter_notice) over seller_order as counter_notices
+        from seller_stream
+        window seller_order as (partition by platform, seller_id order by instant, is_event
+                                rows unbounded preceding)
+    )
+    where is_event = 0
+),
+
+-- The account's stream holds two probes per filing: at known_at (now) and at window_start (then);
+-- the 90-day figures are now - then.
+account_stream as (
+    select account, reason, known_at as instant, 0 as is_event, item_id, true as is_now, 0 as removed, 0 as failed
+    from items
+    where account is not null and reason is not null
+    union all
+    select account, reason, window_start, 0, item_id, false, 0, 0
+    from items
+    where account is not null and reason is not null
+    union all
+    select account, reason, occurred_at, 1, null, null,
+        cast(event = 'removed' as integer), cast(event in ('rejected', 'restored') as integer)
     from history_events
-    group by account, reason, occurred_at
-    window account_order as (partition by account, reason order by occurred_at rows unbounded preceding)
+    where account is not null and reason is not null
+),
+
+account_history as (
+    select
+        item_id,
+        sum(case when is_now then removals else -removals end) as removals,
+        sum(case when is_now then failures else -failures end) as failures
+    from (
+        select
+            is_event, item_id, is_now,
+            sum(removed) over account_order as removals,
+            sum(failed) over account_order as failures
+        from account_stream
+        window account_order as (partition by account, reason order by instant, is_event rows unbounded preceding)
+    )
+    where is_event = 0
+    group by item_id
 ),
 
 with_history as (
@@ -62,18 +105,11 @@ with_history as (
         coalesce(seller.rejections, 0) as seller_rejections,
         coalesce(seller.restorations, 0) as seller_restorations,
         coalesce(seller.counter_notices, 0) as seller_counter_notices,
-        coalesce(account_now.removals, 0) - coalesce(account_then.removals, 0) as account_reason_removals_90d,
-        coalesce(account_now.failures, 0) - coalesce(account_then.failures, 0) as account_reason_failures_90d
+        coalesce(account.removals, 0) as account_reason_removals_90d,
+        coalesce(account.failures, 0) as account_reason_failures_90d
     from items
-    asof left join seller_steps as seller
-        on seller.platform = items.platform and seller.seller_id = items.seller_id
-        and items.known_at > seller.occurred_at
-    asof left join account_steps as account_now
-        on account_now.account = items.account and account_now.reason = items.reason
-        and items.known_at > account_now.occurred_at
-    asof left join account_steps as account_then
-        on account_then.account = items.account and account_then.reason = items.reason
-        and items.window_start > account_then.occurred_at
+    left join seller_history as seller using (item_id)
+    left join account_history as account using (item_id)
 )
 
 select

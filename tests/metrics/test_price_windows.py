@@ -56,3 +56,21 @@ def test_a_peer_detected_exactly_one_window_earlier_has_left_it():
     # The last listing's window (at - 180 days, at] holds the second and itself: median 30, MAD 20.
     assert statistics.row(2, named=True)["peer_count"] == 2
     assert statistics.row(2, named=True)["peer_median_usd"] == 30.0 and statistics.row(2, named=True)["peer_mad_usd"] == 20.0
+
+
+def test_the_wanted_rows_get_the_figures_of_the_whole_computation_and_the_others_none():
+    rng = np.random.default_rng(1)
+    count = 500
+    start = dt.datetime(2026, 1, 1)
+    points = pl.DataFrame({
+        "group": rng.choice(["a", "b", "c"], count),
+        "anchor_at": [start + dt.timedelta(hours=int(hours)) for hours in rng.integers(0, 24 * 400, count)],
+        "price_usd": rng.choice([10.0, 20.0, 25.0, 30.5, None, 7.25], count),
+    }, strict=False)
+    # Sparse wanted rows (the window jumps past values never added), none of group c.
+    wanted = pl.Series((rng.random(count) < 0.05) & (points["group"] != "c").to_numpy())
+    whole = trailing_peer_statistics(points, ["group"], WINDOW, min_peers=20)
+    part = trailing_peer_statistics(points, ["group"], WINDOW, min_peers=20, wanted=wanted)
+    assert part.height == count and wanted.sum() > 10
+    assert part.filter(wanted).equals(whole.filter(wanted))
+    assert part.filter(~wanted).null_count().row(0) == (count - wanted.sum(),) * part.width

@@ -91,13 +91,44 @@ def test_predict_refuses_bad_flags_in_one_line(store, capsys, tmp_path):
     assert capsys.readouterr().err.startswith("takedown train: --as-of 2999-01-01 is in the future")
 
 
-def test_the_reports_projection_shows_the_expected_rate_between_worst_and_best(store):
+@pytest.fixture(scope="module")
+def trained_store(store, tmp_path_factory) -> str:
+    """`store` with a model kept as of AS_OF (the report uses kept models only)."""
+    import shutil
+
+    path = str(tmp_path_factory.mktemp("trained") / "store.duckdb")
+    shutil.copy(store, path)
+    assert main(["train", "--as-of", AS_OF.isoformat(), "--db", path]) == 0
+    return path
+
+
+def test_the_report_trains_no_model_and_says_how_to_keep_one(store):
     from takedown.report import sections
     from takedown.report.data import load_report_data
     from takedown.report.html import render_html
     from takedown.store import connect_reader
 
     con = connect_reader(store)
+    try:
+        data = load_report_data(con, "2025-10", AS_OF, "UTC")
+        page = render_html(data)
+        projection = sections.projection(data)
+    finally:
+        con.close()
+    assert data.window_probabilities is None
+    assert data.prediction_note.startswith("No prediction: the store keeps no model trained as of")
+    assert f"run takedown train --as-of {AS_OF:%Y-%m-%dT%H:%M} to keep one." in data.prediction_note
+    assert projection.get_column("expected_takedown_rate").null_count() == projection.height
+    assert "keeps no model trained as of" in page and "Probabilities from the model" not in page
+
+
+def test_the_reports_projection_shows_the_expected_rate_between_worst_and_best(trained_store):
+    from takedown.report import sections
+    from takedown.report.data import load_report_data
+    from takedown.report.html import render_html
+    from takedown.store import connect_reader
+
+    con = connect_reader(trained_store)
     try:  # the page reads the price flags from the store on first use: it stays open
         data = load_report_data(con, "2025-10", AS_OF, "UTC")
         assert data.window_probabilities is not None
@@ -109,12 +140,12 @@ def test_the_reports_projection_shows_the_expected_rate_between_worst_and_best(s
         page = render_html(data)
     finally:
         con.close()
-    assert "expected (90%)" in page and "Probabilities from the model as of 2025-10-28 00:00 UTC" in page
+    assert "expected (90%)" in page and "Probabilities from the model as of 2025-10-28 00:00 UTC (model " in page
     first = projection.row(0, named=True)
     assert f"{first['low_expected_takedown_rate']:.1%} to {first['high_expected_takedown_rate']:.1%}" in page
 
 
-def test_the_good_faith_page_shows_the_reports_expected_rate(monkeypatch, store):
+def test_the_good_faith_page_shows_the_reports_expected_rate(monkeypatch, trained_store):
     from streamlit.testing.v1 import AppTest
 
     from takedown.config import REPO_DIR
@@ -122,12 +153,12 @@ def test_the_good_faith_page_shows_the_reports_expected_rate(monkeypatch, store)
     from takedown.report.data import load_report_data
     from takedown.store import connect_reader
 
-    con = connect_reader(store)
+    con = connect_reader(trained_store)
     try:
         expected = sections.projection(load_report_data(con, "2025-10", AS_OF, "UTC"))
     finally:
         con.close()
-    monkeypatch.setenv("TAKEDOWN_DB", store)
+    monkeypatch.setenv("TAKEDOWN_DB", trained_store)
     app = AppTest.from_file(str(REPO_DIR / "dashboard" / "app.py"), default_timeout=60)
     app.query_params.update(month="2025-10", as_of=AS_OF.isoformat() + "Z")
     app.run()
@@ -140,3 +171,36 @@ def test_the_good_faith_page_shows_the_reports_expected_rate(monkeypatch, store)
         for name in ("expected_takedown_rate", "low_expected_takedown_rate", "high_expected_takedown_rate"):
             assert mine[name] == pytest.approx(100 * row[name])
     assert any(caption.value.startswith("Probabilities from the model as of") for caption in app.caption)
+
+
+def test_predict_as_of_an_earlier_t_beats_the_base_rate_on_later_months_and_is_calibrated(tmp_path, capsys):
+    """The held-back check of issue 21 through the command: a program whose outcome depends on the
+    reason (92% against 45% removed), `takedown predict --start --end --as-of T` on the months after
+    T; against the outcomes the store holds later, its Brier score clearly beats the base rate's
+    (that of the items decided by T) and its expected calibration error over ten bins is under 0.05."""
+    from prediction_stores import program, store_from
+
+    from takedown.prediction.features import decided_label, load_filing_features
+    from takedown.prediction.model import expected_calibration_error, reliability_bins
+
+    path = str(tmp_path / "held_back.duckdb")
+    store_from(*program(8000, seed=12), path=path).close()
+    as_of, end = START + dt.timedelta(days=280), START + dt.timedelta(days=400)
+    assert main(["predict", "--start", as_of.isoformat(), "--end", end.isoformat(), "--as-of", as_of.isoformat(),
+                 "--db", path, "--json"]) == 0
+    predicted = pl.DataFrame(_lines(capsys.readouterr().out))
+    assert predicted.height > 2000 and predicted["status"].null_count() == predicted.height  # all after T
+    con = duckdb.connect(path, read_only=True)
+    try:
+        later = load_filing_features(con, dt.datetime(2030, 1, 1), as_of, end)
+        earlier = load_filing_features(con, as_of, until=as_of)
+    finally:
+        con.close()
+    outcome = later.select("complaint_id", "listing_id", decided_label(pl.col("status")).alias("label"))
+    checked = predicted.join(outcome, on=["complaint_id", "listing_id"]).drop_nulls(["label", "probability"])
+    assert checked.height > 2000
+    label, probability = checked["label"].to_numpy(), checked["probability"].to_numpy()
+    base_rate = earlier.select(decided_label(pl.col("status")).mean()).item()
+    brier, brier_base = ((probability - label) ** 2).mean(), ((base_rate - label) ** 2).mean()
+    assert brier < 0.85 * brier_base
+    assert expected_calibration_error(reliability_bins(label, probability)) < 0.05

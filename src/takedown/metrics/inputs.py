@@ -331,9 +331,9 @@ def load_item_milestones(con: duckdb.DuckDBPyConnection, items: pl.DataFrame, as
         held = kept.filter(pl.col("holds")).drop("holds")
         # An item without a kept row has no event: only the kept rows that do not hold are recomputed.
         keys = keys.join(kept.filter(~pl.col("holds")).select("item_id"), on="item_id", how="semi")
-    parts = [] if held is None else [held]
+    parts = [] if held is None else [held.select("item_id", "last_rank") if status_only else held]
     if held is None or keys.height:
-        parts.append(_milestones_from_events(con, keys, as_of, response_window_hours))
+        parts.append(_milestones_from_events(con, keys, as_of, response_window_hours, status_only))
     raw = pl.concat(parts, how="vertical_relaxed")
     if status_only:
         return raw.select(pl.col("item_id").cast(pl.Int64), last_event(pl.col("last_rank")).alias("last_event"))
@@ -341,11 +341,14 @@ def load_item_milestones(con: duckdb.DuckDBPyConnection, items: pl.DataFrame, as
 
 
 def _milestones_from_events(con: duckdb.DuckDBPyConnection, keys: pl.DataFrame, as_of: dt.datetime,
-                            response_window_hours: float) -> pl.DataFrame:
-    # item_milestones.sql over the events by as_of of the items in `keys`, inside the store.
+                            response_window_hours: float, status_only: bool = False) -> pl.DataFrame:
+    # item_milestones.sql over the events by as_of of the items in `keys`, inside the store; for the
+    # status only, DuckDB then skips the missed notices' search (a third of a minute at 1M items).
     register_frame(con, _LOADED_ITEMS, keys)
     try:
         query = milestones_query(known_events=load_query("metrics/outcome_events"))
+        if status_only:
+            query = f"select item_id, last_rank from ({query})"
         return con.execute(query, milestone_parameters(as_of, response_window_hours)).pl()
     finally:
         con.unregister(_LOADED_ITEMS)

@@ -26,18 +26,23 @@ STATISTIC_SCHEMA = {"peer_count": pl.Int64(), "peer_mean_usd": pl.Float64(), "pe
 
 
 def trailing_peer_statistics(points: pl.DataFrame, group: list[str], window: dt.timedelta,
-                             min_peers: int) -> pl.DataFrame:
+                             min_peers: int, wanted: pl.Series | None = None) -> pl.DataFrame:
     """Per row of `points` (the `group` columns, anchor_at, price_usd; null price: not a peer), in the
     rows' order: STATISTIC_SCHEMA's figures over its peers. The mean absolute deviation (around the
     mean) is computed only where the MAD is 0 and there are at least `min_peers` peers (the rule's
-    only use of it); the other figures are null without peers."""
-    numbered = points.with_row_index("_row").with_columns(pl.col("anchor_at").cast(pl.Datetime("us")))
-    parts = []
+    only use of it); the other figures are null without peers. `wanted` (booleans, one per row;
+    None: all): the figures of the other rows are left null, and a group without a wanted row is
+    skipped (a month's listings need only their own groups' windows)."""
+    numbered = points.with_row_index("_row").with_columns(
+        pl.col("anchor_at").cast(pl.Datetime("us")),
+        (pl.lit(True) if wanted is None else pl.Series(wanted).fill_null(False)).alias("_wanted"))
+    parts = [pl.DataFrame(schema={"_row": pl.UInt32(), **STATISTIC_SCHEMA})]
     for _, rows in numbered.group_by(group, maintain_order=True):
-        parts.append(_group_statistics(rows, window, min_peers))
-    if not parts:
-        return pl.DataFrame(schema=STATISTIC_SCHEMA)
-    return pl.concat(parts).sort("_row").drop("_row").cast(STATISTIC_SCHEMA)  # type: ignore[arg-type]
+        if rows.get_column("_wanted").any():
+            parts.append(_group_statistics(rows, window, min_peers))
+    computed = pl.concat(parts, how="diagonal_relaxed")
+    return (numbered.select("_row").join(computed, on="_row", how="left", maintain_order="left")
+            .select(list(STATISTIC_SCHEMA)).cast(STATISTIC_SCHEMA))  # type: ignore[arg-type]
 
 
 def _group_statistics(rows: pl.DataFrame, window: dt.timedelta, min_peers: int) -> pl.DataFrame:
@@ -54,34 +59,42 @@ def _group_statistics(rows: pl.DataFrame, window: dt.timedelta, min_peers: int) 
     sums = np.concatenate([[0.0], np.cumsum(peer_values)])
     with np.errstate(invalid="ignore", divide="ignore"):
         mean = np.where(count > 0, (sums[last] - sums[first]) / np.maximum(count, 1), np.nan)
-    median, mad = _sliding_median_and_mad(peer_values, first, last)
+    wanted = rows.get_column("_wanted").to_numpy()
+    mean = np.where(wanted, mean, np.nan)
+    median, mad = _sliding_median_and_mad(peer_values, first, last, wanted)
     mean_deviation = np.full(len(rows), np.nan)
-    for index in np.flatnonzero((mad == 0) & (count >= min_peers)):
+    for index in np.flatnonzero((mad == 0) & (count >= min_peers) & wanted):
         mean_deviation[index] = np.abs(peer_values[first[index]:last[index]] - mean[index]).mean()
     return pl.DataFrame({
-        "_row": rows.get_column("_row"), "peer_count": count.astype(np.int64),
+        "_row": rows.get_column("_row"), "peer_count": np.where(wanted, count, -1).astype(np.int64),
         "peer_mean_usd": mean, "peer_median_usd": median, "peer_mad_usd": mad,
         "peer_mean_absolute_deviation_usd": mean_deviation,
-    }).with_columns(pl.col(name).fill_nan(None) for name in ("peer_mean_usd", "peer_median_usd", "peer_mad_usd",
-                                                              "peer_mean_absolute_deviation_usd"))
+    }).with_columns(*(pl.col(name).fill_nan(None) for name in ("peer_mean_usd", "peer_median_usd", "peer_mad_usd",
+                                                                "peer_mean_absolute_deviation_usd")),
+                    pl.when(pl.col("peer_count") >= 0).then(pl.col("peer_count")).alias("peer_count"))
 
 
-def _sliding_median_and_mad(values: np.ndarray, first: np.ndarray, last: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Median and MAD of values[first[i]:last[i]] for each i (first and last never decrease; NaN when empty)."""
+def _sliding_median_and_mad(values: np.ndarray, first: np.ndarray, last: np.ndarray,
+                            wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Median and MAD of values[first[i]:last[i]] for each wanted i (first and last never decrease;
+    NaN when empty or not wanted)."""
     size = len(first)
     median = np.full(size, np.nan)
     mad = np.full(size, np.nan)
-    window: list[float] = []
+    window: list[float] = []  # values[removed:added], sorted
     added = removed = 0
-    previous = (-1, -1)
+    previous, previous_index = (-1, -1), -1
     value_list = values.tolist()
     first_list, last_list = first.tolist(), last.tolist()
-    for index in range(size):
+    for index in np.flatnonzero(wanted).tolist():
         start, end = first_list[index], last_list[index]
         if (start, end) == previous:  # listings detected together share their window
-            median[index], mad[index] = median[index - 1], mad[index - 1]
+            median[index], mad[index] = median[previous_index], mad[previous_index]
             continue
-        previous = (start, end)
+        previous, previous_index = (start, end), index
+        if added <= start:  # the window moved past every value it held: start it afresh
+            window.clear()
+            added = removed = max(added, start)
         while added < end:
             insort(window, value_list[added])
             added += 1

@@ -24,6 +24,7 @@ from __future__ import annotations
 import datetime as dt
 
 import duckdb
+import numpy as np
 import polars as pl
 
 from takedown.config import DEFAULT_SETTINGS, Settings
@@ -77,9 +78,14 @@ def price_flags_at_detection(con: duckdb.DuckDBPyConnection, rates: pl.DataFrame
     Same arguments (without as_of) and columns as price_flags, plus detected_at.
     """
     listings = _listing_prices(con, rates, None)
+    # Only the asked listings' windows are computed (all of them still serve as peers).
+    wanted = None if listing_keys is None else _selected(
+        listings.select("platform", "listing_id", pl.int_range(pl.len()).alias("_index")), listing_keys
+    ).get_column("_index")
+    mask = None if wanted is None else pl.Series(np.isin(np.arange(listings.height), wanted.to_numpy()))
     statistics = trailing_peer_statistics(listings.select(*_PEER_GROUP, "anchor_at", "price_usd"), list(_PEER_GROUP),
                                           dt.timedelta(days=settings.abnormal_price_window_days),
-                                          settings.abnormal_price_min_peers)
+                                          settings.abnormal_price_min_peers, mask)
     flagged = pl.concat([listings, statistics.select(_STATISTICS)], how="horizontal")
     return _selected(flag_prices(flagged, settings).with_columns(listings.get_column("detected_at")), listing_keys)
 

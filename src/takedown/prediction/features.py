@@ -1,7 +1,7 @@
 """Features of a complaint item at filing time: the one definition (queries/prediction/filing_features.sql).
 
 Everything is computed as of the item's `known_at` = least(submitted_at, T): the store's joins and
-running totals in DuckDB (asof joins on the seller's and the account's event history), the title's
+running totals in DuckDB (cumulative window sums over the seller's and the account's event streams), the title's
 words here in Polars. No feature reads anything dated after known_at: see the SQL file's header for
 the rule per source, and tests/prediction/test_features.py for the test that proves it.
 """

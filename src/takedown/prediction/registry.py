@@ -68,6 +68,18 @@ def latest_training(con: duckdb.DuckDBPyConnection, as_of: dt.datetime) -> Train
         calibration_method=method, model_id=model_id)
 
 
+def stored_training(con: duckdb.DuckDBPyConnection, as_of: dt.datetime) -> Training:
+    """The store's newest model as of <= T, else a Training without a model whose `unavailable` says
+    so with the command that trains one (the report uses kept models only: training one while a
+    report renders takes minutes on a large store)."""
+    from takedown.metrics.periods import utc_now
+
+    return latest_training(con, as_of) or Training(
+        as_of=as_of, trained_at=utc_now(), model=None, decided_items=0, removed_items=0,
+        unavailable=(f"No prediction: the store keeps no model trained as of {as_of:%Y-%m-%d %H:%M} UTC or "
+                     f"earlier: run takedown train --as-of {as_of:%Y-%m-%dT%H:%M} to keep one."))
+
+
 def training_for(con: duckdb.DuckDBPyConnection, as_of: dt.datetime) -> Training:
     """The model to predict with as of T: the store's newest as of <= T, else one trained now in memory."""
     return latest_training(con, as_of) or train_as_of(con, as_of)

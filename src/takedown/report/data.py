@@ -136,11 +136,11 @@ def load_report_data(con: duckdb.DuckDBPyConnection, month: str, as_of: dt.datet
 def window_probabilities(con: duckdb.DuckDBPyConnection, window: Period, as_of: dt.datetime,
                          filters: Filters) -> tuple[pl.DataFrame | None, str]:
     """The probabilities of the items submitted in `window` (None without a model) and the sentence
-    naming the model (the store's newest as of <= as_of, else one trained now) or why there is none."""
-    from takedown.prediction.registry import predict_items, training_for
+    naming the model (the store's newest as of <= as_of; none trained now) or why there is none."""
+    from takedown.prediction.registry import predict_items, stored_training
     from takedown.prediction.summary import describe_model_briefly
 
-    training = training_for(con, as_of)
+    training = stored_training(con, as_of)
     if training.model is None:
         return None, describe_model_briefly(training)
     _, predictions = predict_items(con, as_of, window.start, window.end, filters, training)
