@@ -96,6 +96,14 @@ class Rule:
     value_column: str  # the check frame's column whose text goes into the message
     condition_column: str | None = None  # the column a row_condition reads, if any
     other_column: str | None = None  # a second column whose text goes into the message, if any
+    # Values that change from one ingest to the next (the not_in_future limit): the kwargs name them as
+    # {"$PARAMETER": name} and they are passed to Great Expectations at validation, so the built suite
+    # is the same for every ingest of a kind with the same columns and can be kept (see _suite).
+    parameters: tuple[tuple[str, Any], ...] = ()
+
+    def suite_key(self) -> tuple[str, str, str, str]:
+        """What makes this rule's expectation: equal keys build equal expectations."""
+        return self.column, self.rule, self.expectation, repr(sorted(self.kwargs.items()))
 
 
 def rules_for(prepared: Prepared) -> list[Rule]:
@@ -157,10 +165,11 @@ def _column_rules(column: Column, prepared: Prepared) -> list[Rule]:
                           f"({TIMESTAMP_FORMS})", name))
         # Compared as epoch microseconds: the same instant, and integer comparisons are fast in pandas.
         limit = int((prepared.future_limit - dt.datetime(1970, 1, 1)) / dt.timedelta(microseconds=1))
+        parameter = f"{name}__future_limit_us"
         rules.append(Rule(name, "not_in_future", "ExpectColumnValuesToBeBetween",
-                          {"column": f"{name}__epoch_us", "max_value": limit},
+                          {"column": f"{name}__epoch_us", "max_value": {"$PARAMETER": parameter}},
                           f"{name}: {{value!r}} is more than one day after the ingest "
-                          f"({prepared.now:%Y-%m-%d %H:%M} UTC)", name))
+                          f"({prepared.now:%Y-%m-%d %H:%M} UTC)", name, parameters=((parameter, limit),)))
         if column.not_before:
             other = column.not_before
             rules.append(Rule(name, f"not_before_{other}", "ExpectColumnValuesToBeInSet",
@@ -203,6 +212,27 @@ def build_suite(prepared: Prepared, rules: list[Rule]) -> Any:
     return suite
 
 
+# Built suites by (table, every rule's key): building one costs Great Expectations a few hundred
+# milliseconds of bookkeeping, a large share of a small file's ingest. Validation only reads a suite.
+_SUITES_KEPT = 64
+_suite_lock = threading.Lock()
+_suites: dict[tuple[Any, ...], Any] = {}
+
+
+def _suite(prepared: Prepared, rules: list[Rule]) -> Any:
+    """The suite of these rules, built once per process (see build_suite)."""
+    key = (prepared.kind.table, *(rule.suite_key() for rule in rules))
+    with _suite_lock:
+        suite = _suites.get(key)
+    if suite is None:
+        suite = build_suite(prepared, rules)
+        with _suite_lock:
+            if len(_suites) >= _SUITES_KEPT:
+                _suites.pop(next(iter(_suites)))
+            suite = _suites.setdefault(key, suite)
+    return suite
+
+
 def validate(prepared: Prepared) -> tuple[pl.Series, dict[int, list[Reason]]]:
     """Run the suite; return a mask of valid rows and the reasons of each failing row (by position)."""
     # First wait for the background import (see warm_up): importing Great Expectations from two
@@ -214,14 +244,15 @@ def validate(prepared: Prepared) -> tuple[pl.Series, dict[int, list[Reason]]]:
     if checks.height == 0:
         return pl.Series("valid", [], dtype=pl.Boolean), reasons
     needed = {rule.kwargs["column"] for rule in rules} | {rule.condition_column for rule in rules} - {None}
-    suite = build_suite(prepared, rules)
+    suite = _suite(prepared, rules)
+    parameters = dict(parameter for rule in rules for parameter in rule.parameters)
     failing: dict[int, list[int]] = {}
     # Validate in slices: pandas holds a copy of what it checks, so this bounds ingest's memory.
     for offset in range(0, checks.height, VALIDATION_SLICE_ROWS):
         frame = checks.slice(offset, VALIDATION_SLICE_ROWS).select(sorted(needed)).to_pandas()
         frame.index += offset
         batch = batch_definition.get_batch(batch_parameters={"dataframe": frame})
-        result = batch.validate(suite, result_format=_RESULT_FORMAT)
+        result = batch.validate(suite, result_format=_RESULT_FORMAT, expectation_parameters=parameters)
         for outcome in result.results:
             index = outcome.expectation_config.meta["rule_index"]
             if outcome.exception_info and outcome.exception_info.get("raised_exception"):
