@@ -8,9 +8,11 @@ Great Expectations is imported lazily: it costs seconds, and only ingest needs i
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -69,6 +71,7 @@ def _batch_definition() -> Any:
             # per validation: most of its run time on a big export. The fingerprint only labels the
             # batch (nothing is cached or compared by it), so a cheap label does the same job.
             pandas_execution_engine.hash_pandas_dataframe = _batch_label
+            _keep_configurations()
 
             context = gx.get_context(mode="ephemeral")
             context.variables.progress_bars = ProgressBarsConfig(globally=False)
@@ -82,6 +85,42 @@ def _batch_definition() -> Any:
 def _batch_label(frame: Any) -> str:
     """A unique label for one in-memory batch (see _batch_definition)."""
     return f"takedown-{id(frame):x}-{frame.shape[0]}x{frame.shape[1]}"
+
+
+# Great Expectations rebuilds an expectation's configuration (a pydantic dump of its fields) each time
+# it is asked for it: some 45 times per expectation per validation, a sixth of a small file's
+# validation. During one of ingest's validations (see _configurations_kept) each expectation's is built
+# once; the expectations are made for that validation and not changed during it. Elsewhere (other
+# threads, other callers) the property behaves as Great Expectations wrote it.
+_kept = threading.local()
+
+
+def _keep_configurations() -> None:
+    from great_expectations.expectations.expectation import Expectation
+
+    build = Expectation.configuration.fget
+
+    def configuration(expectation: Any) -> Any:
+        kept = getattr(_kept, "configurations", None)
+        if kept is None:
+            return build(expectation)
+        entry = kept.get(id(expectation))
+        if entry is None or entry[0] is not expectation:
+            # The expectation is held with its configuration: its id cannot be reused during the run.
+            entry = kept[id(expectation)] = (expectation, build(expectation))
+        return entry[1]
+
+    Expectation.configuration = property(configuration, doc=Expectation.configuration.__doc__)
+
+
+@contextlib.contextmanager
+def _configurations_kept() -> Iterator[None]:
+    """Each expectation's configuration built once during the block (in this thread)."""
+    _kept.configurations = {}
+    try:
+        yield
+    finally:
+        _kept.configurations = None
 
 
 @dataclass(frozen=True)
@@ -252,7 +291,8 @@ def validate(prepared: Prepared) -> tuple[pl.Series, dict[int, list[Reason]]]:
         frame = checks.slice(offset, VALIDATION_SLICE_ROWS).select(sorted(needed)).to_pandas()
         frame.index += offset
         batch = batch_definition.get_batch(batch_parameters={"dataframe": frame})
-        result = batch.validate(suite, result_format=_RESULT_FORMAT, expectation_parameters=parameters)
+        with _configurations_kept():
+            result = batch.validate(suite, result_format=_RESULT_FORMAT, expectation_parameters=parameters)
         for outcome in result.results:
             index = outcome.expectation_config.meta["rule_index"]
             if outcome.exception_info and outcome.exception_info.get("raised_exception"):
