@@ -59,10 +59,10 @@ chromium:
 test: .venv/.installed bytecode chromium  ## the whole test suite
 	$(UV) run --frozen pytest -n 2 --dist loadfile
 
-# The edit-test loop: every test but the browser, PDF, notebook, kill and slow ones (pytest markers,
-# applied in tests/conftest.py). CI runs `make test`.
-FAST_TESTS = not (browser or pdf or notebook or kill or slow)
-test-fast: .venv/.installed bytecode  ## the tests without a browser, PDF, notebook, kill or slow test (< 60 s)
+# The edit-test loop: every test but the browser, PDF, notebook, kill, lake and slow ones (pytest
+# markers, applied in tests/conftest.py). CI runs `make test`.
+FAST_TESTS = not (browser or pdf or notebook or kill or lake or slow)
+test-fast: .venv/.installed bytecode  ## the tests without a browser, PDF, notebook, kill, lake or slow test (< 60 s)
 	$(UV) run --frozen pytest -n 2 --dist loadfile -m "$(FAST_TESTS)"
 
 # JupyterLab refuses to start as root ("Running as root is not recommended") unless told to:

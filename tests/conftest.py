@@ -33,6 +33,9 @@ SLOW_TESTS: dict[str, tuple[str, ...]] = {
     "kill": ("tests/ingest/test_atomicity.py::*", "tests/ingest/test_fault_injection.py::*", "*::test_*kill*",
              "*::test_ctrl_c*", "*::test_*sigterm*", "tests/demo/test_demo_live.py::*",
              "tests/lake/test_lake_failures.py::test_the_catalog_*"),
+    # runs on a DuckLake: a real PostgreSQL catalog server (tests/lake_postgres.py) or a DuckLake catalog
+    # file; every lake ingest opens a new DuckDB instance that loads the ducklake extension (seconds each)
+    "lake": ("fixture:postgres", "tests/test_item_facts.py::test_kept_facts_on_a_ducklake*"),
     # seconds each on any machine: builds and installs the wheel, generates (and serves) demo programs,
     # property tests' hundreds of generated cases, fresh interpreters, the watcher run for real, writers
     # and readers in parallel processes on a lake, every figure computed twice (file store and lake)

@@ -140,6 +140,20 @@ def test_a_timestamp_offset_decides_the_future_rule(write_file, ingest):
     assert (result.inserted, result.rejected) == (1, 1)
 
 
+def test_each_ingest_judges_the_future_by_its_own_moment(write_file, tmp_path):
+    # Ingest keeps each kind's built suite for the process: the limit must still follow each ingest's
+    # moment, not the first one's (same file, same columns, same process).
+    import datetime as dt
+
+    from takedown.ingest import ingest_files
+
+    path = write_file("outcomes.csv", export([dict(VALID["outcomes"], occurred_at="2026-11-29T12:00:00Z")]))
+    moments = [dt.datetime(2026, 11, 28, 12), dt.datetime(2026, 11, 28, 11, 59, 59), dt.datetime(2026, 11, 30)]
+    verdicts = [ingest_files([path], tmp_path / f"store{number}.duckdb", now=moment)[0]
+                for number, moment in enumerate(moments)]
+    assert [(result.inserted, result.rejected) for result in verdicts] == [(1, 0), (0, 1), (1, 0)]
+
+
 def test_ragged_csv_rows_are_quarantined_and_do_not_take_good_rows_down(write_file, ingest, query):
     header = ",".join(VALID["outcomes"])
     text = "\n".join([

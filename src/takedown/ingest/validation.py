@@ -8,9 +8,11 @@ Great Expectations is imported lazily: it costs seconds, and only ingest needs i
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -69,6 +71,7 @@ def _batch_definition() -> Any:
             # per validation: most of its run time on a big export. The fingerprint only labels the
             # batch (nothing is cached or compared by it), so a cheap label does the same job.
             pandas_execution_engine.hash_pandas_dataframe = _batch_label
+            _keep_configurations()
 
             context = gx.get_context(mode="ephemeral")
             context.variables.progress_bars = ProgressBarsConfig(globally=False)
@@ -84,6 +87,42 @@ def _batch_label(frame: Any) -> str:
     return f"takedown-{id(frame):x}-{frame.shape[0]}x{frame.shape[1]}"
 
 
+# Great Expectations rebuilds an expectation's configuration (a pydantic dump of its fields) each time
+# it is asked for it: some 45 times per expectation per validation, a sixth of a small file's
+# validation. During one of ingest's validations (see _configurations_kept) each expectation's is built
+# once; the expectations are made for that validation and not changed during it. Elsewhere (other
+# threads, other callers) the property behaves as Great Expectations wrote it.
+_kept = threading.local()
+
+
+def _keep_configurations() -> None:
+    from great_expectations.expectations.expectation import Expectation
+
+    build = Expectation.configuration.fget
+
+    def configuration(expectation: Any) -> Any:
+        kept = getattr(_kept, "configurations", None)
+        if kept is None:
+            return build(expectation)
+        entry = kept.get(id(expectation))
+        if entry is None or entry[0] is not expectation:
+            # The expectation is held with its configuration: its id cannot be reused during the run.
+            entry = kept[id(expectation)] = (expectation, build(expectation))
+        return entry[1]
+
+    Expectation.configuration = property(configuration, doc=Expectation.configuration.__doc__)
+
+
+@contextlib.contextmanager
+def _configurations_kept() -> Iterator[None]:
+    """Each expectation's configuration built once during the block (in this thread)."""
+    _kept.configurations = {}
+    try:
+        yield
+    finally:
+        _kept.configurations = None
+
+
 @dataclass(frozen=True)
 class Rule:
     """One check: the expectation to run, what it means, and how to say it for one row."""
@@ -96,6 +135,14 @@ class Rule:
     value_column: str  # the check frame's column whose text goes into the message
     condition_column: str | None = None  # the column a row_condition reads, if any
     other_column: str | None = None  # a second column whose text goes into the message, if any
+    # Values that change from one ingest to the next (the not_in_future limit): the kwargs name them as
+    # {"$PARAMETER": name} and they are passed to Great Expectations at validation, so the built suite
+    # is the same for every ingest of a kind with the same columns and can be kept (see _suite).
+    parameters: tuple[tuple[str, Any], ...] = ()
+
+    def suite_key(self) -> tuple[str, str, str, str]:
+        """What makes this rule's expectation: equal keys build equal expectations."""
+        return self.column, self.rule, self.expectation, repr(sorted(self.kwargs.items()))
 
 
 def rules_for(prepared: Prepared) -> list[Rule]:
@@ -157,10 +204,11 @@ def _column_rules(column: Column, prepared: Prepared) -> list[Rule]:
                           f"({TIMESTAMP_FORMS})", name))
         # Compared as epoch microseconds: the same instant, and integer comparisons are fast in pandas.
         limit = int((prepared.future_limit - dt.datetime(1970, 1, 1)) / dt.timedelta(microseconds=1))
+        parameter = f"{name}__future_limit_us"
         rules.append(Rule(name, "not_in_future", "ExpectColumnValuesToBeBetween",
-                          {"column": f"{name}__epoch_us", "max_value": limit},
+                          {"column": f"{name}__epoch_us", "max_value": {"$PARAMETER": parameter}},
                           f"{name}: {{value!r}} is more than one day after the ingest "
-                          f"({prepared.now:%Y-%m-%d %H:%M} UTC)", name))
+                          f"({prepared.now:%Y-%m-%d %H:%M} UTC)", name, parameters=((parameter, limit),)))
         if column.not_before:
             other = column.not_before
             rules.append(Rule(name, f"not_before_{other}", "ExpectColumnValuesToBeInSet",
@@ -203,6 +251,27 @@ def build_suite(prepared: Prepared, rules: list[Rule]) -> Any:
     return suite
 
 
+# Built suites by (table, every rule's key): building one costs Great Expectations a few hundred
+# milliseconds of bookkeeping, a large share of a small file's ingest. Validation only reads a suite.
+_SUITES_KEPT = 64
+_suite_lock = threading.Lock()
+_suites: dict[tuple[Any, ...], Any] = {}
+
+
+def _suite(prepared: Prepared, rules: list[Rule]) -> Any:
+    """The suite of these rules, built once per process (see build_suite)."""
+    key = (prepared.kind.table, *(rule.suite_key() for rule in rules))
+    with _suite_lock:
+        suite = _suites.get(key)
+    if suite is None:
+        suite = build_suite(prepared, rules)
+        with _suite_lock:
+            if len(_suites) >= _SUITES_KEPT:
+                _suites.pop(next(iter(_suites)))
+            suite = _suites.setdefault(key, suite)
+    return suite
+
+
 def validate(prepared: Prepared) -> tuple[pl.Series, dict[int, list[Reason]]]:
     """Run the suite; return a mask of valid rows and the reasons of each failing row (by position)."""
     # First wait for the background import (see warm_up): importing Great Expectations from two
@@ -214,14 +283,16 @@ def validate(prepared: Prepared) -> tuple[pl.Series, dict[int, list[Reason]]]:
     if checks.height == 0:
         return pl.Series("valid", [], dtype=pl.Boolean), reasons
     needed = {rule.kwargs["column"] for rule in rules} | {rule.condition_column for rule in rules} - {None}
-    suite = build_suite(prepared, rules)
+    suite = _suite(prepared, rules)
+    parameters = dict(parameter for rule in rules for parameter in rule.parameters)
     failing: dict[int, list[int]] = {}
     # Validate in slices: pandas holds a copy of what it checks, so this bounds ingest's memory.
     for offset in range(0, checks.height, VALIDATION_SLICE_ROWS):
         frame = checks.slice(offset, VALIDATION_SLICE_ROWS).select(sorted(needed)).to_pandas()
         frame.index += offset
         batch = batch_definition.get_batch(batch_parameters={"dataframe": frame})
-        result = batch.validate(suite, result_format=_RESULT_FORMAT)
+        with _configurations_kept():
+            result = batch.validate(suite, result_format=_RESULT_FORMAT, expectation_parameters=parameters)
         for outcome in result.results:
             index = outcome.expectation_config.meta["rule_index"]
             if outcome.exception_info and outcome.exception_info.get("raised_exception"):
