@@ -14,7 +14,7 @@ generated once with DuckDB SQL and cached under benchmarks/out/):
                takedown.metrics and from plain pandas (their figures must agree), in-process and end
                to end, plus the whole `takedown metrics --month --json`
   dashboard  - each page's data (the takedown.dashboard_lib.data calls it makes): cold, in a fresh process
-               with the snapshot load, and warm, the page again on the loaded snapshot
+               with the page's own reads, and warm, the page's widgets again on what it read
   browser    - each page as a person sees it (bench_browser.py): Playwright on Chromium, navigation to
                the page drawn, on a fresh server (cold) and after one page (warm); the server's process
                tree memory with two browser sessions on different months
@@ -150,9 +150,11 @@ TABLES = {
                   "every chart's SVG in); cold: a fresh `takedown dashboard` server, the page opened first "
                   "(the server's start-up before the clock); warm: the same server, a click on this page's "
                   "link after one other page. One pass (eight servers) per size. Data only "
-                  "(benchmarks/bench_dashboard.py): the takedown.dashboard_lib.data calls the page makes, "
-                  "without Streamlit; cold: a fresh process, snapshot load + the page's first computation; "
-                  "warm: the page again on the loaded snapshot (a filter change). Peak MiB is the data-only "
+                  "(benchmarks/bench_dashboard.py): the takedown.dashboard_lib calls the page makes, without "
+                  "Streamlit, one process per size; cold: the store opened with the filter choices, then the "
+                  "page's own reads (a snapshot of its span, or for the whole-store queues the frames "
+                  "dashboard_lib.narrow reads from the items each shows) and first computation; warm: the "
+                  "page's widgets again on what it read (a filter change). Peak MiB is the data-only "
                   "process's; the server's and the browser's are in the memory table."),
     "report": ("Monthly report", None, "`takedown report --month --out DIR`; peak MiB is the whole process "
                                        "tree's resident memory at once (Python, Playwright's driver and "
@@ -300,7 +302,7 @@ def results_text(tables: list[dict], memory: list[dict], sizes: list[int], facts
 def dashboard_order(cell: dict) -> tuple[int, int]:
     """Each page's rows together, drawn beside data only: pages in the dashboard's order."""
     page = cell["stage"].removeprefix("dashboard: ")
-    pages = ["snapshot load", *(name or "overview" for name, _ in app_pages())]
+    pages = ["store open and filter choices", *(name or "overview" for name, _ in app_pages())]
     variant = cell["variant"]
     return (pages.index(page) if page in pages else len(pages),
             stages.DASHBOARD_VARIANTS.index(variant) if variant in stages.DASHBOARD_VARIANTS else 0)
