@@ -144,14 +144,29 @@ def test_the_action_queue_shows_the_backlog_by_expected_value_and_filters_the_li
 
     from takedown.config import REPO_DIR
 
+    from takedown.prediction.registry import keep_trained_model
+
     path = tmp_path / "store.duckdb"
     _program(path=str(path)).close()
     monkeypatch.setenv("TAKEDOWN_DB", str(path))
-    app = AppTest.from_file(str(REPO_DIR / "dashboard" / "app.py"), default_timeout=60)
-    app.query_params["as_of"] = AS_OF.isoformat() + "Z"
-    app.run()
-    app.switch_page("app_pages/action_queue.py").run()
-    assert not app.exception
+
+    def action_queue() -> AppTest:
+        app = AppTest.from_file(str(REPO_DIR / "dashboard" / "app.py"), default_timeout=60)
+        app.query_params["as_of"] = AS_OF.isoformat() + "Z"
+        app.run()
+        app.switch_page("app_pages/action_queue.py").run()
+        assert not app.exception
+        return app
+
+    # No model kept: the page trains none while it renders (minutes on a large store), shows no
+    # probability and says which command keeps one.
+    app = action_queue()
+    [backlog] = [frame.value for frame in app.dataframe if "expected_value_removed_usd" in frame.value.columns]
+    assert backlog["probability"].isna().all()
+    assert any("run takedown train --as-of" in caption.value for caption in app.caption)
+
+    keep_trained_model(path, AS_OF)
+    app = action_queue()
     [backlog] = [frame.value for frame in app.dataframe if "expected_value_removed_usd" in frame.value.columns]
     assert list(backlog["listing_id"]) == ["B2", "B1", "B3", "G1"]
     assert list(backlog["better_ipr_registration"])[:2] == ["TM-V", "TM-V"]

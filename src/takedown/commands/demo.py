@@ -253,7 +253,8 @@ def _run(args: argparse.Namespace) -> int:
     finally:
         reporter.close()
     console.print(f"Wrote {len(build.program.files)} export files in {build.generate_seconds:.1f} s; "
-                  f"ingested them in {build.ingest_seconds:.1f} s:")
+                  f"ingested them in {build.ingest_seconds:.1f} s and kept the model of predicted success "
+                  f"(takedown train) in {build.train_seconds:.1f} s:")
     for result in build.results:
         name = Path(result.file).name
         if result.error:

@@ -43,9 +43,9 @@ def as_of_from_args(args: argparse.Namespace):
 def run(args: argparse.Namespace) -> int:
     import duckdb
 
-    from takedown.prediction.registry import save_training, train_as_of
+    from takedown.prediction.registry import keep_trained_model
     from takedown.prediction.summary import describe_training
-    from takedown.store import StoreError, connect_reader, mark_changing, open_writer, publish_and_close, refill_soon
+    from takedown.store import StoreError
 
     try:
         as_of = as_of_from_args(args)
@@ -53,19 +53,7 @@ def run(args: argparse.Namespace) -> int:
         return fail("train", str(error), EXIT_USAGE)
     db_path = resolve_db_path(args.db)
     try:
-        # Fitted on a reader: ingest may go on meanwhile; the model says which T it saw.
-        con = connect_reader(db_path)
-        try:
-            training = train_as_of(con, as_of)
-        finally:
-            con.close()
-        with open_writer(db_path) as writer:
-            mark_changing(db_path)
-            writer.execute("begin transaction")
-            model_id = save_training(writer, training)
-            writer.execute("commit")
-            publish_and_close(writer, db_path)
-        refill_soon(db_path)
+        model_id, training = keep_trained_model(db_path, as_of)
     except StoreError as error:
         return fail("train", str(error), EXIT_FAILED)
     except (duckdb.Error, OSError, ValueError) as error:

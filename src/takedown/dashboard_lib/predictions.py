@@ -1,5 +1,6 @@
 """The dashboard's predictions (issue 21), cached per store version and as-of: the model of the view's
-as-of (the store's newest as of <= T, else one trained in memory, once), the month's probabilities,
+as-of (the store's newest as of <= T, kept by `takedown train`; none kept: no probability, and the
+pages say which command keeps one: training while a page renders takes minutes on a large store), the month's probabilities,
 and the predicted high-risk backlog. The functions are takedown.prediction's; only the caching is here.
 """
 
@@ -16,12 +17,12 @@ from takedown.metrics.periods import Period
 from takedown.prediction.model import Training
 
 
-@st.cache_resource(show_spinner="Training the model ...", max_entries=4)
+@st.cache_resource(show_spinner="Reading the model ...", max_entries=4)
 def training(version: str, as_of: dt.datetime) -> Training:
-    """The model every page of the store of `version` predicts with as of `as_of` (registry.training_for)."""
-    from takedown.prediction.registry import training_for
+    """The model every page of the store of `version` predicts with as of `as_of` (registry.stored_training)."""
+    from takedown.prediction.registry import stored_training
 
-    return training_for(state.cursor(), as_of)
+    return stored_training(state.cursor(), as_of)
 
 
 @st.cache_data(show_spinner="Predicting ...", max_entries=16)

@@ -20,6 +20,7 @@ from takedown.config import data_dir
 from takedown.demo.plan import CHUNK_ITEMS
 from takedown.demo.program import ProgramFiles, write_program
 from takedown.ingest import FileResult, ingest_files
+from takedown.prediction.registry import keep_trained_model
 from takedown.store import working_path
 
 # Written into the export folder so a later run knows it may clear it.
@@ -102,6 +103,7 @@ class DemoBuild:
     results: list[FileResult]
     generate_seconds: float
     ingest_seconds: float
+    train_seconds: float
 
 
 def build_demo(db_path: Path, out_dir: Path, seed: int, scale: int, end: dt.datetime,
@@ -127,4 +129,7 @@ def build_demo(db_path: Path, out_dir: Path, seed: int, scale: int, end: dt.date
         # One publish per group: at 10M items the store is gigabytes, too big to copy after every file.
         results += ingest_files([f.path for f in files], db_path, timezone=timezone, progress=progress,
                                 now=ingest_now, publish_each_file=False)
-    return DemoBuild(program, results, generated - started, time.perf_counter() - generated)
+    ingested = time.perf_counter()
+    # The model of predicted success, kept as `takedown train` keeps it (the dashboard uses kept models only).
+    keep_trained_model(db_path, ingest_now)
+    return DemoBuild(program, results, generated - started, ingested - generated, time.perf_counter() - ingested)

@@ -1,7 +1,9 @@
 """Models kept in the store (table prediction_models): `takedown train` writes, readers pick.
 
-A reader as of T uses the newest model trained as of <= T (its training saw nothing after T); when
-the store keeps none, it trains one in memory (read-only commands never write the store). The model
+A reader as of T uses the newest model trained as of <= T (its training saw nothing after T). When
+the store keeps none, `takedown predict` trains one in memory (read-only commands never write the
+store); the dashboard and the report use kept models only (stored_training: training one while a
+page or a report renders takes minutes on a large store) and say which command keeps one. The model
 is pickled: load only stores you trust, as with any file you open in Python.
 """
 
@@ -25,6 +27,27 @@ def train_as_of(con: duckdb.DuckDBPyConnection, as_of: dt.datetime,
     """A model trained on every item of the store decided by `as_of` (features as of each one's filing)."""
     features = load_filing_features(con, as_of, until=as_of + dt.timedelta(microseconds=1))
     return train_model(features, as_of, trained_at)
+
+
+def keep_trained_model(db_path, as_of: dt.datetime) -> tuple[str, Training]:
+    """`takedown train`'s work: fit on a reader of the store at `db_path` (ingest may go on meanwhile;
+    the model says which T it saw), then keep it through the store's writer in one transaction.
+    Returns (model id, training). Raises takedown.store.StoreError, duckdb.Error, OSError."""
+    from takedown.store import connect_reader, mark_changing, open_writer, publish_and_close, refill_soon
+
+    con = connect_reader(db_path)
+    try:
+        training = train_as_of(con, as_of)
+    finally:
+        con.close()
+    with open_writer(db_path) as writer:
+        mark_changing(db_path)
+        writer.execute("begin transaction")
+        model_id = save_training(writer, training)
+        writer.execute("commit")
+        publish_and_close(writer, db_path)
+    refill_soon(db_path)
+    return model_id, training
 
 
 def save_training(con: duckdb.DuckDBPyConnection, training: Training) -> str:
