@@ -74,7 +74,8 @@ def test_clicking_a_kpi_shows_its_rows(page):
     wait_for_page(page, f"{page.base_url}/?month={MONTH}&as_of={AS_OF}")
     page.get_by_role("radio", name="complaint items submitted").click()
     page.get_by_text("3 rows behind complaint items submitted").wait_for(timeout=10000)
-    assert page.locator('[data-testid="stDataFrame"]').count() >= 1
+    # The table is drawn after its caption: wait for it (a count taken at once raced the drawing).
+    page.locator('[data-testid="stDataFrame"]').first.wait_for(timeout=10000)
     page.get_by_text("Download XLSX").first.wait_for(timeout=10000)
     assert errors_on(page) == []
 
