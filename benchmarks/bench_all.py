@@ -302,7 +302,7 @@ def results_text(tables: list[dict], memory: list[dict], sizes: list[int], facts
 def dashboard_order(cell: dict) -> tuple[int, int]:
     """Each page's rows together, drawn beside data only: pages in the dashboard's order."""
     page = cell["stage"].removeprefix("dashboard: ")
-    pages = ["store open and filter choices", *(name or "overview" for name, _ in app_pages())]
+    pages = [stages.DASHBOARD_OPEN, *(name or "overview" for name, _ in app_pages())]
     variant = cell["variant"]
     return (pages.index(page) if page in pages else len(pages),
             stages.DASHBOARD_VARIANTS.index(variant) if variant in stages.DASHBOARD_VARIANTS else 0)

@@ -228,9 +228,9 @@ def test_memory_names_every_process_at_every_size():
 def test_dashboard_rows_are_grouped_by_page_drawn_beside_data_only():
     cells = [page("ip_portfolio", stages.DATA_WARM, M, 1.0), page("overview", stages.DATA_COLD, M, 1.0),
              page("ip_portfolio", stages.DRAWN_COLD, M, 1.0), page("overview", stages.DRAWN_WARM, M, 1.0),
-             page("snapshot load", stages.DATA_COLD, M, 1.0)]
+             page(stages.DASHBOARD_OPEN, stages.DATA_COLD, M, 1.0)]
     ordered = [(c["stage"], c["variant"]) for c in sorted(cells, key=bench_all.dashboard_order)]
-    assert ordered == [("dashboard: snapshot load", stages.DATA_COLD),
+    assert ordered == [(f"dashboard: {stages.DASHBOARD_OPEN}", stages.DATA_COLD),
                        ("dashboard: overview", stages.DATA_COLD), ("dashboard: overview", stages.DRAWN_WARM),
                        ("dashboard: ip_portfolio", stages.DRAWN_COLD), ("dashboard: ip_portfolio", stages.DATA_WARM)]
 
