@@ -20,6 +20,7 @@ from takedown.config import data_dir
 from takedown.demo.plan import CHUNK_ITEMS
 from takedown.demo.program import ProgramFiles, write_program
 from takedown.ingest import FileResult, ingest_files
+from takedown.metrics.snapshot import round_as_of
 from takedown.prediction.registry import keep_trained_model
 from takedown.store import working_path
 
@@ -130,6 +131,8 @@ def build_demo(db_path: Path, out_dir: Path, seed: int, scale: int, end: dt.date
         results += ingest_files([f.path for f in files], db_path, timezone=timezone, progress=progress,
                                 now=ingest_now, publish_each_file=False)
     ingested = time.perf_counter()
-    # The model of predicted success, kept as `takedown train` keeps it (the dashboard uses kept models only).
-    keep_trained_model(db_path, ingest_now)
+    # The model of predicted success, kept as `takedown train` keeps it (the dashboard uses kept models
+    # only), as of ingest's clock floored to the minute: a live view's as-of is the minute floored, and
+    # a model dated later in that minute would not be one it may use.
+    keep_trained_model(db_path, round_as_of(ingest_now))
     return DemoBuild(program, results, generated - started, ingested - generated, time.perf_counter() - ingested)
