@@ -48,10 +48,18 @@ def render(loaded: state.Loaded) -> None:
     left, right = st.columns(2)
     with left:
         st.caption("per platform")
-        state.table(probabilities_by(predictions, "platform"), "probabilities-by-platform", key="model-platform")
+        state.table(probabilities_by(predictions, "platform"), "probabilities-by-platform", key="model-platform",
+                    column_config=PROBABILITY_COLUMNS)
     with right:
         st.caption("per reason")
-        state.table(probabilities_by(predictions, "reason"), "probabilities-by-reason", key="model-reason")
+        state.table(probabilities_by(predictions, "reason"), "probabilities-by-reason", key="model-reason",
+                    column_config=PROBABILITY_COLUMNS)
 
+
+# Shown rounded (the downloads keep every digit): a sum of probabilities is an expected count.
+PROBABILITY_COLUMNS = {
+    "mean_probability": st.column_config.NumberColumn("mean probability", format="%.2f"),
+    "expected_removed": st.column_config.NumberColumn("expected removed", format="%.1f"),
+}
 
 state.live("Model", render, reads="none")
