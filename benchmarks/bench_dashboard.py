@@ -48,10 +48,9 @@ def page_snapshot(page: str, con, as_of, month: str, settings):
 
 def overview_trend(snapshot, con, as_of, month: str, settings):
     """state.trend's work: the months the page's snapshot holds from it, the others a calendar block
-    (state.TREND_MONTHS_PER_LOAD months) at a time from a snapshot of that block alone."""
+    (data.trend_block) at a time from a snapshot of that block alone."""
     from takedown.dashboard_lib import data
-    from takedown.dashboard_lib.state import TREND_MONTHS_PER_LOAD
-    from takedown.metrics.periods import months_ending, parse_month
+    from takedown.metrics.periods import months_ending
     from takedown.metrics.snapshot import load_snapshot
 
     span = data.view_span("overview", month, settings)
@@ -61,11 +60,9 @@ def overview_trend(snapshot, con, as_of, month: str, settings):
         if span[0] <= since and until <= span[1]:
             rows.append(data.trend_month(snapshot, label))
             continue
-        year, number = parse_month(label)
-        last = (number - 1) // TREND_MONTHS_PER_LOAD * TREND_MONTHS_PER_LOAD + TREND_MONTHS_PER_LOAD
-        block = tuple(months_ending(f"{year:04d}-{last:02d}", TREND_MONTHS_PER_LOAD))
+        block = data.trend_block(label)
         if block not in blocks:
-            start, end = data.view_span("month", block[0], settings)[0], data.view_span("month", block[-1], settings)[1]
+            start, end = data.trend_block_span(block, settings)
             blocks[block] = load_snapshot(con, as_of, since=start, until=end, settings=settings, strict=False,
                                           listings=False)
         rows.append(data.trend_month(blocks[block], label))

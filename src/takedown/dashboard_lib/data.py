@@ -23,6 +23,7 @@ from takedown.metrics.periods import (
     month_label,
     month_of,
     month_period,
+    months_ending,
     parse_month,
     shift_month,
 )
@@ -120,6 +121,24 @@ def trend_of_months(rows: Sequence[pl.DataFrame]) -> pl.DataFrame:
     """The trend (Snapshot.trend's frame: every month's figures and their change from the month before)
     of the consecutive months whose trend_month rows are `rows`, oldest first."""
     return with_month_changes(pl.concat(rows), HEADLINE_METRICS)
+
+
+# The trend's months a page's snapshot does not hold are read this many at a time, by calendar blocks
+# (quarters): a few loads instead of one per month (each reads the events once), each a few months' items
+# at most in memory, and the next month's view finds all but one block cached.
+TREND_MONTHS_PER_LOAD = 3
+
+
+def trend_block(month: str) -> tuple[str, ...]:
+    """The calendar block of TREND_MONTHS_PER_LOAD months that holds `month` (YYYY-MM), oldest first."""
+    year, number = parse_month(month)
+    last = (number - 1) // TREND_MONTHS_PER_LOAD * TREND_MONTHS_PER_LOAD + TREND_MONTHS_PER_LOAD
+    return tuple(months_ending(f"{year:04d}-{last:02d}", TREND_MONTHS_PER_LOAD))
+
+
+def trend_block_span(block: tuple[str, ...], settings: Settings) -> tuple[dt.datetime, dt.datetime]:
+    """The span [since, until) of submitted_at a snapshot of `block`'s months alone loads."""
+    return view_span("month", block[0], settings)[0], view_span("month", block[-1], settings)[1]
 
 
 # What a page reads of the store (view_span): its month; the month, the month before and the month's

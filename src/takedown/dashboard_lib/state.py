@@ -40,7 +40,6 @@ from takedown.metrics.periods import (
     checked_month,
     iso_utc,
     months_ending,
-    parse_month,
     time_zone,
     utc_now,
 )
@@ -405,16 +404,10 @@ def escalation_view(version: str, as_of: dt.datetime, timezone: str, filters: tu
                                   _escalations, _log, month)
 
 
-# The trend's months the page's snapshot does not hold are read this many at a time, by calendar blocks
-# (quarters): a few loads instead of one per month (each reads the events once), each a few months' items
-# at most in memory, and the next month's view finds all but one block cached.
-TREND_MONTHS_PER_LOAD = 3
-
-
 def trend(loaded: Loaded, months: int = 12) -> pl.DataFrame:
     """The headline metrics' trend over the `months` calendar months ending with the view's month
     (data.trend's frame): the months the page's snapshot holds from it, the others read a calendar block
-    (TREND_MONTHS_PER_LOAD months) at a time and cached per block, never a snapshot of the whole window."""
+    (data.TREND_MONTHS_PER_LOAD months) at a time and cached per block, never a snapshot of the whole window."""
     rows = []
     for label in months_ending(loaded.month, months):
         since, until = dashboard_data.view_span("month", label, _settings(loaded.timezone))
@@ -423,25 +416,17 @@ def trend(loaded: Loaded, months: int = 12) -> pl.DataFrame:
         if covered:
             rows.append(frame(loaded, "trend_month", label))
         else:
-            block = _trend_block(loaded.version, loaded.as_of, loaded.timezone, loaded.filters, _block_of(label))
+            block = _trend_block(loaded.version, loaded.as_of, loaded.timezone, loaded.filters,
+                                dashboard_data.trend_block(label))
             rows.append(block.filter(pl.col("month") == label))
     return dashboard_data.trend_of_months(rows)
-
-
-def _block_of(month: str) -> tuple[str, ...]:
-    # The calendar block of TREND_MONTHS_PER_LOAD months that holds `month` (YYYY-MM), oldest first.
-    year, number = parse_month(month)
-    last = (number - 1) // TREND_MONTHS_PER_LOAD * TREND_MONTHS_PER_LOAD + TREND_MONTHS_PER_LOAD
-    return tuple(months_ending(f"{year:04d}-{last:02d}", TREND_MONTHS_PER_LOAD))
 
 
 @st.cache_data(show_spinner=False, max_entries=DERIVED_FRAMES, ttl=LIVE_AS_OF_SECONDS)
 def _trend_block(version: str, as_of: dt.datetime, timezone: str, filters: tuple[tuple[str, object], ...],
                  block: tuple[str, ...]) -> pl.DataFrame:
     # The trend rows of a block of months from one snapshot of those months alone, let go once read.
-    settings = _settings(timezone)
-    since, until = dashboard_data.view_span("month", block[0], settings)[0], \
-        dashboard_data.view_span("month", block[-1], settings)[1]
+    since, until = dashboard_data.trend_block_span(block, _settings(timezone))
     snapshot = _load(version, as_of, timezone, filters, since, until, listings=False)
     return pl.concat([dashboard_data.trend_month(snapshot, label) for label in block])
 
