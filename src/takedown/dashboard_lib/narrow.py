@@ -85,7 +85,7 @@ def _items(con: duckdb.DuckDBPyConnection, as_of: dt.datetime, filters: Filters,
     cursor = con.cursor()
     try:
         register_frame(cursor, _WANTED, wanted)
-        items = cursor.sql(query, params=_item_parameters(as_of, None, None, filters)).pl()
+        items = cursor.execute(query, _item_parameters(as_of, None, None, filters)).pl()
     finally:
         cursor.close()
     return items.cast(LISTED_ITEM_SCHEMA)  # type: ignore[arg-type]
@@ -106,7 +106,7 @@ def statuses_of(con: duckdb.DuckDBPyConnection, as_of: dt.datetime, filters: Fil
 def _aggregate(con: duckdb.DuckDBPyConnection, as_of: dt.datetime, filters: Filters, select: str) -> pl.DataFrame:
     # `select` (a select list with aggregates or distinct) over the view's items, no milestone read.
     query = f"select {select} from ({_items_query()})"
-    return con.sql(query, params=_item_parameters(as_of, None, None, filters)).pl()
+    return con.execute(query, _item_parameters(as_of, None, None, filters)).pl()
 
 
 # --- the Action queue ---
@@ -299,7 +299,7 @@ def _held(con: duckdb.DuckDBPyConnection, as_of: dt.datetime, filters: Filters, 
     cursor = con.cursor()
     try:
         register_frame(cursor, _WANTED, sellers)
-        return cursor.sql(query, params=_item_parameters(as_of, None, None, filters)).pl()
+        return cursor.execute(query, _item_parameters(as_of, None, None, filters)).pl()
     finally:
         cursor.close()
 
