@@ -30,6 +30,39 @@ def test_counterfeits_sell_15_to_50_percent_below_the_others(demo_query):
     assert ratios["ratio"].median() == pytest.approx(1 - (low + high) / 2, abs=0.05)
 
 
+def test_retail_prices_agree_across_currencies_in_dollars(demo_db):
+    # Sellers price at the month's rate of the table the metrics convert with, so a platform's markets
+    # (Lazada's six currencies) show one retail price in US dollars, not one per currency.
+    con = connect_reader(demo_db)
+    try:
+        listings = con.sql("select platform, listing_id, brand, extra ->> 'Product Line' as product_line, currency,"
+                           " infringement_type from listings").pl()
+        as_of = con.sql("select max(detected_at) from listings").fetchall()[0][0]
+        flags = price_flags(con, as_of, read_exchange_rates())
+    finally:
+        con.close()
+    group = ["platform", "brand", "product_line"]
+    retail = (flags.join(listings, on=["platform", "listing_id"])
+              .filter((pl.col("infringement_type") != "counterfeit") & pl.col("price_usd").is_not_null())
+              .with_columns((pl.col("price_usd") / pl.col("price_usd").median().over(group)).alias("ratio")))
+    by_currency = retail.group_by("platform", "currency").agg(pl.len().alias("listings"), pl.col("ratio").median())
+    assert by_currency.filter(pl.col("platform") == "lazada").height >= 4
+    for row in by_currency.filter(pl.col("listings") >= 30).iter_rows(named=True):
+        assert row["ratio"] == pytest.approx(1.0, abs=0.03), row
+
+
+def test_retail_prices_are_most_of_each_peer_group(demo_query):
+    # The flag compares a price with its peer group's median: it means something only where most of
+    # the group sells near retail, as the monitoring tools' exports show (resellers' listings nobody
+    # files on). Groups of at least 50 listings (a few titles name another brand's product).
+    groups = demo_query(
+        "select platform, brand, extra ->> 'Product Line' as product_line, count(*) as listings,"
+        " avg(cast(infringement_type <> 'counterfeit' as double)) as retail_share from listings"
+        " group by all having count(*) >= 50")
+    assert groups.height > 20
+    assert groups["retail_share"].min() > 0.5
+
+
 def test_the_flag_finds_only_counterfeits_on_the_demo(demo_db):
     con = connect_reader(demo_db)
     try:
@@ -40,6 +73,8 @@ def test_the_flag_finds_only_counterfeits_on_the_demo(demo_db):
             overall = price_flag_accuracy(flags, listings).filter(pl.col("platform") == "all").row(0, named=True)
             assert overall["listings"] == listings.height and overall["judged"] > 1000
             assert overall["flagged"] > 0 and overall["precision"] >= 0.95
+            # ... and most of them: a counterfeit sells 15-50% below peers who mostly sell near retail.
+            assert overall["recall"] >= 0.5
     finally:
         con.close()
 

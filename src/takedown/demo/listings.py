@@ -7,8 +7,12 @@ the same product put back up (same title and product line), and the tool links i
 `relisted_from` column (unknown to the contract, kept with the row). The tool also exports the
 product line a listing sells (`product_line`, extra): the abnormal-price flag's peer group.
 Counterfeits sell 15-50% below the genuine price on their platform and every other listing near
-it, so the flag has a truth to be measured against (benchmarks/check_prices.py). The image-matching tool also exports the
-product photo it matched (`image_url`, another extra column; takedown.demo.networks).
+it, so the flag has a truth to be measured against (benchmarks/check_prices.py). Most of what the
+tools detect is not counterfeit and never filed: resellers' listings near the retail price
+(genuine goods under the brand's name or photos, lookalikes; plan.RETAIL_DETECTION_SHARE per
+complaint item, by sellers of their own), so retail prices are most of a product's listings on a
+platform, as the flag's peer group expects. The image-matching tool also exports the product photo
+it matched (`image_url`, another extra column; takedown.demo.networks).
 """
 
 from __future__ import annotations
@@ -18,18 +22,21 @@ import polars as pl
 
 from takedown.demo.items import Items, choose, choose_by_group
 from takedown.demo.outcomes import Decisions
-from takedown.demo.plan import BACKLOG_SHARE, Unit
+from takedown.demo.plan import BACKLOG_SHARE, RETAIL_DETECTION_SHARE, Unit
 from takedown.demo.profile import (
     BRANDS,
     INFRINGEMENT_TYPES,
     PLATFORMS,
     REASONS,
+    RETAIL_DETECTION_TYPES,
     USD_RATES,
     WHOLE_UNIT_CURRENCIES,
 )
 from takedown.demo.networks import listing_photos
 from takedown.demo.sellers import SellerPools, mix, seller_markets, unit_interval
 from takedown.demo.text import listing_titles
+from takedown.metrics.exchange_rates import with_price_usd
+from takedown.metrics.inputs import read_exchange_rates
 
 HOUR = 3600
 # Detection comes before the complaint: a gamma-distributed lag with a mean of about three days.
@@ -43,6 +50,8 @@ COUNTERFEIT_DISCOUNT = (0.15, 0.50)
 NEAR_RETAIL_SPREAD = 0.05
 # Share of prices ending in .99, as shops price them.
 CHARM_PRICE_SHARE = 0.6
+# Risk scores of the retail-priced detections nobody files on (beta parameters): mostly low.
+RETAIL_RISK_BETA = (1.5, 5.0)
 # Units sold scatter widely around the platform's median (log-normal sigma).
 UNITS_SPREAD = 1.2
 # Share of listings whose page shows no sales count.
@@ -80,16 +89,30 @@ def format_minor_units(minor: np.ndarray, whole: np.ndarray) -> pl.Series:
     return pl.select(pl.when(pl.Series(whole)).then((series // 100).cast(pl.Utf8)).otherwise(decimal)).to_series()
 
 
+def _local_per_usd(currencies: pl.Series, detected: np.ndarray) -> np.ndarray:
+    """Units of each listing's currency per US dollar in the UTC month of its detection, from the rate
+    table the metrics convert prices back with (exchange_rates.with_price_usd, the one rule), so a
+    seller prices at the month's rate; where the table has no rate (a currency or month it lacks),
+    the approximate USD_RATES."""
+    one_unit = pl.DataFrame({"price": np.ones(detected.shape[0]), "currency": currencies,
+                             "detected_at": pl.from_epoch(pl.Series(detected, dtype=pl.Int64), time_unit="s")})
+    usd_per_unit = with_price_usd(one_unit, read_exchange_rates(), "detected_at").get_column("price_usd")
+    fallback = currencies.replace_strict(USD_RATES, return_dtype=pl.Float64)
+    return pl.select(pl.when(usd_per_unit.is_not_null()).then(1.0 / usd_per_unit).otherwise(fallback)).to_series()\
+        .to_numpy()
+
+
 def _prices(rng: np.random.Generator, brands: np.ndarray, platforms: np.ndarray, infringements: np.ndarray,
-            currencies: pl.Series) -> pl.Series:
-    """Prices in the market's currency: counterfeits below the genuine price, the rest near it."""
+            currencies: pl.Series, detected: np.ndarray) -> pl.Series:
+    """Prices in the market's currency at the month's rate: counterfeits below the genuine price, the
+    rest near it."""
     genuine = np.array([b.retail_usd for b in BRANDS])[brands] * np.array([p.price_factor for p in PLATFORMS])[platforms]
     low, high = COUNTERFEIT_DISCOUNT
     discount = low + (high - low) * rng.random(brands.shape[0])
     near = rng.lognormal(0.0, NEAR_RETAIL_SPREAD, brands.shape[0])
     counterfeit = infringements == INFRINGEMENT_TYPES.index("counterfeit")
     usd = genuine * np.where(counterfeit, 1.0 - discount, near)
-    rate = currencies.replace_strict(USD_RATES, return_dtype=pl.Float64).to_numpy()
+    rate = _local_per_usd(currencies, detected)
     whole = currencies.is_in(list(WHOLE_UNIT_CURRENCIES)).to_numpy()
     local = usd * rate
     # Whole-unit currencies are priced in round hundreds; others in cents, often ending .99.
@@ -106,7 +129,8 @@ def _one_decimal(values: np.ndarray) -> pl.Series:
 
 def build_listings(rng: np.random.Generator, seed: int, unit: Unit, items: Items, decisions: Decisions,
                    pools: SellerPools) -> pl.DataFrame:
-    """The unit's listings (complained-about and backlog), one row per listing, times in epoch seconds."""
+    """The unit's listings (complained-about, backlog, and the retail-priced ones nobody files on), one
+    row per listing, times in epoch seconds."""
     exported = items.exported
     platform = items.platform[exported]
     seller = items.seller[exported]
@@ -127,7 +151,8 @@ def build_listings(rng: np.random.Generator, seed: int, unit: Unit, items: Items
         np.array([b.reasons.get(r.text, 0.0) for r in REASONS]) for b in BRANDS])
     backlog_infringement = choose_by_group(rng, backlog_reason, [
         np.array([r.infringement_types.get(t, 0.0) for t in INFRINGEMENT_TYPES]) for r in REASONS])
-    backlog_number = unit.listing_offset + int((items.listing_number >= 0).sum()) + np.arange(backlog_count)
+    first_backlog_number = unit.listing_offset + int((items.listing_number >= 0).sum())
+    backlog_number = first_backlog_number + np.arange(backlog_count)
     backlog_detected = rng.integers(unit.start, max(unit.stop, unit.start + 1), backlog_count)
 
     platform = np.concatenate([platform, backlog_platform])
@@ -139,8 +164,39 @@ def build_listings(rng: np.random.Generator, seed: int, unit: Unit, items: Items
     # Nobody has acted on the backlog because the tools scored it lower.
     risk = np.concatenate([risk, rng.beta(2, 4, backlog_count) * 100])
     removed_at = np.concatenate([removed_at, np.full(backlog_count, np.iinfo(np.int64).max)])
-    count = platform.shape[0]
+    frame = _mark_relists(rng, _listing_frame(rng, seed, pools, platform, seller, brand, infringement, number,
+                                              detected, risk, removed_at))
+    # The retail-priced detections come from a stream of their own: every other row stays as it was.
+    retail = _retail_detections(rng.spawn(1)[0], seed, unit, pools, platform, brand,
+                                first_backlog_number + backlog_count,
+                                int(np.ceil(len(items) * RETAIL_DETECTION_SHARE)))
+    return pl.concat([frame, retail]).sort("detected_at", "platform_code", "number").drop("platform_code", "number")
 
+
+def _retail_detections(rng: np.random.Generator, seed: int, unit: Unit, pools: SellerPools, platforms: np.ndarray,
+                       brands: np.ndarray, first_number: int, count: int) -> pl.DataFrame:
+    """`count` listings detected near the retail price that nobody files on, numbered from
+    `first_number`: each on the platform and brand of one of the unit's other listings (`platforms`,
+    `brands`; drawn at random, so they follow the unit's mix), by a reseller, any time in the unit."""
+    count = count if platforms.shape[0] else 0
+    chosen = rng.integers(0, max(platforms.shape[0], 1), count)
+    platform, brand = platforms[chosen], brands[chosen]
+    infringement = choose(rng, np.array([RETAIL_DETECTION_TYPES.get(t, 0.0) for t in INFRINGEMENT_TYPES]), count)
+    detected = rng.integers(unit.start, max(unit.stop, unit.start + 1), count)
+    # The tools score a listing at the retail price low: nothing about it looks fake.
+    risk = rng.beta(*RETAIL_RISK_BETA, count) * 100
+    frame = _listing_frame(rng, seed, pools, platform, pools.draw_resellers(rng, platform), brand, infringement,
+                           first_number + np.arange(count), detected, risk, np.full(count, np.iinfo(np.int64).max))
+    return frame.drop("removed_at", "head").with_columns(pl.lit(None, pl.String).alias("relisted_from"))
+
+
+def _listing_frame(rng: np.random.Generator, seed: int, pools: SellerPools, platform: np.ndarray,
+                   seller: np.ndarray, brand: np.ndarray, infringement: np.ndarray, number: np.ndarray,
+                   detected: np.ndarray, risk: np.ndarray, removed_at: np.ndarray) -> pl.DataFrame:
+    """The export's columns of the listings given by their platform, seller, brand, infringement type,
+    number, detection time, risk score and first removal (with platform_code, seller_number, number,
+    removed_at and head, which _mark_relists and the sort use)."""
+    count = platform.shape[0]
     market, cross_border = seller_markets(seed, platform, seller)
     market_country = [[m.country for m in p.markets] for p in PLATFORMS]
     flat = [value for markets in market_country for value in markets]
@@ -165,7 +221,7 @@ def build_listings(rng: np.random.Generator, seed: int, unit: Unit, items: Items
         "seller_name": pools.seller_names(platform, seller),
         "brand": pl.Series([b.name for b in BRANDS]).gather(brand),
         "infringement_type": pl.Series(INFRINGEMENT_TYPES).gather(infringement),
-        "price": _prices(rng, brand, platform, infringement, currencies),
+        "price": _prices(rng, brand, platform, infringement, currencies, detected),
         "currency": currencies,
         "units_sold": pl.select(pl.when(pl.Series(rng.random(count) < UNITS_UNKNOWN_SHARE)).then(None)
                                 .otherwise(pl.Series(units, dtype=pl.Int64).cast(pl.Utf8))).to_series(),
@@ -183,7 +239,7 @@ def build_listings(rng: np.random.Generator, seed: int, unit: Unit, items: Items
     photos = listing_photos(seed, mix(number, seed + 53), unit_interval(mix(number, seed + 59)),
                             (frame.get_column("source") == IMAGE_MATCH).to_numpy())
     frame = frame.with_columns(pools.networks.overlay("photo", platform, seller, photos))
-    return _mark_relists(rng, frame)
+    return frame
 
 
 def _mark_relists(rng: np.random.Generator, frame: pl.DataFrame) -> pl.DataFrame:
@@ -201,4 +257,4 @@ def _mark_relists(rng: np.random.Generator, frame: pl.DataFrame) -> pl.DataFrame
         pl.when(relist).then(pl.col("product_line").shift(1).over("platform_code", "seller_number"))
         .otherwise(pl.col("product_line")).alias("product_line"),
     )
-    return frame.drop("draw", "removed_at", "head").sort("detected_at", "platform_code", "number")
+    return frame.drop("draw", "removed_at", "head")

@@ -19,6 +19,11 @@ from takedown.demo.settings import CHUNK_ITEMS, HISTORY_MONTHS
 # Listings the monitoring tools detected but nobody complained about yet (the enforcement backlog),
 # as a share of complaint items.
 BACKLOG_SHARE = 0.12
+# Listings the tools detected near the retail price, per complaint item: genuine goods from resellers
+# under the brand's name or photos, which nobody files on. Most of what a monitoring tool exports is
+# such a listing, so retail-priced listings are most of a product's listings on a platform (about
+# 78%, counterfeits about 22%): the peer group the abnormal-price flag compares a price with.
+RETAIL_DETECTION_SHARE = 2.0
 # Counterfeiters stock up before Singles' Day (11.11) and the 618 festival: more listings, more work.
 SEASON = {6: 1.15, 10: 1.25, 11: 1.35}
 # The program grows as monitoring expands: the first month runs at this share of the last one's pace.
@@ -68,8 +73,10 @@ class Unit:
 
     @property
     def listing_capacity(self) -> int:
-        """Listing numbers reserved: one per item, the backlog, and room for relists and bad rows."""
-        return self.items + math.ceil(self.items * BACKLOG_SHARE) + 16
+        """Listing numbers reserved: one per item, the backlog, the retail-priced detections, and room
+        for relists and bad rows."""
+        return (self.items + math.ceil(self.items * BACKLOG_SHARE) + math.ceil(self.items * RETAIL_DETECTION_SHARE)
+                + 16)
 
 
 @dataclass(frozen=True)

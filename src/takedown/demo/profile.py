@@ -176,6 +176,10 @@ REASONS: tuple[ReasonProfile, ...] = (
 )
 REASON_INDEX = {reason.text: index for index, reason in enumerate(REASONS)}
 INFRINGEMENT_TYPES = ("counterfeit", "lookalike", "trademark_misuse", "copyright", "design", "patent")
+# What the tools call the retail-priced listings nobody files on (plan.RETAIL_DETECTION_SHARE): genuine
+# goods under the brand's name (an unauthorised reseller), a reseller's copied product photos, a
+# product that merely looks like the brand's.
+RETAIL_DETECTION_TYPES: dict[str, float] = {"trademark_misuse": 0.5, "copyright": 0.3, "lookalike": 0.2}
 
 # --------------------------------------------------------------------------------------- brands
 

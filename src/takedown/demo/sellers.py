@@ -123,6 +123,12 @@ class SellerPools:
             sellers[mask] = np.minimum(np.searchsorted(cdf, uniforms[mask], side="right"), cdf.shape[0] - 1)
         return sellers
 
+    def draw_resellers(self, rng: np.random.Generator, platform_codes: np.ndarray) -> np.ndarray:
+        """A seller number for each retail-priced listing nobody files on: a reseller, one of as many
+        as the platform's population, numbered after it (no complaint, no network, never a head)."""
+        sizes = np.array(self.sizes, dtype=np.int64)[platform_codes]
+        return sizes + np.minimum((rng.random(platform_codes.shape[0]) * sizes).astype(np.int64), sizes - 1)
+
     def draw_head(self, rng: np.random.Generator, platform_codes: np.ndarray) -> np.ndarray:
         """A seller from the head (the big repeat offenders), e.g. for storefront complaints."""
         uniforms = rng.random(platform_codes.shape[0])
