@@ -21,18 +21,22 @@ Sources of the calibration
   seller's three-day window to respond, counter-notifications that restore the listing when the
   brand does not answer promptly, product-listing and storefront enforcement, the platforms IPP
   covers; SPEC: up to 300 listing URLs per complaint, the 72-hour response window.
-- Approximate 2025 exchange rates for local prices (takedown.demo.profile.USD_RATES).
+- Local prices at the month's rate of the project's exchange-rate table (the one the metrics
+  convert with; takedown.demo.profile.USD_RATES where it has none). Counterfeits sell 15-50% below
+  retail (MarkMonitor's published range), everything else near it.
 
 Everything else -- volumes per platform and account, rejection and counter-notice rates, price
-levels, the 12% enforcement backlog, seasonality around 618 and Singles' Day -- is a stated
-assumption in takedown.demo.profile and the module that uses it, chosen to look like a mid-size
-program.
+levels, the 12% enforcement backlog, the two retail-priced detections per complaint item that
+nobody files on (takedown.demo.plan.RETAIL_DETECTION_SHARE), seasonality around 618 and Singles'
+Day -- is a stated assumption in takedown.demo.profile and the module that uses it, chosen to look
+like a mid-size program.
 
 Determinism and scale
 ---------------------
-The same seed and end time give byte-identical files. The program is cut into units (a month, or
-part of one above settings.CHUNK_ITEMS items), each drawn from its own random stream with numpy and
-polars (no per-row Python), and written a chunk at a time, so memory stays flat up to 10M items.
+The same seed, end time and exchange-rate table give byte-identical files. The program is cut into
+units (a month, or part of one above settings.CHUNK_ITEMS items), each drawn from its own random
+stream with numpy and polars (no per-row Python), and written a chunk at a time, so memory stays
+flat up to 10M items.
 
 Planted truth
 -------------
