@@ -77,7 +77,8 @@ PLATFORMS: tuple[PlatformProfile, ...] = (
 PLATFORM_NAMES = tuple(platform.name for platform in PLATFORMS)
 PLATFORM_INDEX = {name: index for index, name in enumerate(PLATFORM_NAMES)}
 
-# Approximate 2025 mid-market rates (units of the currency per US dollar), to price counterfeits locally.
+# Approximate 2025 mid-market rates (units of the currency per US dollar): local prices where the
+# exchange-rate table has no rate (VND, or a month beyond it; listings.py prices at the table's rates).
 USD_RATES: dict[str, float] = {
     "USD": 1.0, "CNY": 7.2, "MYR": 4.5, "SGD": 1.35, "THB": 35.0, "IDR": 16_000.0, "PHP": 57.0,
     "VND": 25_000.0, "HKD": 7.8, "EUR": 0.92,
