@@ -56,7 +56,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder, contextlib.ExitStack() as stack:
         out = Path(folder)
         printer = None if args.no_pdf else stack.enter_context(PdfPrinter())
-        data = timed("load snapshot + metrics JSON", load_report_data, con, month, as_of, "UTC")
+        data = timed("load the month, trend + metrics JSON", load_report_data, con, month, as_of, "UTC")
         for name in SECTIONS:
             timed(f"section {name}", getattr(sections, name), data)
         sheets = timed("escalation sheets", escalations.escalation_sheets, data)
@@ -68,7 +68,8 @@ def main() -> None:
         if printer is not None:
             timed("waiting for report.pdf", printer.wait)
     total = time.perf_counter() - started
-    print(f"takedown report {month} on {args.db}: {data.snapshot.facts.height:,} complaint items")
+    print(f"takedown report {month} on {args.db}: {data.snapshot.facts.height:,} complaint items in the report's snapshot "
+          f"(the month, its Good-Faith window and the month before's)")
     for label, seconds in timings:
         print(f"  {label:<36} {seconds:7.2f} s")
     print(f"  {'total':<36} {total:7.2f} s")
