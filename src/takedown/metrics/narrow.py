@@ -155,13 +155,18 @@ def complaint_items_on_weak_rights(con: duckdb.DuckDBPyConnection, as_of: dt.dat
     return plain(rights_module.complaint_items_on_weak_rights(plain(facts), rights))
 
 
+def repeat_window_removed_items(con: duckdb.DuckDBPyConnection, as_of: dt.datetime, filters: Filters,
+                                settings: Settings) -> pl.DataFrame:
+    """The repeat window's removed listing items (inputs.load_removed_listing_items: what the snapshot reads for
+    the window's items it does not hold), whatever their submission: the repeat-offender rule's input."""
+    return load_removed_listing_items(con, as_of, repeat_module.repeat_window_start(as_of, settings), None,
+                                      settings.response_window_hours, filters)
+
+
 def _window_removals(con: duckdb.DuckDBPyConnection, as_of: dt.datetime, filters: Filters,
                      settings: Settings) -> pl.DataFrame:
-    # repeat_offenders.seller_removals of the repeat window's removed listing items (what the
-    # snapshot reads for the window's items it does not hold).
-    items = load_removed_listing_items(con, as_of, repeat_module.repeat_window_start(as_of, settings), None,
-                                       settings.response_window_hours, filters)
-    return repeat_module.seller_removals(items, as_of, settings)
+    # repeat_offenders.seller_removals of the repeat window's removed listing items.
+    return repeat_module.seller_removals(repeat_window_removed_items(con, as_of, filters, settings), as_of, settings)
 
 
 def high_risk_backlog(con: duckdb.DuckDBPyConnection, as_of: dt.datetime, filters: Filters,

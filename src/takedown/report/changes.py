@@ -116,8 +116,11 @@ def new_repeat_offenders(data: ReportData) -> pl.DataFrame:
     in the report's month: platform, seller_id, removed_listings, reached_at. Most removed first."""
     snapshot, settings = data.snapshot, data.snapshot.settings
     offenders = snapshot.repeat_offenders()
-    # The offenders' own items: all the rule below reads.
-    facts = data.item_facts(offenders.select(SELLER))
+    # The facts the rule below reads: the items of the offenders' removed listings of the repeat window (by
+    # seller, listing and submission: every item those rows name).
+    named = (data.store.repeat_window_removed_items().join(offenders.select(SELLER), on=SELLER, how="semi")
+             .select(*SELLER, "listing_id", "submitted_at").unique())
+    facts = data.item_facts(named)
     removed = removed_listing_items(facts, snapshot.as_of, settings).join(offenders.select(SELLER), on=SELLER,
                                                                           how="semi")
     firsts = (facts.select(*SELLER, "listing_id", "submitted_at", "first_removed_at")
