@@ -1,7 +1,8 @@
 """The pages that once read the whole store (Action queue, Repeat offenders, IP portfolio, Escalations)
-read only the items they show (dashboard_lib.narrow), and every figure and row they show equals, digit
-for digit, the whole-store snapshot's: on a store with history before the repeat window and items after
-the as-of, in two time zones, with filters and with a viewer scoped to a brand or an account."""
+read only the items they show (dashboard_lib.narrow, through metrics.narrow), and every figure and row
+they show equals, digit for digit, the whole-store snapshot's: on a store with history before the repeat
+window and items after the as-of, in two time zones, with filters and with a viewer scoped to a brand or
+an account."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from takedown.config import DEFAULT_SETTINGS
 from takedown.dashboard_lib import data as dashboard_data
 from takedown.dashboard_lib import narrow
 from takedown.metrics import escalations as calls
+from takedown.metrics import narrow as metrics_narrow
 from takedown.metrics.filters import Filters
 from takedown.metrics.periods import parse_instant
 from takedown.metrics.snapshot import load_snapshot, plain
@@ -87,7 +89,8 @@ def test_the_repeat_offenders_read_narrowly_are_the_whole_store_s(con, timezone,
 
 @pytest.mark.parametrize("timezone, filters", CASES)
 def test_the_ip_portfolio_read_a_few_rights_at_a_time_is_the_whole_store_s(monkeypatch, con, timezone, filters):
-    monkeypatch.setattr(narrow, "REGISTRATIONS_PER_LOAD", 2)  # several loads on this store's four registrations
+    # Several loads on this store's four registrations (the library's reading: metrics.narrow.rights_usage).
+    monkeypatch.setattr(metrics_narrow, "REGISTRATIONS_PER_LOAD", 2)
     whole, settings = _whole(con, timezone, filters)
     assert_frame_equal(narrow.rights_portfolio(con, AS_OF, filters, settings), dashboard_data.rights_portfolio(whole),
                        check_dtypes=False)

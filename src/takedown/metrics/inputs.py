@@ -73,7 +73,7 @@ LISTING_SIGHTING_SCHEMA: dict[str, pl.DataType] = {
     "last_detected_at": pl.Datetime("us"),
 }
 # The low-variety text columns of each query, and the store's columns their values come from.
-_CATEGORIES: dict[str, dict[str, str]] = {
+CATEGORIES: dict[str, dict[str, str]] = {
     "metrics/complaint_items": {
         "platform": "complaint_items.platform", "enforcement_type": "complaint_items.enforcement_type",
         "ipr_type": "complaint_items.ipr_type", "ipr_registration": "complaint_items.ipr_registration",
@@ -197,7 +197,7 @@ def load_listings_and_rights(con: duckdb.DuckDBPyConnection,
                              filters: Filters = Filters()) -> tuple[pl.DataFrame, pl.DataFrame]:
     """The listings (LISTING_SCHEMA) of the filters' platform and brand, and the rights (RIGHT_SCHEMA)
     of their brand and ipr_type."""
-    listing_frame = _query(con, "metrics/listings", _listing_parameters(filters), LISTING_SCHEMA)
+    listing_frame = _query(con, "metrics/listings", listing_parameters(filters), LISTING_SCHEMA)
     return listing_frame, load_rights(con, filters)
 
 
@@ -218,10 +218,10 @@ def load_unreported_listings(con: duckdb.DuckDBPyConnection, as_of: dt.datetime,
     of which items a snapshot holds), read inside the store: a snapshot loads these before its items, while it is small.
     """
     reported = f"select listing_key from ({load_query('metrics/complaint_items')}) where enforcement_type = 'listing'"
-    query = _over_matching_items(
+    query = over_matching_items(
         f"with {_REPORTED_LISTINGS} as ({reported}) select * from ({load_query('metrics/unreported_listings')})")
-    query = _as_categories(con, query, _CATEGORIES["metrics/unreported_listings"])
-    frame = con.execute(query, _item_parameters(as_of, None, None, filters)).pl()
+    query = as_categories(con, query, CATEGORIES["metrics/unreported_listings"])
+    frame = con.execute(query, item_parameters(as_of, None, None, filters)).pl()
     return frame.cast(KEYED_LISTING_SCHEMA)  # type: ignore[arg-type]
 
 
@@ -229,11 +229,12 @@ def load_listing_sightings(con: duckdb.DuckDBPyConnection, as_of: dt.datetime,
                            filters: Filters = Filters()) -> pl.DataFrame:
     """Per seller with a listing of the filters' platform and brand detected by `as_of`: first_detected_at
     and last_detected_at (LISTING_SIGHTING_SCHEMA)."""
-    return _query(con, "metrics/listing_sightings", {"as_of": as_of, **_listing_parameters(filters)},
+    return _query(con, "metrics/listing_sightings", {"as_of": as_of, **listing_parameters(filters)},
                   LISTING_SIGHTING_SCHEMA)
 
 
-def _listing_parameters(filters: Filters) -> dict[str, object]:
+def listing_parameters(filters: Filters) -> dict[str, object]:
+    """staging/listings_matching's parameters: the filters' platform and brand, and the scope's brands."""
     item_filters = filters.parameters()
     return {"platform": item_filters["platform"], "brand": item_filters["brand"], "brands": item_filters["brands"]}
 
@@ -244,9 +245,9 @@ def load_items(con: duckdb.DuckDBPyConnection, as_of: dt.datetime, since: dt.dat
     """The items of load_metric_inputs (LISTED_ITEM_SCHEMA): submitted by `as_of`, in [since, until),
     matching `filters` (metrics/matching_items), with their listing's columns (metrics/complaint_items).
     `categories`: item_categories(con), when the caller read it already."""
-    query = _over_matching_items(load_query("metrics/complaint_items"))
-    query = _as_categories(con, query, _CATEGORIES["metrics/complaint_items"], categories)
-    frame = con.execute(query, _item_parameters(as_of, since, until, filters)).pl()
+    query = over_matching_items(load_query("metrics/complaint_items"))
+    query = as_categories(con, query, CATEGORIES["metrics/complaint_items"], categories)
+    frame = con.execute(query, item_parameters(as_of, since, until, filters)).pl()
     return frame.cast(LISTED_ITEM_SCHEMA)  # type: ignore[arg-type]
 
 
@@ -259,18 +260,18 @@ def count_items(con: duckdb.DuckDBPyConnection, as_of: dt.datetime, since: dt.da
                 until: dt.datetime | None = None) -> int:
     """How many complaint items were submitted by `as_of` in [since, until) (None: no bound), filters aside."""
     query = f"select count(*) from ({load_query('metrics/matching_items')})"  # the one item window
-    parameters = _item_parameters(as_of, since, until, Filters())
+    parameters = item_parameters(as_of, since, until, Filters())
     del parameters["brand"], parameters["brands"]  # applied by the queries that read the listings, not matching_items
     return con.execute(query, parameters).fetchall()[0][0]
 
 
-def _over_matching_items(query: str) -> str:
+def over_matching_items(query: str) -> str:
     """`query` with the relation matching_items defined: metrics/matching_items, the items a snapshot
-    holds but for the brand filter, which `query` applies (the parameters: _item_parameters)."""
-    return f"with {_MATCHING_ITEMS} as ({load_query('metrics/matching_items')}) select * from ({query})"
+    holds but for the brand filter, which `query` applies (the parameters: item_parameters)."""
+    return f"with {MATCHING_ITEMS} as ({load_query('metrics/matching_items')}) select * from ({query})"
 
 
-def _item_parameters(as_of: dt.datetime, since: dt.datetime | None, until: dt.datetime | None,
+def item_parameters(as_of: dt.datetime, since: dt.datetime | None, until: dt.datetime | None,
                      filters: Filters) -> dict[str, object]:
     """metrics/matching_items' parameters: the bounds (None: none) and the filters."""
     return {"as_of": as_of, "since": since or _EARLIEST, "until": until or _LATEST, **filters.parameters()}
@@ -291,13 +292,13 @@ def load_removed_listing_items(con: duckdb.DuckDBPyConnection, as_of: dt.datetim
     """
     items = load_query("metrics/repeat_window_items")
     milestones, milestone_values = milestones_as_of(con, as_of, response_window_hours, columns=("last_rank",))
-    query = _over_matching_items(
-        f"with {_LOADED_ITEMS} as ({items}), milestones as (select item_id, last_rank from ({milestones}))\n"
+    query = over_matching_items(
+        f"with {LOADED_ITEMS} as ({items}), milestones as (select item_id, last_rank from ({milestones}))\n"
         "select platform, seller_id, listing_id, submitted_at\n"
-        f"from {_LOADED_ITEMS} join milestones using (item_id)\n"
+        f"from {LOADED_ITEMS} join milestones using (item_id)\n"
         "where list_contains($removed_ranks, milestones.last_rank)")
-    query = _as_categories(con, query, {"platform": "complaint_items.platform"})
-    parameters = {**milestone_values, **_item_parameters(as_of, since, until, filters),
+    query = as_categories(con, query, {"platform": "complaint_items.platform"})
+    parameters = {**milestone_values, **item_parameters(as_of, since, until, filters),
                   "removed_ranks": _REMOVED_RANKS}
     frame = con.execute(query, parameters).pl()
     return frame.select(
@@ -323,11 +324,11 @@ def load_item_milestones(con: duckdb.DuckDBPyConnection, items: pl.DataFrame, as
     keys = items.select("item_id", "complaint_id", "listing_id")
     held: pl.DataFrame | None = None
     if has_item_facts(con):
-        register_frame(con, _LOADED_ITEMS, keys)
+        register_frame(con, LOADED_ITEMS, keys)
         try:
             kept = read_kept_milestones(con, as_of, response_window_hours)
         finally:
-            con.unregister(_LOADED_ITEMS)
+            con.unregister(LOADED_ITEMS)
         held = kept.filter(pl.col("holds")).drop("holds")
         # An item without a kept row has no event: only the kept rows that do not hold are recomputed.
         keys = keys.join(kept.filter(~pl.col("holds")).select("item_id"), on="item_id", how="semi")
@@ -344,20 +345,20 @@ def _milestones_from_events(con: duckdb.DuckDBPyConnection, keys: pl.DataFrame, 
                             response_window_hours: float, status_only: bool = False) -> pl.DataFrame:
     # item_milestones.sql over the events by as_of of the items in `keys`, inside the store; for the
     # status only, DuckDB then skips the missed notices' search (a third of a minute at 1M items).
-    register_frame(con, _LOADED_ITEMS, keys)
+    register_frame(con, LOADED_ITEMS, keys)
     try:
         query = milestones_query(known_events=load_query("metrics/outcome_events"))
         if status_only:
             query = f"select item_id, last_rank from ({query})"
         return con.execute(query, milestone_parameters(as_of, response_window_hours)).pl()
     finally:
-        con.unregister(_LOADED_ITEMS)
+        con.unregister(LOADED_ITEMS)
 
 
 # The name under which the loader shows DuckDB the item_ids it loaded (metrics/outcome_events).
-_LOADED_ITEMS = "loaded_items"
+LOADED_ITEMS = "loaded_items"
 # The name under which metrics/complaint_items and metrics/repeat_window_items read metrics/matching_items.
-_MATCHING_ITEMS = "matching_items"
+MATCHING_ITEMS = "matching_items"
 # The names under which listing_text_from_store shows DuckDB the listing keys asked for, and
 # load_unreported_listings those the snapshot's items name.
 _WANTED_LISTINGS = "wanted_listings"
@@ -386,24 +387,24 @@ def listing_text_from_store(con: duckdb.DuckDBPyConnection) -> ListingText:
 
 def _events_of(con: duckdb.DuckDBPyConnection, items: pl.DataFrame, as_of: dt.datetime) -> pl.DataFrame:
     # The events query reads the items already chosen, so their bounds and filters live in one file.
-    register_frame(con, _LOADED_ITEMS, items.select("item_id", "complaint_id", "listing_id"))
+    register_frame(con, LOADED_ITEMS, items.select("item_id", "complaint_id", "listing_id"))
     try:
         return _query(con, "metrics/outcome_events", {"as_of": as_of}, EVENT_SCHEMA)
     finally:
-        con.unregister(_LOADED_ITEMS)
+        con.unregister(LOADED_ITEMS)
 
 
 def _query(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, object],
            schema: dict[str, pl.DataType]) -> pl.DataFrame:
     query = load_query(name)
-    categories = _CATEGORIES.get(name)
+    categories = CATEGORIES.get(name)
     if categories:
-        query = _as_categories(con, query, categories)
+        query = as_categories(con, query, categories)
     frame = con.execute(query, params).pl()
     return frame.cast(schema)  # type: ignore[arg-type]
 
 
-def _as_categories(con: duckdb.DuckDBPyConnection, query: str, columns: dict[str, str],
+def as_categories(con: duckdb.DuckDBPyConnection, query: str, columns: dict[str, str],
                    casts: str | None = None) -> str:
     """`query` with each of `columns` cast to a DuckDB ENUM of the values its store column holds.
 
@@ -418,7 +419,7 @@ def _as_categories(con: duckdb.DuckDBPyConnection, query: str, columns: dict[str
 def item_categories(con: duckdb.DuckDBPyConnection) -> str:
     """The casts load_items makes of its low-variety columns (each store column's distinct values, read
     once): a load reading the items slice by slice passes them to each (a scan of two tables saved)."""
-    return _category_casts(con, _CATEGORIES["metrics/complaint_items"])
+    return _category_casts(con, CATEGORIES["metrics/complaint_items"])
 
 
 def _category_casts(con: duckdb.DuckDBPyConnection, columns: dict[str, str]) -> str:

@@ -241,7 +241,8 @@ def _name_list(column: str) -> pl.Expr:
 
 def seller_networks(listings: pl.DataFrame, facts: pl.DataFrame,
                     max_sellers_per_key: int = MAX_SELLERS_PER_KEY,
-                    max_network_sellers: int = MAX_NETWORK_SELLERS) -> pl.DataFrame:
+                    max_network_sellers: int = MAX_NETWORK_SELLERS,
+                    members: pl.DataFrame | None = None) -> pl.DataFrame:
     """One row per network of two or more sellers, the most removed listings first; groups too large to act on last.
 
     Columns: network_id, sellers, platforms and seller_names (comma-separated, sorted), linked_by,
@@ -250,11 +251,14 @@ def seller_networks(listings: pl.DataFrame, facts: pl.DataFrame,
     relisted_listings (a listing detected after a listing of the network with the same title was
     removed), relists_after_takedown (restored_items + relisted_listings), too_large_to_act_on
     (more than `max_network_sellers` sellers: listed, not a network). `facts` are complaint item
-    facts as of T (status, first_removed_at); `listings` those detected by T.
+    facts as of T (status, first_removed_at); `listings` those detected by T. Only the members' items of
+    `facts` and the members' listings' titles are read: `members` is network_members(listings, ...) when the
+    caller made it already (to read only those facts).
     """
     # A snapshot holds low-variety text as categoricals; joins here compare it as text.
     listings, facts = plain(listings), plain(facts)
-    members = network_members(listings, max_sellers_per_key, max_network_sellers)
+    if members is None:
+        members = network_members(listings, max_sellers_per_key, max_network_sellers)
     member_keys = members.select("network_id", *SELLER)
     # The members' listings, read once for the names, the counts and the relists.
     network_listings = _normalise_values(

@@ -321,7 +321,7 @@ class Snapshot:
 def plain(frame: pl.DataFrame) -> pl.DataFrame:
     """`frame` with its categorical columns as strings: what every view of a Snapshot returns.
 
-    The snapshot keeps low-variety text as categoricals (inputs._CATEGORIES); what leaves it is
+    The snapshot keeps low-variety text as categoricals (inputs.CATEGORIES); what leaves it is
     plain text, so callers compare, join and escape it (escape.escape_cells) as text.
     """
     categorical = [name for name, dtype in frame.schema.items() if isinstance(dtype, pl.Categorical)]

@@ -15,6 +15,7 @@ from takedown.metrics import escalations as calls
 from takedown.report.charts import WIDTH
 from takedown.report.data import ReportData
 
+ITEM = ["complaint_id", "listing_id"]
 # The workbook's sheet of each escalation kind (report.escalations.SHEETS names the sheets).
 KIND_OF_SHEET = {
     "Rejected to contest": "rejected_to_contest",
@@ -42,9 +43,13 @@ def sheet_kind(sheet: str) -> str:
 
 def call_status(data: ReportData) -> pl.DataFrame:
     """Every escalation raised by a call up to the report's month, with its latest response and its
-    item's status as of the report's as-of (metrics.escalations.escalation_status)."""
-    return data.once("call_status", lambda: calls.escalation_status(
-        data.escalations, data.escalation_log, data.facts(), data.month, data.snapshot.as_of))
+    item's status as of the report's as-of (metrics.escalations.escalation_status), from the facts of the
+    escalated items only."""
+    def compute() -> pl.DataFrame:
+        items = data.escalations.filter(pl.col("escalation_kind").is_in(calls.ITEM_KINDS)).select(ITEM).unique()
+        return calls.escalation_status(data.escalations, data.escalation_log, data.item_facts(items), data.month,
+                                       data.snapshot.as_of)
+    return data.once("call_status", compute)
 
 
 def since_last_call(data: ReportData) -> pl.DataFrame:

@@ -3,7 +3,7 @@
 The movements come from the headline table (sections.headline_figures: this month against the
 previous one, both seen as of the report's instant); the standings from Good-Faith standing over
 this month's window and over the previous month's; the new repeat offenders from the snapshot's
-repeat offenders and their removals. Nothing is worded unless a figure says it.
+repeat offenders and the removals of their own items. Nothing is worded unless a figure says it.
 """
 
 from __future__ import annotations
@@ -116,7 +116,11 @@ def new_repeat_offenders(data: ReportData) -> pl.DataFrame:
     in the report's month: platform, seller_id, removed_listings, reached_at. Most removed first."""
     snapshot, settings = data.snapshot, data.snapshot.settings
     offenders = snapshot.repeat_offenders()
-    facts = data.facts()
+    # The facts the rule below reads: the items of the offenders' removed listings of the repeat window (by
+    # seller, listing and submission: every item those rows name).
+    named = (data.store.repeat_window_removed_items().join(offenders.select(SELLER), on=SELLER, how="semi")
+             .select(*SELLER, "listing_id", "submitted_at").unique())
+    facts = data.item_facts(named)
     removed = removed_listing_items(facts, snapshot.as_of, settings).join(offenders.select(SELLER), on=SELLER,
                                                                           how="semi")
     firsts = (facts.select(*SELLER, "listing_id", "submitted_at", "first_removed_at")

@@ -1,14 +1,20 @@
-"""What the report reads: one whole-store snapshot, the month's metrics JSON, and two event details.
+"""What the report reads: the month, its Good-Faith window, the trend's months and the queues, never the whole store.
 
-Every figure of the report comes from `ReportData.snapshot` (or `metrics`, which is
-summary.metrics_json of that snapshot: what `takedown metrics --json` prints for the same month,
-time zone and as-of). The rejection and restoration details and the listings' image URLs are
-the only things read besides it.
+`ReportData.snapshot` holds the items submitted from the previous month's Good-Faith window to the
+month's end (load_snapshot(since=, until=), with the repeat window's removed listing items it leaves
+out: what `takedown metrics --month` reads, and the previous month's standing): every figure of the
+month, its window and the month before comes from it, and `metrics` is summary.metrics_json of it (what
+`takedown metrics --json` prints for the same month, time zone and as-of). The trend's other months and
+the same month a year earlier are read a few months at a time (TREND_MONTHS_PER_LOAD), each load let go
+once its rows are counted. What every item of the store counts toward (the repeat offenders with their
+history, the items still pending, the facts of the sellers and items a section names) is read on demand
+from the open store by metrics.narrow (`ReportData.store`): only the items each one shows. The
+rejection and restoration details of the window's items and the listings' image URLs are the only
+other things read.
 
-Listing text (title, url, seller name, image URL) is read only through `listings_with_text` and
-`rows` (which take it from there). The report loads its snapshot with the listings and their text
-(load_snapshot(listings=True)); `takedown items` and the queues fetch text by key for the rows
-shown instead (metrics.listing_text): `listings_with_text` is the one function to change to do so here.
+Listing text (title, url, seller name, image URL) is read only through `listings_with_text` and `rows`
+(which take it from there): fetched by key (metrics.listing_text), as `takedown items` does, for the
+listings asked for; `listings` holds every listing detected by as_of without its text.
 """
 
 from __future__ import annotations
@@ -23,13 +29,25 @@ import duckdb
 import polars as pl
 
 from takedown.config import DEFAULT_SETTINGS, Settings
+from takedown.frames import register_frame
+from takedown.metrics import narrow
 from takedown.metrics.escalations import ESCALATION_SCHEMA, LOG_SCHEMA
-from takedown.metrics.filters import Filters
-from takedown.metrics.periods import Period, month_period, time_zone
-from takedown.metrics.inputs import load_listings_and_rights
+from takedown.metrics.filters import Filters, check_filter_values
+from takedown.metrics.inputs import listing_parameters, listing_text_from_store
+from takedown.metrics.item_rows import rows_behind
+from takedown.metrics.listing_text import ListingText, listing_text_from_frame, with_listing_text
+from takedown.metrics.periods import (
+    Period,
+    month_label,
+    month_period,
+    months_ending,
+    parse_month,
+    shift_month,
+    time_zone,
+)
 from takedown.metrics.snapshot import Snapshot, load_snapshot, plain
-from takedown.metrics.status import known_listings
-from takedown.metrics.summary import metrics_json
+from takedown.metrics.summary import cohort_scope, metrics_json
+from takedown.metrics.trends import HEADLINE_METRICS, with_month_changes
 from takedown.sql import load_query
 
 DETAIL_SCHEMA = {"complaint_id": pl.String, "listing_id": pl.String, "event": pl.String,
@@ -38,6 +56,62 @@ IMAGE_SCHEMA = {"platform": pl.String, "listing_id": pl.String, "image_url": pl.
 LISTING_KEY = ["platform", "listing_id"]
 # The listing columns that hold untrusted, long text (and image_url, from the export's extra columns).
 LISTING_TEXT = ("title", "url", "seller_name")
+# A listing as the report holds it: its key, its seller, when it was detected, and the store's row id its
+# text is fetched by (queries/report/listings.sql).
+LISTING_SCHEMA = {"platform": pl.String, "listing_id": pl.String, "seller_id": pl.String,
+                  "detected_at": pl.Datetime("us"), "listing_key": pl.Int32}
+# The months of the report's trend, ending with its month.
+TREND_MONTHS = 12
+# The trend's months (and the same month a year earlier) the report's snapshot does not hold are read
+# this many at a time: a few months' items in memory at once, each month's rows counted from its load.
+TREND_MONTHS_PER_LOAD = 3
+_ITEM = ["complaint_id", "listing_id"]
+# The decided statuses whose latest event detail the report shows (rejected to contest, restored).
+_DETAILED_STATUSES = ("rejected", "restored")
+# The name under which the details' query reads the keys of the items whose details are shown.
+_DETAILED_ITEMS = "detailed_items"
+
+
+def compared_months(month: str) -> tuple[str, str]:
+    """The previous month and the same month a year earlier (YYYY-MM)."""
+    year, number = parse_month(month)
+    return month_label(*shift_month(year, number, -1)), month_label(*shift_month(year, number, -12))
+
+
+@dataclass(frozen=True)
+class ReportStore:
+    """The open store the report reads what every item counts toward from, as of `as_of` under `filters`
+    (metrics.narrow: only the items each answer needs). `con` stays open while the report is made."""
+
+    con: duckdb.DuckDBPyConnection
+    as_of: dt.datetime
+    filters: Filters
+    settings: Settings
+
+    def facts_of(self, wanted: pl.DataFrame) -> pl.DataFrame:
+        """The complaint item facts (text, not categoricals) of the items whose columns equal a row of `wanted`
+        (platform and seller_id: a seller's items; complaint_id and listing_id: the items named)."""
+        return plain(narrow.facts_of(self.con, self.as_of, self.filters, self.settings, wanted))
+
+    def pending_facts(self) -> pl.DataFrame:
+        """The facts of a superset of the items pending at as_of, of the whole store (narrow.pending_facts)."""
+        return plain(narrow.pending_facts(self.con, self.as_of, self.filters, self.settings))
+
+    def repeat_window_removed_items(self) -> pl.DataFrame:
+        """The repeat window's removed listing items (narrow.repeat_window_removed_items; text, not categoricals)."""
+        return plain(narrow.repeat_window_removed_items(self.con, self.as_of, self.filters, self.settings))
+
+    def repeat_offenders_queue(self) -> pl.DataFrame:
+        """Snapshot.repeat_offenders_queue of the whole store (narrow.repeat_offenders_queue)."""
+        return narrow.repeat_offenders_queue(self.con, self.as_of, self.filters, self.settings)
+
+    def listing_text(self) -> ListingText:
+        """The listings' text read by listing_key (inputs.listing_text_from_store)."""
+        return listing_text_from_store(self.con)
+
+
+# What a snapshot's rows carry as listing text in the report: none (ReportData.rows adds it by key).
+_NO_TEXT = listing_text_from_frame(pl.DataFrame(schema={name: pl.String for name in (*LISTING_KEY, *LISTING_TEXT)}))
 
 
 @dataclass(frozen=True)
@@ -46,15 +120,24 @@ class ReportData:
 
     month: str
     period: Period
+    # The items submitted from the previous month's Good-Faith window to the month's end (and the repeat
+    # window's removed listing items it leaves out): the month's, its window's and the month before's figures.
     snapshot: Snapshot
     metrics: dict[str, object]
-    # The latest rejected / restored event detail per item (the platform's reason, untrusted).
+    # The latest rejected / restored event detail of the items of the snapshot whose status is one
+    # (the platform's reason, untrusted).
     decision_details: pl.DataFrame
     # The listings with an image URL among their export's extra columns (may be empty).
     listing_images: pl.DataFrame
-    # Every listing detected by as_of, with its text (a snapshot holds only the backlog's, without
-    # text): the networks and the sellers' names read them.
+    # Every listing detected by as_of (LISTING_SCHEMA: no text; listings_with_text fetches it by key):
+    # the networks and the sellers' names read them.
     listings: pl.DataFrame
+    # The trend of the TREND_MONTHS months ending with the month (Snapshot.trend's frame).
+    trend: pl.DataFrame
+    # The totals (Snapshot.totals) of the previous month and of the same month a year earlier, by month.
+    compared_totals: dict[str, pl.DataFrame]
+    # Where the queues, the items still pending and the facts of named sellers and items are read from.
+    store: ReportStore
     # Sections already computed, by name: the page and the workbook share them.
     computed: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
     # The escalations earlier calls raised and what each call said of them (metrics.escalations).
@@ -88,49 +171,142 @@ class ReportData:
         return self.snapshot.cohort(Period(min(window.start, self.period.start),
                                            max(window.end, self.period.end))).height > 0
 
-    def listings_with_text(self, keys: pl.DataFrame | None = None) -> pl.DataFrame:
-        """The snapshot's listings with their text: title, url, seller_name, and image_url when the store has any.
+    def totals(self, month: str) -> pl.DataFrame:
+        """One row: every metric of `month`'s cohort (Snapshot.totals), for the month, the previous one and
+        the same month a year earlier."""
+        if month in self.compared_totals:
+            return self.compared_totals[month]
+        return self.snapshot.totals(month_period(month, self.snapshot.timezone))
 
-        Every listing, or only those of `keys` (a frame with platform and listing_id). The one
-        place the report and the networks read listing text from.
+    def item_facts(self, wanted: pl.DataFrame) -> pl.DataFrame:
+        """The facts (text) of the items of the store whose columns equal a row of `wanted` (ReportStore.facts_of)."""
+        return self.store.facts_of(wanted)
+
+    def repeat_offenders_queue(self) -> pl.DataFrame:
+        """The repeat offenders with their history, storefront candidates flagged (Snapshot.repeat_offenders_queue
+        of the whole store), read once."""
+        return self.once("repeat_offenders_queue", self.store.repeat_offenders_queue)
+
+    def listings_with_text(self, keys: pl.DataFrame | None = None) -> pl.DataFrame:
+        """The listings with their text: title, url, seller_name, and image_url when the store has any.
+
+        Every listing, or only those of `keys` (a frame with platform and listing_id), the text fetched by
+        key for those only. The one place the report and the networks read listing text from.
         """
         listings = self.listings
         if keys is not None:
             listings = listings.join(plain(keys).select(LISTING_KEY), on=LISTING_KEY, how="semi")
+        listings = with_listing_text(listings, self.store.listing_text()).drop("listing_key")
         if self.listing_images.is_empty():
             return listings
         return listings.join(self.listing_images, on=LISTING_KEY, how="left")
 
     def rows(self, period: Period, metric: str) -> pl.DataFrame:
         """The rows behind `metric` in `period` (snapshot.rows), their listing text from `listings_with_text`."""
-        rows = self.snapshot.rows(period, metric)
+        return self._with_text(self.snapshot.rows(period, metric))
+
+    def pending_rows(self, before: dt.datetime) -> pl.DataFrame:
+        """The rows behind `pending` of every item of the store submitted before `before` (the whole store's,
+        from ReportStore.pending_facts), their listing text from `listings_with_text`."""
+        facts = self.store.pending_facts().filter(pl.col("submitted_at") < before)
+        return self._with_text(plain(rows_behind(facts, "pending", self.snapshot.listings,  # type: ignore[arg-type]
+                                                 self.snapshot.missed_counter_notices, _NO_TEXT)))
+
+    def _with_text(self, rows: pl.DataFrame) -> pl.DataFrame:
         text = self.listings_with_text(rows).select(*LISTING_KEY, *LISTING_TEXT)
         return (rows.drop(LISTING_TEXT).join(text, on=LISTING_KEY, how="left", maintain_order="left")
                 .select(rows.columns))
 
 
+def report_span(period: Period, month: str, settings: Settings) -> Period:
+    """The span of submitted_at the report's snapshot holds: the month and its Good-Faith window
+    (summary.cohort_scope: what `takedown metrics` reads) and the previous month's (the standing it is
+    compared with), months in settings.report_timezone."""
+    timezone = settings.report_timezone
+    scope = cohort_scope(period, timezone, settings)
+    previous = cohort_scope(month_period(compared_months(month)[0], timezone), timezone, settings)
+    return Period(min(scope.start, previous.start), max(scope.end, previous.end))
+
+
 def load_report_data(con: duckdb.DuckDBPyConnection, month: str, as_of: dt.datetime, timezone: str,
                      settings: Settings = DEFAULT_SETTINGS, filters: Filters = Filters()) -> ReportData:
-    """Read the store behind `con` once for the report of `month` (YYYY-MM in `timezone`) as of `as_of`.
+    """Read what the report of `month` (YYYY-MM in `timezone`) as of `as_of` shows from the store behind `con`.
 
-    `filters` (`takedown report --brand/--account`: one client's report) scope every section: the
-    snapshot and the listings are read through them, so every figure equals `takedown metrics` with
-    the same flags. ValueError for a bad month or time zone; UnknownFilterValue (a ValueError) for a
-    brand or account the store does not hold.
+    `filters` (`takedown report --brand/--account`: one client's report) scope every section: every read
+    goes through them, so every figure equals `takedown metrics` with the same flags. ValueError for a bad
+    month or time zone; UnknownFilterValue (a ValueError) for a brand or account the store does not hold.
+    `con` must stay open while the report is made (listing text and the queues are read on demand).
     """
     time_zone(timezone)
     settings = dataclasses.replace(settings, report_timezone=timezone)
     period = month_period(month, timezone)
-    # The whole store: the escalation queues and the year-ago month need every item.
-    snapshot = load_snapshot(con, as_of, filters, settings=settings, listings=True)
-    details = con.execute(load_query("report/decision_details"), {"as_of": as_of}).pl().cast(DETAIL_SCHEMA)
+    check_filter_values(con, filters)
+    span = report_span(period, month, settings)
+    snapshot = load_snapshot(con, as_of, filters, since=span.start, until=span.end, settings=settings,
+                             repeat_offenders=True, strict=False)
+    # The rows behind a figure get their text from ReportData.listings_with_text, and the report shows no
+    # price flag: the snapshot reads neither (the flags would read every listing of the store).
+    snapshot = dataclasses.replace(snapshot, listing_text=_NO_TEXT, price_flag_source=None)
+    trend, totals = _trend_and_totals(con, snapshot, month, span, filters, settings)
+    details = _decision_details(con, snapshot, as_of)
     images = con.sql(load_query("report/listing_images")).pl().cast(IMAGE_SCHEMA)
-    listings = known_listings(plain(load_listings_and_rights(con, filters)[0]), as_of)
+    listings = con.execute(load_query("report/listings"), {"as_of": snapshot.as_of,
+                                                           **listing_parameters(filters)}).pl().cast(LISTING_SCHEMA)
     escalations, log = load_escalation_record(con)
     probabilities, note = window_probabilities(con, snapshot.good_faith_window(period), as_of, filters)
-    return ReportData(month, period, snapshot, metrics_json(snapshot, period), details, images, listings,
+    return ReportData(month, period, snapshot, metrics_json(snapshot, period), details, images, listings, trend,
+                      totals, ReportStore(con, snapshot.as_of, filters, settings),
                       escalations=escalations, escalation_log=log, window_probabilities=probabilities,
                       prediction_note=note)
+
+
+def _trend_and_totals(con: duckdb.DuckDBPyConnection, snapshot: Snapshot, month: str, span: Period,
+                      filters: Filters, settings: Settings) -> tuple[pl.DataFrame, dict[str, pl.DataFrame]]:
+    """The trend of the TREND_MONTHS months ending with `month` and the totals of the compared months: the
+    months `snapshot` (of `span`) holds from it, the others from snapshots of TREND_MONTHS_PER_LOAD months
+    at a time, each let go once its months are counted."""
+    timezone = settings.report_timezone
+    labels = months_ending(month, TREND_MONTHS)
+    compared = compared_months(month)
+    rows: dict[str, pl.DataFrame] = {}
+    totals: dict[str, pl.DataFrame] = {}
+
+    def count(source: Snapshot, label: str) -> None:
+        if label in labels:
+            rows[label] = source.trend(label, 1).select(pl.exclude("^.*_change$"))
+        if label in compared:
+            totals[label] = source.totals(month_period(label, timezone))
+
+    wanted = sorted({*labels, *compared})
+    held = [label for label in wanted if span.start <= month_period(label, timezone).start
+            and month_period(label, timezone).end <= span.end]
+    for label in held:
+        count(snapshot, label)
+    others = [label for label in wanted if label not in held]
+    for first in range(0, len(others), TREND_MONTHS_PER_LOAD):
+        block = others[first:first + TREND_MONTHS_PER_LOAD]
+        since, until = month_period(block[0], timezone).start, month_period(block[-1], timezone).end
+        loaded = load_snapshot(con, snapshot.as_of, filters, since=since, until=until, settings=settings,
+                               listings=False, strict=False)
+        for label in block:
+            count(loaded, label)
+        del loaded
+    return with_month_changes(pl.concat([rows[label] for label in labels]), HEADLINE_METRICS), totals
+
+
+def _decision_details(con: duckdb.DuckDBPyConnection, snapshot: Snapshot, as_of: dt.datetime) -> pl.DataFrame:
+    """report/decision_details of the snapshot's items whose status is rejected or restored (the only
+    rows whose details the report shows: those of its window)."""
+    keys = (snapshot.facts.filter(pl.col("status").cast(pl.String).is_in(_DETAILED_STATUSES))
+            .select(pl.col(_ITEM).cast(pl.String)).unique())
+    query = (f"select * from ({load_query('report/decision_details')}) as detail "
+             f"semi join {_DETAILED_ITEMS} as item using (complaint_id, listing_id)")
+    cursor = con.cursor()
+    try:
+        register_frame(cursor, _DETAILED_ITEMS, keys)
+        return cursor.execute(query, {"as_of": as_of}).pl().cast(DETAIL_SCHEMA)  # type: ignore[arg-type]
+    finally:
+        cursor.close()
 
 
 def window_probabilities(con: duckdb.DuckDBPyConnection, window: Period, as_of: dt.datetime,

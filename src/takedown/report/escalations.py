@@ -17,7 +17,6 @@ from pathlib import Path
 import polars as pl
 
 from takedown.export import XlsxResult, write_sheets
-from takedown.metrics.periods import Period
 from takedown.metrics.rights import complaint_items_on_weak_rights
 from takedown.metrics.snapshot import plain
 from takedown.report import calls, sections
@@ -158,14 +157,8 @@ def pending_too_long(data: ReportData) -> pl.DataFrame:
     """Items still pending (submitted or counter-noticed) more than PENDING_DAYS days after submission, ranked:
     those of the Good-Faith window first (they still move its standing), then reasons at risk, then accounts
     at risk, then the highest value, then the longest wait."""
-    snapshot = data.snapshot
-    cutoff = pending_cutoff(data)
-    earliest = snapshot.facts.get_column("submitted_at").min()
-    if earliest is None or earliest >= cutoff:
-        rows = data.rows(data.period, "pending").clear()
-    else:
-        rows = data.rows(Period(earliest, cutoff), "pending")  # type: ignore[arg-type]
-    waited = (pl.lit(snapshot.as_of) - pl.col("submitted_at")).dt.total_seconds() / 86_400
+    rows = data.pending_rows(pending_cutoff(data))
+    waited = (pl.lit(data.snapshot.as_of) - pl.col("submitted_at")).dt.total_seconds() / 86_400
     window = data.window
     in_window = (pl.col("submitted_at") >= window.start) & (pl.col("submitted_at") < window.end)
     rows = _with_standing(data, rows.with_columns(waited.alias("days_pending"), in_window.alias("in_window")))

@@ -1,8 +1,8 @@
-"""One function per report section: each returns tidy frames from the report's one snapshot.
+"""One function per report section: each returns tidy frames from what the report read (report.data).
 
 Figures that `takedown metrics --json` also prints are read from `data.metrics` (that JSON, built
-from the same snapshot), never recomputed; the rest come from the snapshot's own functions and
-the metrics library (projection, networks, effectiveness).
+from the report's snapshot), never recomputed; the rest come from the snapshot's own functions, the
+trend and queues the report read, and the metrics library (projection, networks, effectiveness).
 """
 
 from __future__ import annotations
@@ -12,12 +12,11 @@ import polars as pl
 
 from takedown.metrics.effectiveness import complaint_effectiveness
 from takedown.metrics.kpis import cohort
-from takedown.metrics.networks import seller_networks
-from takedown.metrics.periods import month_period, parse_month, shift_month, month_label
+from takedown.metrics.networks import SELLER, network_members, seller_networks
 from takedown.metrics.projection import good_faith_projection, with_removals_needed_text
 from takedown.metrics.registry import metric
 from takedown.prediction.expected import with_expected_takedown_rate
-from takedown.report.data import ReportData
+from takedown.report.data import ReportData, compared_months
 
 # The headline figures of the report's first page, in the order shown.
 HEADLINE = (
@@ -36,18 +35,11 @@ def formatted(name: str, value: object) -> str:
     return metric(name).format(value)
 
 
-def compared_months(month: str) -> tuple[str, str]:
-    """The previous month and the same month a year earlier (YYYY-MM)."""
-    year, number = parse_month(month)
-    return month_label(*shift_month(year, number, -1)), month_label(*shift_month(year, number, -12))
-
-
 def headline_figures(data: ReportData) -> pl.DataFrame:
     """One row per headline metric: metric, label, this_month (the metrics JSON's), previous_month,
     same_month_last_year (each that month's cohort as of the same instant), and each as text."""
     previous, last_year = compared_months(data.month)
-    tz = data.snapshot.timezone
-    earlier = {key: data.snapshot.totals(month_period(label, tz)).row(0, named=True)
+    earlier = {key: data.totals(label).row(0, named=True)
                for key, label in (("previous_month", previous), ("same_month_last_year", last_year))}
     totals = data.metrics["totals"]
     rows = [{"metric": name, "label": metric(name).label, "this_month": totals[name],  # type: ignore[index]
@@ -115,8 +107,8 @@ def reasons_at_risk(data: ReportData) -> pl.DataFrame:
 
 
 def trend(data: ReportData) -> pl.DataFrame:
-    """The 12 calendar months ending with the report's month (snapshot.trend)."""
-    return data.snapshot.trend(data.month, 12)
+    """The 12 calendar months ending with the report's month (Snapshot.trend's frame: data.trend)."""
+    return data.trend
 
 
 def platforms(data: ReportData) -> pl.DataFrame:
@@ -150,19 +142,22 @@ def seller_names(data: ReportData, sellers: pl.DataFrame) -> pl.DataFrame:
 
 
 def repeat_offenders(data: ReportData) -> pl.DataFrame:
-    """The repeat offenders (snapshot.repeat_offenders_queue) with their seller name, most removed first."""
+    """The repeat offenders (Snapshot.repeat_offenders_queue of the whole store) with their seller name, most
+    removed first."""
     def compute() -> pl.DataFrame:
-        offenders = data.snapshot.repeat_offenders_queue()
+        offenders = data.repeat_offenders_queue()
         return offenders.join(seller_names(data, offenders), on=["platform", "seller_id"], how="left",
                               maintain_order="left")
     return data.once("repeat_offenders", compute)
 
 
 def networks(data: ReportData) -> pl.DataFrame:
-    """Seller networks (networks.seller_networks) over the store's listings detected by the report's as-of."""
+    """Seller networks (networks.seller_networks) over the store's listings detected by the report's as-of, with
+    the facts of their members' items only."""
     def compute() -> pl.DataFrame:
         listings = data.listings_with_text().filter(pl.col("detected_at") <= data.snapshot.as_of)
-        return seller_networks(listings, data.facts())
+        members = network_members(listings)
+        return seller_networks(listings, data.item_facts(members.select(SELLER).unique()), members=members)
     return data.once("networks", compute)
 
 
