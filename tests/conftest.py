@@ -8,9 +8,11 @@ from collections.abc import Callable
 from fnmatch import fnmatch
 from pathlib import Path
 
+import duckdb
 import polars as pl
 import pytest
 
+from takedown import lake
 from takedown.ingest import FileResult, ingest_files
 from takedown.store import connect_reader
 
@@ -50,7 +52,28 @@ SLOW_TESTS: dict[str, tuple[str, ...]] = {
 }
 
 
+class _UnverifiedLoads:
+    """The duckdb module as takedown.lake sees it in this test process: every instance it opens skips
+    the signature check of the extensions it LOADs.
+
+    Each lake writer (every ingest of a file) opens a new DuckDB instance and loads the ducklake and
+    postgres_scanner extensions from the files their wheels ship; nearly all of a LOAD's 0.2 CPU-s is
+    DuckDB hashing the 40 MB file to check its signature, a quarter of a small lake ingest. The files
+    and the LOADs are the product's own; the checked load still runs in the processes the lake tests
+    start (tests/lake/test_lake_concurrency.py's writers and readers).
+    """
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(duckdb, name)
+
+    @staticmethod
+    def connect(database: str = ":memory:", read_only: bool = False, config: dict | None = None,
+                **options: object) -> duckdb.DuckDBPyConnection:
+        return duckdb.connect(database, read_only, {**(config or {}), "allow_unsigned_extensions": True}, **options)
+
+
 def pytest_configure(config: pytest.Config) -> None:
+    lake.duckdb = _UnverifiedLoads()
     # `--dist loadfile` hands files out in the order pytest_collection_modifyitems leaves them (below),
     # not most tests first (xdist's default): a file of few long tests handed out last is the run's tail.
     if hasattr(config.option, "loadscopereorder"):
