@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import sys
 from collections import Counter
 from collections.abc import Callable
 from fnmatch import fnmatch
@@ -81,6 +83,8 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if "streamlit.testing.v1" in sys.modules:  # a collected test module runs the app in AppTest
+        _scan_components_once()
     marked_files: set[str] = set()
     for item in items:
         for marker, patterns in SLOW_TESTS.items():
@@ -91,6 +95,20 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     # file's tests in their own order: both workers start on the long files and finish together.
     tests_per_file = Counter(_file(item) for item in items)
     items.sort(key=lambda item: (_file(item) not in marked_files, -tests_per_file[_file(item)]))
+
+
+def _scan_components_once() -> None:
+    """Streamlit's scan of the installed packages for components, done once per test process.
+
+    Every AppTest (its first run) asks Streamlit for the v2 components installed, and Streamlit
+    reads the metadata of every installed distribution to find them: 0.2 CPU-s each time, about a
+    third of a small page's test. The installed packages do not change during a test run, so the
+    first scan's answer is every later one's.
+    """
+    from streamlit.components.v2 import manifest_scanner
+
+    if not hasattr(manifest_scanner.scan_component_manifests, "cache_info"):
+        manifest_scanner.scan_component_manifests = functools.cache(manifest_scanner.scan_component_manifests)
 
 
 def _file(item: pytest.Item) -> str:
