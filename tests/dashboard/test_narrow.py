@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 
 import polars as pl
 import pytest
@@ -48,6 +49,13 @@ CASES = [(timezone, filters) for timezone in ("UTC", "Asia/Shanghai")
 
 
 def _whole(con, timezone: str, filters: Filters, as_of: dt.datetime = AS_OF):
+    """The whole store's snapshot (and its settings), loaded once per module for each view: the tests
+    compare narrow reads with it and never change it."""
+    return _whole_of(con, timezone, filters, as_of)
+
+
+@functools.cache
+def _whole_of(con, timezone: str, filters: Filters, as_of: dt.datetime):
     settings = dataclasses.replace(DEFAULT_SETTINGS, report_timezone=timezone)
     return load_snapshot(con, as_of, filters, settings=settings), settings
 

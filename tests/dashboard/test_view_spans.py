@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import random
 
 import polars as pl
@@ -74,12 +75,20 @@ def con(store):
     connection.close()
 
 
+@functools.cache
+def _whole(con, timezone: str, filters: Filters, listings: bool = True):
+    """The whole store's snapshot as of AS_OF, loaded once per module for each view: the tests compare
+    the narrow reads' figures with it and never change it."""
+    settings = dataclasses.replace(DEFAULT_SETTINGS, report_timezone=timezone)
+    return load_snapshot(con, AS_OF, filters, settings=settings, listings=listings)
+
+
 def _snapshots(con, reads: str, month: str, timezone: str, filters: Filters):
     settings = dataclasses.replace(DEFAULT_SETTINGS, report_timezone=timezone)
     since, until = dashboard_data.view_span(reads, month, settings)
     assert since is not None and until is not None
     narrow = load_snapshot(con, AS_OF, filters, since=since, until=until, settings=settings)
-    whole = load_snapshot(con, AS_OF, filters, settings=settings)
+    whole = _whole(con, timezone, filters)
     # History before the span (and items after it) exists: the narrow snapshot really holds less.
     assert narrow.facts.height < whole.facts.height
     return narrow, whole
@@ -108,7 +117,7 @@ def test_the_trend_read_a_month_at_a_time_is_the_whole_store_s(con, month, timez
         since, until = dashboard_data.view_span("month", label, settings)
         alone = load_snapshot(con, AS_OF, filters, since=since, until=until, settings=settings, listings=False)
         rows.append(dashboard_data.trend_month(alone, label))
-    whole = load_snapshot(con, AS_OF, filters, settings=settings, listings=False)
+    whole = _whole(con, timezone, filters, listings=False)
     assert_frame_equal(dashboard_data.trend_of_months(rows), dashboard_data.trend(whole, month, 12))
 
 
