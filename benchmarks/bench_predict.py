@@ -60,6 +60,7 @@ def main() -> None:
     print(f"| features of the training window's items | {stage.lap()} | {features.height:,} |", flush=True)
     training = train_model(features, as_of)
     print(f"| fit, calibrate, check | {stage.lap()} | {training.decided_items:,} |", flush=True)
+    del features  # as train_as_of (and `takedown predict` training in memory) lets it go before predicting
     _, predictions = predict_items(con, as_of, period.start, period.end, training=training)
     print(f"| predict the month (features + model) | {stage.lap()} | {predictions.height:,} |", flush=True)
     scores = training.scores

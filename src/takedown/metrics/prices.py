@@ -87,7 +87,9 @@ def price_flags_at_detection(con: duckdb.DuckDBPyConnection, rates: pl.DataFrame
                                           dt.timedelta(days=settings.abnormal_price_window_days),
                                           settings.abnormal_price_min_peers, mask)
     flagged = pl.concat([listings, statistics.select(_STATISTICS)], how="horizontal")
-    return _selected(flag_prices(flagged, settings).with_columns(listings.get_column("detected_at")), listing_keys)
+    if mask is not None:  # the rule is row by row: only the asked rows (at 10M items, 1M of 8M listings)
+        flagged = flagged.filter(mask)
+    return _selected(flag_prices(flagged, settings).with_columns(flagged.get_column("detected_at")), listing_keys)
 
 
 def flag_prices(frame: pl.DataFrame, settings: Settings = DEFAULT_SETTINGS) -> pl.DataFrame:

@@ -20,8 +20,9 @@ from takedown.sql import load_query
 ACCOUNT_WINDOW = dt.timedelta(days=90)
 # DuckDB's memory while features load (metrics.snapshot.bounded_memory): unbounded, the join of every
 # outcome event with its item that the seller and account histories start from held 3.4 GB at 10M
-# items; at 1GB it spills and takes 64.7 s of CPU instead of 51.5, peak 1.8 GB.
-FEATURES_MEMORY_LIMIT = "1GB"
+# items; at 1GB it spilled and took 64.7 s of CPU instead of 51.5, peak 1.8 GB, but the blocks it
+# kept cached then stayed beside the price windows' frames (the process peaked at 4.25 GB).
+FEATURES_MEMORY_LIMIT = "512MB"
 # Outcome events that decide an item for the label (SPEC 3: takedown_rate's divisor).
 DECIDED_STATUSES = ("removed", "rejected", "restored")
 # A filing: what prediction/filing_features describes (a complaint item, or one the backlog would get).
