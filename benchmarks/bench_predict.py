@@ -1,4 +1,5 @@
-"""Time and memory of predicted success on a store: features, training as of T, predicting a month.
+"""Time and memory of predicted success on a store: features of the training window (the latest
+Settings.training_window_items items submitted by T), training as of T, predicting a month.
 
     .venv/bin/python benchmarks/bench_predict.py STORE [--as-of ISO] [--month YYYY-MM]
 
@@ -39,9 +40,8 @@ def main() -> None:
     args = parser.parse_args()
 
     from takedown.metrics.periods import month_period
-    from takedown.prediction.features import load_filing_features
     from takedown.prediction.model import train_model
-    from takedown.prediction.registry import predict_items
+    from takedown.prediction.registry import predict_items, training_features, training_window_start
     from takedown.store import connect_reader
 
     con = connect_reader(args.store)
@@ -50,14 +50,17 @@ def main() -> None:
         day=1, hour=0, minute=0, second=0, microsecond=0)
     month = args.month or f"{(as_of + dt.timedelta(days=1)):%Y-%m}"
     period = month_period(month, "UTC")
-    print(f"store {args.store}: {items:,} items; T = {as_of:%Y-%m-%d}; predicting {month}")
+    start = training_window_start(con, as_of)
+    print(f"store {args.store}: {items:,} items; T = {as_of:%Y-%m-%d}; training window from "
+          f"{f'{start:%Y-%m-%d %H:%M}' if start else 'the first item'}; predicting {month}")
     print("| stage | wall seconds | CPU seconds | peak memory (GB) | rows |", flush=True)
     print("| --- | --- | --- | --- | --- |", flush=True)
     stage = Stage()
-    features = load_filing_features(con, as_of, until=as_of + dt.timedelta(microseconds=1))
-    print(f"| features of the items submitted by T | {stage.lap()} | {features.height:,} |", flush=True)
+    features = training_features(con, as_of)
+    print(f"| features of the training window's items | {stage.lap()} | {features.height:,} |", flush=True)
     training = train_model(features, as_of)
     print(f"| fit, calibrate, check | {stage.lap()} | {training.decided_items:,} |", flush=True)
+    del features  # as train_as_of (and `takedown predict` training in memory) lets it go before predicting
     _, predictions = predict_items(con, as_of, period.start, period.end, training=training)
     print(f"| predict the month (features + model) | {stage.lap()} | {predictions.height:,} |", flush=True)
     scores = training.scores

@@ -35,17 +35,42 @@ history_events as (
 -- account and reason's) event stream at its known_at, ordered before the events of the same instant
 -- (an event counts only when occurred_at < known_at), so the sum of the events up to the probe row
 -- is the history known then. One sort per stream, no join per filing.
+-- The streams start at the earliest probe, so that the window sums sort the filings' span of time,
+-- not the whole history (a trailing training window, a month to predict): a seller's events before
+-- the first filing's known_at count for every one of its filings (each known_at is later), so they
+-- enter its stream as one row of their sums, dated at the last of them (before every probe); an
+-- account's events before the earliest window_start count both in "now" and in "then", whose
+-- difference is the 90-day figure, so they are left out. The sums are the same as over the whole
+-- stream (tests/prediction/test_prediction_features.py compares the two on random stores).
+stream_start as (
+    select min(known_at) as seller_from, min(window_start) as account_from
+    from items
+),
+
+seller_events as (
+    select platform, seller_id, occurred_at,
+        cast(event = 'removed' as integer) as removed, cast(event = 'rejected' as integer) as rejected,
+        cast(event = 'restored' as integer) as restored, cast(event = 'counter_notice' as integer) as counter_notice
+    from history_events
+    where platform is not null and seller_id is not null
+),
+
 seller_stream as (
     select platform, seller_id, known_at as instant, 0 as is_event, item_id,
         0 as removed, 0 as rejected, 0 as restored, 0 as counter_notice
     from items
     where platform is not null and seller_id is not null
     union all
-    select platform, seller_id, occurred_at, 1, null,
-        cast(event = 'removed' as integer), cast(event = 'rejected' as integer),
-        cast(event = 'restored' as integer), cast(event = 'counter_notice' as integer)
-    from history_events
-    where platform is not null and seller_id is not null
+    select platform, seller_id, max(occurred_at), 1, null,
+        cast(sum(removed) as integer), cast(sum(rejected) as integer), cast(sum(restored) as integer),
+        cast(sum(counter_notice) as integer)
+    from seller_events
+    where occurred_at < (select seller_from from stream_start)
+    group by platform, seller_id
+    union all
+    select platform, seller_id, occurred_at, 1, null, removed, rejected, restored, counter_notice
+    from seller_events
+    where occurred_at >= (select seller_from from stream_start)
 ),
 
 seller_history as (
@@ -79,6 +104,7 @@ account_stream as (
         cast(event = 'removed' as integer), cast(event in ('rejected', 'restored') as integer)
     from history_events
     where account is not null and reason is not null
+        and occurred_at >= (select account_from from stream_start)
 ),
 
 account_history as (

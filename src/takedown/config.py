@@ -92,6 +92,11 @@ class Settings:
     # ... and another right of its brand is named when it raises the probability by 5 points at least
     # (a smaller gain is not worth changing how the team files).
     backlog_better_right_margin: float = 0.05
+    # The success model learns from the decided items among the latest million complaint items submitted
+    # by T (prediction.registry.training_window_start): the latest filings tell most about the next ones,
+    # a million items is far more than the booster needs, and training's memory stays bounded whatever
+    # the store holds (at 10M items a whole-history training took over 12 GB; issue 21).
+    training_window_items: int = 1_000_000
 
 
 DEFAULT_SETTINGS = Settings()

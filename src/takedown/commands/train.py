@@ -1,7 +1,8 @@
 """`takedown train [--as-of ISO] [--tz ZONE] [--db PATH] [--json]`: fit the success model and keep it in the store.
 
-Reads the store as of T (default now), fits and checks a model on the items decided by then
-(takedown.prediction.model), and records it in prediction_models with its training window and
+Reads the store as of T (default now), fits and checks a model on the items of its training window
+decided by then (the latest Settings.training_window_items submitted by T: prediction.registry.
+train_as_of; takedown.prediction.model), and records it in prediction_models with its training window and
 scores, in one transaction through the store's writer. `takedown predict` as of T' >= T uses it.
 """
 

@@ -420,7 +420,7 @@ def load_snapshot(con: duckdb.DuckDBPyConnection, as_of: dt.datetime, filters: F
                     for bound, name in ((since, "since"), (until, "until")))
     if strict:
         check_filter_values(con, filters)
-    with _bounded_memory(con):
+    with bounded_memory(con):
         return _load_snapshot(con, as_of, filters, since, until, settings, listings, rates_path, version,
                               repeat_offenders)
 
@@ -432,9 +432,11 @@ LOAD_MEMORY_LIMIT = "512MB"
 
 
 @contextmanager
-def _bounded_memory(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+def bounded_memory(con: duckdb.DuckDBPyConnection, limit: str = LOAD_MEMORY_LIMIT) -> Iterator[None]:
+    """DuckDB's memory_limit at `limit` while the block runs (past it, a query spills to the
+    temporary directory and evicts cached blocks of the store), then as it was."""
     previous = con.sql("select current_setting('memory_limit')").fetchall()[0][0]
-    con.execute(f"set memory_limit = '{LOAD_MEMORY_LIMIT}'")
+    con.execute(f"set memory_limit = '{limit}'")
     try:
         yield
     finally:

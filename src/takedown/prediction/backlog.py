@@ -46,8 +46,8 @@ def backlog_filings(con: duckdb.DuckDBPyConnection, backlog: pl.DataFrame, as_of
     cursor = con.cursor()
     try:
         cursor.register(_BACKLOG_LISTINGS, listings.to_arrow())
-        filings = cursor.sql(load_query("prediction/backlog_filings"),
-                             params={"as_of": as_of, "account_window": ACCOUNT_WINDOW}).pl()
+        filings = cursor.execute(load_query("prediction/backlog_filings"),
+                                 {"as_of": as_of, "account_window": ACCOUNT_WINDOW}).pl()
     finally:
         cursor.close()
     return filings.with_row_index("item_id").with_columns(pl.col("item_id").cast(pl.Int64),

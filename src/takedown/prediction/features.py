@@ -18,6 +18,11 @@ from takedown.sql import load_query
 
 # The account's recent takedown rate for a reason looks back this far (issue 21: "recent").
 ACCOUNT_WINDOW = dt.timedelta(days=90)
+# DuckDB's memory while features load (metrics.snapshot.bounded_memory): unbounded, the join of every
+# outcome event with its item that the seller and account histories start from held 3.4 GB at 10M
+# items; at 1GB it spilled and took 64.7 s of CPU instead of 51.5, peak 1.8 GB, but the blocks it
+# kept cached then stayed beside the price windows' frames (the process peaked at 4.25 GB).
+FEATURES_MEMORY_LIMIT = "512MB"
 # Outcome events that decide an item for the label (SPEC 3: takedown_rate's divisor).
 DECIDED_STATUSES = ("removed", "rejected", "restored")
 # A filing: what prediction/filing_features describes (a complaint item, or one the backlog would get).
@@ -60,14 +65,16 @@ def load_filing_features(con: duckdb.DuckDBPyConnection, as_of: dt.datetime,
     """
     from takedown.config import DEFAULT_SETTINGS
     from takedown.metrics.inputs import load_item_milestones
+    from takedown.metrics.snapshot import bounded_memory
     from takedown.metrics.status import status_of_last_event
 
     params = {"as_of": as_of, "since": since or _EARLIEST, "until": until or _LATEST,
               "account_window": ACCOUNT_WINDOW, **filters.parameters()}
-    filings = con.sql(load_query("prediction/filed_items"), params=params).pl()
-    frame = filing_features(con, as_of, filings)
-    known = frame.filter(pl.col("submitted_at") <= as_of).select("item_id", "complaint_id", "listing_id")
-    statuses = load_item_milestones(con, known, as_of, DEFAULT_SETTINGS.response_window_hours, status_only=True)
+    with bounded_memory(con, FEATURES_MEMORY_LIMIT):
+        filings = con.execute(load_query("prediction/filed_items"), params).pl()
+        frame = filing_features(con, as_of, filings)
+        known = frame.filter(pl.col("submitted_at") <= as_of).select("item_id", "complaint_id", "listing_id")
+        statuses = load_item_milestones(con, known, as_of, DEFAULT_SETTINGS.response_window_hours, status_only=True)
     status = (known.select("item_id")
               .join(statuses, on="item_id", how="left")
               .select("item_id", status_of_last_event(pl.col("last_event")).cast(pl.String).alias("status")))
@@ -82,10 +89,17 @@ def filing_features(con: duckdb.DuckDBPyConnection, as_of: dt.datetime, filings:
     Columns: item_id, complaint_id, listing_id, submitted_at, known_at, CATEGORICAL_FEATURES,
     NUMERIC_FEATURES, title, price, currency, words.
     """
+    from takedown.metrics.snapshot import bounded_memory
+
+    with bounded_memory(con, FEATURES_MEMORY_LIMIT):
+        return _filing_features(con, as_of, filings)
+
+
+def _filing_features(con: duckdb.DuckDBPyConnection, as_of: dt.datetime, filings: pl.DataFrame) -> pl.DataFrame:
     cursor = con.cursor()
     try:
         cursor.register(_FILINGS, filings.select(list(FILING_SCHEMA)).cast(FILING_SCHEMA).to_arrow())  # type: ignore[arg-type]
-        raw = cursor.sql(load_query("prediction/filing_features"), params={"as_of": as_of}).pl()
+        raw = cursor.execute(load_query("prediction/filing_features"), {"as_of": as_of}).pl()
     finally:
         cursor.close()
     frame = raw.with_columns(

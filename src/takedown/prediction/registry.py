@@ -14,19 +14,41 @@ import json
 import pickle
 
 import duckdb
+import polars as pl
 
+from takedown.config import DEFAULT_SETTINGS, Settings
 from takedown.metrics.filters import Filters
 from takedown.prediction.features import load_filing_features
 from takedown.prediction.model import Training, train_model
+from takedown.sql import load_query
 
 TABLE = "prediction_models"
 
 
-def train_as_of(con: duckdb.DuckDBPyConnection, as_of: dt.datetime,
-                trained_at: dt.datetime | None = None) -> Training:
-    """A model trained on every item of the store decided by `as_of` (features as of each one's filing)."""
-    features = load_filing_features(con, as_of, until=as_of + dt.timedelta(microseconds=1))
-    return train_model(features, as_of, trained_at)
+def train_as_of(con: duckdb.DuckDBPyConnection, as_of: dt.datetime, trained_at: dt.datetime | None = None,
+                settings: Settings = DEFAULT_SETTINGS) -> Training:
+    """A model trained on the items of the store decided by `as_of` among those of its training window
+    (training_window_start), with their features as of each one's filing (the history before the
+    window counts in them)."""
+    return train_model(training_features(con, as_of, settings), as_of, trained_at)
+
+
+def training_features(con: duckdb.DuckDBPyConnection, as_of: dt.datetime,
+                      settings: Settings = DEFAULT_SETTINGS) -> pl.DataFrame:
+    """load_filing_features of the items of the training window of `as_of` (submitted from
+    training_window_start through as_of)."""
+    return load_filing_features(con, as_of, since=training_window_start(con, as_of, settings),
+                                until=as_of + dt.timedelta(microseconds=1))
+
+
+def training_window_start(con: duckdb.DuckDBPyConnection, as_of: dt.datetime,
+                          settings: Settings = DEFAULT_SETTINGS) -> dt.datetime | None:
+    """Where the model of `as_of` starts learning: the submission of the latest
+    Settings.training_window_items-th item submitted by as_of (prediction/training_window); None
+    (every item) when the store holds fewer."""
+    rows = con.execute(load_query("prediction/training_window"),
+                       {"as_of": as_of, "items": settings.training_window_items}).fetchall()
+    return rows[0][0] if rows else None
 
 
 def keep_trained_model(db_path, as_of: dt.datetime) -> tuple[str, Training]:
@@ -113,8 +135,6 @@ def predict_items(con: duckdb.DuckDBPyConnection, as_of: dt.datetime, since: dt.
     """(Training, frame) for the items submitted in [since, until): complaint_id, listing_id,
     probability (null when no model), status at as_of (null when submitted after as_of), with the
     features beside them (for the breakdowns)."""
-    import polars as pl
-
     training = training or training_for(con, as_of)
     features = load_filing_features(con, as_of, since, until, filters)
     if training.model is None:
