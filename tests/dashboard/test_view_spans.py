@@ -9,13 +9,12 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
-import random
 
 import polars as pl
 import pytest
 from dashboard_fixtures import APP
 from polars.testing import assert_frame_equal
-from program_stores import ingest_program
+from program_stores import ingest_program, random_program
 from streamlit.testing.v1 import AppTest
 
 from takedown.config import DEFAULT_SETTINGS
@@ -28,38 +27,12 @@ from takedown.store import Reader
 
 AS_OF = dt.datetime(2026, 6, 20, 12)
 MONTHS = ("2026-05", "2026-03")
-EVENTS = ("removed", "removed", "removed", "rejected", "counter_notice", "restored", "withdrawn",
-          "counter_notice_rejected", "counter_notice_accepted")
 
 
 def _program(items: int = 900) -> dict[str, list[list[str]]]:
     # Items submitted from January 2025 to June 2026 (after the as-of too), 0 to 3 events each within
     # 40 days, some after the as-of; sellers with many listings (repeat offenders), storefront items.
-    pick = random.Random(19)
-    start = dt.datetime(2025, 1, 1)
-    listings = [["platform", "listing_id", "url", "title", "seller_id", "seller_name", "brand", "infringement_type",
-                 "price", "currency", "units_sold", "risk_score", "detected_at"]]
-    complaints = [["complaint_id", "platform", "listing_id", "seller_id", "enforcement_type", "ipr_type",
-                   "ipr_registration", "reason", "account", "submitted_at"]]
-    outcomes = [["complaint_id", "listing_id", "event", "occurred_at", "detail"]]
-    for number in range(items):
-        platform = ("taobao", "tmall", "lazada")[number % 3]
-        seller = f"S{pick.randrange(25)}"
-        submitted = start + dt.timedelta(minutes=pick.randrange(540 * 24 * 60))
-        listing = "" if number % 13 == 0 else f"L{number}"
-        if listing:
-            listings.append([platform, listing, f"https://example.com/{listing}", f"title {number}", seller,
-                             f"seller {seller}", ("Acme", "Zenith")[number % 2], "counterfeit",
-                             str(5 + number % 50), "USD", str(number % 6), str(number % 100),
-                             iso_utc(submitted - dt.timedelta(days=3))])
-        complaints.append([f"C{number}", platform, listing, seller, "listing" if listing else "storefront",
-                           ("trademark", "design")[number % 2], f"TM-{number % 4}",
-                           ("counterfeit", "design copy")[number % 2], ("acct-a", "acct-b")[number % 3 % 2],
-                           iso_utc(submitted)])
-        for _ in range(pick.randrange(4)):
-            occurred = submitted + dt.timedelta(hours=pick.randrange(40 * 24))
-            outcomes.append([f"C{number}", listing, pick.choice(EVENTS), iso_utc(occurred), ""])
-    return {"listings": listings, "complaints": complaints, "outcomes": outcomes}
+    return random_program(seed=19, sellers=25, days=540, items=items)
 
 
 @pytest.fixture(scope="module")

@@ -6,18 +6,17 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import random
 import re
 
 import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
-from program_stores import ingest_program
+from program_stores import ingest_program, random_program
 
 from takedown.metrics import snapshot as snapshot_module
 from takedown.metrics.filters import Filters
 from takedown.metrics.inputs import listing_text_from_store, load_listings_and_rights
-from takedown.metrics.periods import Period, iso_utc, month_period
+from takedown.metrics.periods import Period, month_period
 from takedown.metrics.repeat_offenders import removed_listing_items
 from takedown.metrics.snapshot import Snapshot, load_snapshot, plain
 from takedown.metrics.status import known_listings
@@ -31,8 +30,6 @@ from takedown.store import Reader
 
 AS_OF = dt.datetime(2026, 6, 20, 12)
 MONTH = "2026-05"
-EVENTS = ("removed", "removed", "removed", "rejected", "counter_notice", "restored", "withdrawn",
-          "counter_notice_rejected", "counter_notice_accepted")
 CASES = [(timezone, filters) for timezone in ("UTC", "Asia/Shanghai")
          for filters in (Filters(), Filters(brand="Acme"), Filters(account="acct-b"))]
 
@@ -42,36 +39,16 @@ def _program(items: int = 900) -> dict[str, list[list[str]]]:
     # 2026 (after the month and after the as-of), 0 to 3 events each within 40 days, some after the as-of;
     # sellers with many listings (repeat offenders), storefront items, pages shown by several sellers on
     # two hosts (networks), rights in force, expired and missing.
-    pick = random.Random(23)
-    start = dt.datetime(2025, 1, 1)
-    listings = [["platform", "listing_id", "url", "title", "seller_id", "seller_name", "brand", "infringement_type",
-                 "price", "currency", "units_sold", "risk_score", "detected_at"]]
-    complaints = [["complaint_id", "platform", "listing_id", "seller_id", "enforcement_type", "ipr_type",
-                   "ipr_registration", "reason", "account", "submitted_at"]]
-    outcomes = [["complaint_id", "listing_id", "event", "occurred_at", "detail"]]
-    for number in range(items):
-        platform = ("taobao", "tmall", "lazada")[number % 3]
-        seller = f"S{pick.randrange(40)}"
-        submitted = start + dt.timedelta(minutes=pick.randrange(560 * 24 * 60))
-        listing = "" if number % 13 == 0 else f"L{number}"
-        if listing:
-            page = f"/item/shared-{number % 17}" if number % 5 == 0 else f"/item/{listing}"
-            listings.append([platform, listing, f"https://{('a', 'b')[number % 2]}.example.com{page}",
-                             f"title {number % 60}", seller, f"seller {seller}", ("Acme", "Zenith")[number % 2],
-                             "counterfeit", str(5 + number % 50), "USD", str(number % 6), str(number % 100),
-                             iso_utc(submitted - dt.timedelta(days=3))])
-        complaints.append([f"C{number}", platform, listing, seller, "listing" if listing else "storefront",
-                           ("trademark", "design")[number % 2], f"TM-{number % 4}",
-                           ("counterfeit", "design copy")[number % 2], ("acct-a", "acct-b")[number % 3 % 2],
-                           iso_utc(submitted)])
-        for _ in range(pick.randrange(4)):
-            occurred = submitted + dt.timedelta(hours=pick.randrange(40 * 24))
-            outcomes.append([f"C{number}", listing, pick.choice(EVENTS), iso_utc(occurred), f"note {number}"])
+    program = random_program(
+        seed=23, sellers=40, days=560, items=items,
+        url=lambda number, listing: (f"https://{('a', 'b')[number % 2]}.example.com"
+                                     + (f"/item/shared-{number % 17}" if number % 5 == 0 else f"/item/{listing}")),
+        title=lambda number: f"title {number % 60}", detail=lambda number: f"note {number}")
     rights = [["registration", "ipr_type", "brand", "jurisdiction", "expires_on", "ipp_status"],
               ["TM-0", "trademark", "Acme", "CN", "2030-01-01", "verified"],
               ["TM-1", "design", "Zenith", "CN", "2025-09-01", "verified"],
               ["TM-2", "trademark", "Acme", "EU", "2030-01-01", "pending"]]
-    return {"ip_rights": rights, "listings": listings, "complaints": complaints, "outcomes": outcomes}
+    return {"ip_rights": rights, **program}
 
 
 @pytest.fixture(scope="module")
