@@ -17,7 +17,6 @@ from takedown.metrics import snapshot as snapshot_module
 from takedown.metrics.filters import Filters
 from takedown.metrics.inputs import listing_text_from_store, load_listings_and_rights
 from takedown.metrics.periods import Period, month_period
-from takedown.metrics.repeat_offenders import removed_listing_items
 from takedown.metrics.snapshot import Snapshot, load_snapshot, plain
 from takedown.metrics.status import known_listings
 from takedown.metrics.summary import metrics_json
@@ -74,9 +73,6 @@ class WholeStore:
 
     def pending_facts(self) -> pl.DataFrame:
         return plain(self.whole.facts)
-
-    def repeat_window_removed_items(self) -> pl.DataFrame:
-        return plain(removed_listing_items(self.whole.facts, self.whole.as_of, self.whole.settings))
 
     def repeat_offenders_queue(self) -> pl.DataFrame:
         return self.whole.repeat_offenders_queue()

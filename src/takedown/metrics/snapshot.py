@@ -260,6 +260,11 @@ class Snapshot:
         """The repeat offenders at as_of: platform, seller_id, removed_listings, removed_items, most first."""
         return plain(self._repeat_offenders)
 
+    def repeat_window_removed_items(self) -> pl.DataFrame:
+        """The repeat window's removed listing items (repeat_offenders.removed_listing_items: platform, seller_id,
+        listing_id, enforcement_type, status, submitted_at): what the repeat-offender rule counts."""
+        return plain(repeat_module.removed_listing_items(self._repeat_window_items(), self.as_of, self.settings))
+
     def repeat_offender_figures(self) -> pl.DataFrame:
         """One row: count, share_of_removed, threshold, window_days (SPEC 4 `repeat_offenders`)."""
         return plain(repeat_module.repeat_offender_figures(None, self.as_of, self.settings, self._seller_removals))

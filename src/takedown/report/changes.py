@@ -117,8 +117,8 @@ def new_repeat_offenders(data: ReportData) -> pl.DataFrame:
     snapshot, settings = data.snapshot, data.snapshot.settings
     offenders = snapshot.repeat_offenders()
     # The facts the rule below reads: the items of the offenders' removed listings of the repeat window (by
-    # seller, listing and submission: every item those rows name).
-    named = (data.store.repeat_window_removed_items().join(offenders.select(SELLER), on=SELLER, how="semi")
+    # seller, listing and submission: every item those rows name), which the snapshot already holds.
+    named = (snapshot.repeat_window_removed_items().join(offenders.select(SELLER), on=SELLER, how="semi")
              .select(*SELLER, "listing_id", "submitted_at").unique())
     facts = data.item_facts(named)
     removed = removed_listing_items(facts, snapshot.as_of, settings).join(offenders.select(SELLER), on=SELLER,

@@ -97,10 +97,6 @@ class ReportStore:
         """The facts of a superset of the items pending at as_of, of the whole store (narrow.pending_facts)."""
         return plain(narrow.pending_facts(self.con, self.as_of, self.filters, self.settings))
 
-    def repeat_window_removed_items(self) -> pl.DataFrame:
-        """The repeat window's removed listing items (narrow.repeat_window_removed_items; text, not categoricals)."""
-        return plain(narrow.repeat_window_removed_items(self.con, self.as_of, self.filters, self.settings))
-
     def repeat_offenders_queue(self) -> pl.DataFrame:
         """Snapshot.repeat_offenders_queue of the whole store (narrow.repeat_offenders_queue)."""
         return narrow.repeat_offenders_queue(self.con, self.as_of, self.filters, self.settings)
