@@ -72,7 +72,7 @@ def load_filing_features(con: duckdb.DuckDBPyConnection, as_of: dt.datetime,
               "account_window": ACCOUNT_WINDOW, **filters.parameters()}
     with bounded_memory(con, FEATURES_MEMORY_LIMIT):
         filings = con.execute(load_query("prediction/filed_items"), params).pl()
-        frame = filing_features(con, as_of, filings)
+        frame = _filing_features(con, as_of, filings)  # within this block's memory bound already
         known = frame.filter(pl.col("submitted_at") <= as_of).select("item_id", "complaint_id", "listing_id")
         statuses = load_item_milestones(con, known, as_of, DEFAULT_SETTINGS.response_window_hours, status_only=True)
     status = (known.select("item_id")
