@@ -74,7 +74,7 @@ class WholeStore:
     def pending_facts(self) -> pl.DataFrame:
         return plain(self.whole.facts)
 
-    def repeat_offenders_queue(self) -> pl.DataFrame:
+    def repeat_offenders_queue(self, offenders: pl.DataFrame) -> pl.DataFrame:
         return self.whole.repeat_offenders_queue()
 
     def listing_text(self):

@@ -220,11 +220,12 @@ def repeat_offenders(con: duckdb.DuckDBPyConnection, as_of: dt.datetime, filters
 
 
 def repeat_offenders_queue(con: duckdb.DuckDBPyConnection, as_of: dt.datetime, filters: Filters,
-                           settings: Settings) -> pl.DataFrame:
+                           settings: Settings, offenders: pl.DataFrame | None = None) -> pl.DataFrame:
     """Snapshot.repeat_offenders_queue: the offenders of the window, the history of their own items and
-    the sightings of their own listings."""
-    offenders = _as_text(repeat_module.repeat_offender_sellers(
-        None, as_of, settings, _window_removals(con, as_of, filters, settings)))  # type: ignore[arg-type]
+    the sightings of their own listings. `offenders`: repeat_offenders' frame when the caller holds it
+    already (Snapshot.repeat_offenders of a snapshot with the repeat window), else read here."""
+    if offenders is None:
+        offenders = repeat_offenders(con, as_of, filters, settings)
     keys = offenders.select(SELLER)
     history = (repeat_module.seller_history(_as_text(plain(statuses_of(con, as_of, filters, settings, keys))))
                if keys.height else _as_text(repeat_module.seller_history(_seller_frame())))

@@ -97,9 +97,10 @@ class ReportStore:
         """The facts of a superset of the items pending at as_of, of the whole store (narrow.pending_facts)."""
         return plain(narrow.pending_facts(self.con, self.as_of, self.filters, self.settings))
 
-    def repeat_offenders_queue(self) -> pl.DataFrame:
-        """Snapshot.repeat_offenders_queue of the whole store (narrow.repeat_offenders_queue)."""
-        return narrow.repeat_offenders_queue(self.con, self.as_of, self.filters, self.settings)
+    def repeat_offenders_queue(self, offenders: pl.DataFrame) -> pl.DataFrame:
+        """Snapshot.repeat_offenders_queue of the whole store for `offenders` (Snapshot.repeat_offenders of the
+        report's snapshot: narrow.repeat_offenders_queue)."""
+        return narrow.repeat_offenders_queue(self.con, self.as_of, self.filters, self.settings, offenders)
 
     def listing_text(self) -> ListingText:
         """The listings' text read by listing_key (inputs.listing_text_from_store)."""
@@ -181,7 +182,8 @@ class ReportData:
     def repeat_offenders_queue(self) -> pl.DataFrame:
         """The repeat offenders with their history, storefront candidates flagged (Snapshot.repeat_offenders_queue
         of the whole store), read once."""
-        return self.once("repeat_offenders_queue", self.store.repeat_offenders_queue)
+        return self.once("repeat_offenders_queue",
+                         lambda: self.store.repeat_offenders_queue(self.snapshot.repeat_offenders()))
 
     def listings_with_text(self, keys: pl.DataFrame | None = None) -> pl.DataFrame:
         """The listings with their text: title, url, seller_name, and image_url when the store has any.
